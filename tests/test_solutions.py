@@ -1,0 +1,40 @@
+"""Every exercise solution beside the notebooks runs and passes its automatic check; so do the README snippets."""
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+
+from cors_lab import stop_all
+from cors_lab.exercises import check_third_server
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("*.py"))
+
+
+@pytest.fixture(autouse=True)
+def _stop_servers():
+    yield
+    stop_all()
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_solution_passes_its_check(solution, capsys):
+    runpy.run_path(str(solution), run_name="__main__")
+    assert "Well done" in capsys.readouterr().out
+
+
+def test_exercise_check_refuses_an_unsolved_exercise():
+    passed, message = check_third_server(None)
+    assert not passed and "Hint" in message
+
+
+def test_readme_python_snippet_runs_on_a_free_port():
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, "README shows Python"
+    code = blocks[0].replace("port=8002", "port=None")
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    api = namespace["api"]
+    assert api.running and api.policy.allow_origins == ["http://localhost:8001"]
