@@ -1,0 +1,462 @@
+"""Two ways around CORS with a proxy, each a Flask app to pass to `serve`.
+
+**The same-origin dev proxy** (what Vite's and webpack's dev-server ``proxy`` option does): one origin serves the
+frontend and forwards ``/api/...`` to the API server, so the page's fetches are same-origin and CORS never applies.
+
+    >>> dev = serve(dev_proxy(page_app(), api_url="http://localhost:8002", prefix=("/api", "/login")), port=8010)
+
+**The CORS-adding proxy** (in the style of CORS Anywhere): ``GET /http://localhost:8002/api/public`` fetches the
+upstream server-to-server (no CORS there) and answers the page with CORS headers of its own.
+
+    >>> cp = serve(cors_proxy(allow_upstreams=["http://localhost:8002"],
+    ...                       allow_origins=["http://localhost:8001"]), port=8011)
+    >>> Browser(origin="http://localhost:8001").fetch(cp.url + "/http://localhost:8002/api/public")
+
+It is safe by default: it forwards only to the upstream origins on its allowlist and refuses everything else with a
+403 and one sentence (another port on loopback, ``user:pass@`` in the URL, ``file:``/``ftp:`` schemes, malformed or
+missing URLs), so it cannot be used to reach internal services (SSRF) or as an open proxy. Both proxies keep their
+own log in ``app.config["FORWARDED"]`` (``(method, upstream_url, status)``); the CORS proxy also records its
+refusals in ``app.config["REFUSED"]`` (``(url, reason)``).
+
+The checks that decide what may be forwarded (`check_upstream`, `parse_upstream_origin`) are pure functions.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from flask import Flask, Response, request
+
+from cors_lab.errors import CorsLabError
+from cors_lab.flask_policy import install
+from cors_lab.policy import CorsPolicy
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# RFC 9110 §7.6.1: connection-specific headers a proxy must not forward (plus those named in Connection).
+HOP_BY_HOP = {
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+    "trailers", "transfer-encoding", "upgrade",
+}
+# Headers the proxy recomputes itself: the body is re-sent whole and decoded.
+_RECOMPUTED = {"host", "content-length", "content-encoding"}
+
+
+class ProxyConfigError(CorsLabError, ValueError):
+    """A proxy was configured with something it cannot use (the message says what and why)."""
+
+
+# ---- pure: which upstream may a URL reach? -------------------------------------------------------------
+@dataclass(frozen=True)
+class Upstream:
+    """An upstream request the proxy may make: the allowlisted origin and the path + query on it."""
+
+    origin: str  # "http://localhost:8002", exactly as on the allowlist (normalised)
+    path: str  # "/api/public?x=1" (always starts with "/")
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.path
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a URL is not forwarded: one sentence for the learner."""
+
+    url: str
+    reason: str
+
+
+def _origin_tuple(scheme: str, host: str, port: int | None) -> tuple[str, str, int]:
+    return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def _serialize(scheme: str, host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + ("" if DEFAULT_PORTS[scheme] == port else f":{port}")
+
+
+def parse_upstream_origin(spec: str) -> str:
+    """Normalise an allowlist entry such as ``"http://localhost:8002"``; `ProxyConfigError` if it is no origin."""
+    if not isinstance(spec, str):
+        raise ProxyConfigError(f"An upstream must be an origin such as 'http://localhost:8002', not {spec!r}.")
+    try:
+        parts = urlsplit(spec.strip())
+        port = parts.port
+    except ValueError:
+        raise ProxyConfigError(f"{spec!r} is not a valid origin; write it like 'http://localhost:8002'.") from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ProxyConfigError(f"{spec!r} is not an http(s) origin; write it like 'http://localhost:8002'.")
+    if "@" in parts.netloc:
+        raise ProxyConfigError(f"{spec!r} contains credentials (user:pass@); an upstream is scheme, host and port.")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ProxyConfigError(f"{spec!r} has a path; an upstream is an origin: scheme, host and port only.")
+    return _serialize(*_origin_tuple(parts.scheme, parts.hostname, port))
+
+
+def check_upstream(target: str, allow_upstreams: Iterable[str]) -> Upstream | Refusal:
+    """Decide whether the proxy may fetch ``target`` (the URL after the proxy's ``/``).
+
+    Allowed only when its scheme, host and port are exactly those of an allowlisted origin (``localhost`` and
+    ``127.0.0.1`` are different hosts here). The URL actually fetched is rebuilt from the allowlisted origin and
+    the path, so no other URL parser can read a different host out of the same text.
+    """
+    allowed = {parse_upstream_origin(o) for o in allow_upstreams}
+    shown = target if len(target) <= 200 else target[:200] + "..."
+    if not target:
+        return Refusal(target, "No upstream URL: ask for /http://host:port/path on this proxy.")
+    if any(ord(c) <= 0x20 or c in "\\\x7f" for c in target):
+        return Refusal(target, f"{shown!r} is not a well-formed URL (spaces, control characters or backslashes).")
+    scheme, sep, _ = target.partition(":")
+    if not sep or not scheme.isascii() or not scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        return Refusal(target, f"{shown!r} is not an absolute URL; ask for /http://host:port/path on this proxy.")
+    if scheme.lower() not in DEFAULT_PORTS and target[len(scheme) + 1:len(scheme) + 2].isdigit():
+        return Refusal(target, f"{shown!r} has no scheme; ask for /http://{target} on this proxy.")
+    if scheme.lower() not in DEFAULT_PORTS:
+        return Refusal(target, f"Only http and https upstreams are forwarded; the {scheme.lower()!r} scheme is "
+                               "refused.")
+    try:
+        parts = urlsplit(target)
+        port = parts.port
+    except ValueError:
+        return Refusal(target, f"{shown!r} is not a well-formed URL (bad host or port).")
+    if not target[len(scheme) + 1:].startswith("//") or not parts.hostname:
+        return Refusal(target, f"{shown!r} is not a well-formed URL: it has no host.")
+    if "@" in parts.netloc:
+        return Refusal(target, "URLs with credentials (user:pass@host) are refused: the proxy never forwards them.")
+    origin = _serialize(*_origin_tuple(parts.scheme, parts.hostname, port))
+    if origin not in allowed:
+        listed = ", ".join(sorted(allowed)) or "nothing"
+        return Refusal(target, f"The upstream {origin} is not on this proxy's allowlist (it allows {listed}).")
+    path = parts.path or "/"
+    return Upstream(origin, path + (f"?{parts.query}" if parts.query else ""))
+
+
+# ---- pure: the rate limit -----------------------------------------------------------------------------------
+class RateLimiter:
+    """At most ``limit`` requests per ``window`` seconds for each key (a sliding window)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        if not (isinstance(limit, int) and limit > 0 and window > 0):
+            raise ProxyConfigError(f"rate_limit must be (requests, seconds), both above 0, not {(limit, window)!r}.")
+        self.limit, self.window, self.clock = limit, float(window), clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> int | None:
+        """Count one request for ``key``; None when allowed, else the seconds to wait (for Retry-After)."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, math.ceil(hits[0] + self.window - now))
+            hits.append(now)
+            return None
+
+
+# ---- glue: forwarding one request ---------------------------------------------------------------------------
+def _connection_named(headers: Iterable[tuple[str, str]]) -> set[str]:
+    named: set[str] = set()
+    for name, value in headers:
+        if name.lower() == "connection":
+            named |= {token.strip().lower() for token in value.split(",") if token.strip()}
+    return named
+
+
+def _raw_target(environ: dict) -> str:
+    """The request target as sent (still percent-encoded, with its query), without the leading '/'."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    if not raw.startswith("/"):
+        query = environ.get("QUERY_STRING", "")
+        raw = environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
+    return raw[1:]
+
+
+def _strip_cookie_domain(set_cookie: str) -> str:
+    """Drop the Domain attribute so the cookie belongs to the proxy's host (http-proxy's cookieDomainRewrite)."""
+    parts = [p for p in set_cookie.split(";")]
+    kept = [parts[0]] + [p for p in parts[1:] if p.strip().split("=", 1)[0].strip().lower() != "domain"]
+    return ";".join(kept)
+
+
+def _forward(
+    upstream_url: str,
+    *,
+    drop_request: set[str],
+    drop_response: Callable[[str], bool],
+    timeout: float,
+    log: list,
+    rewrite_set_cookie: Callable[[str], str] | None = None,
+    rewrite_location: Callable[[str], str] | None = None,
+) -> Response:
+    """Send the current Flask request to ``upstream_url`` and turn the answer into a Flask response."""
+    import requests  # imported on first use: `import cors_lab.proxy` stays light
+
+    incoming = list(request.headers.items())
+    skip = HOP_BY_HOP | _RECOMPUTED | _connection_named(incoming) | drop_request
+    headers = {name: value for name, value in incoming if name.lower() not in skip}
+    headers["Accept-Encoding"] = "identity"  # the body is passed on as is
+    headers["X-Forwarded-For"] = request.remote_addr or ""
+    headers["X-Forwarded-Host"] = request.host
+    headers["X-Forwarded-Proto"] = request.scheme
+    body = request.get_data() or None
+    # A fresh session for every request: no cookie jar shared between clients, no proxy or .netrc from the
+    # environment (trust_env=False), redirects answered to the client rather than followed here.
+    with requests.Session() as session:
+        session.trust_env = False
+        session.headers.clear()
+        try:
+            answer = session.request(request.method, upstream_url, headers=headers, data=body,
+                                     allow_redirects=False, timeout=timeout)
+        except requests.Timeout:
+            log.append((request.method, upstream_url, 504))
+            return _text(504, f"The upstream {upstream_url} did not answer within {timeout:g} s.")
+        except requests.RequestException as exc:
+            log.append((request.method, upstream_url, 502))
+            return _text(502, f"The upstream {upstream_url} could not be reached ({_cause(exc)}).")
+    log.append((request.method, upstream_url, answer.status_code))
+
+    raw_headers = list(answer.raw.headers.items())  # keeps repeated Set-Cookie lines apart
+    # The lab server (werkzeug) always sends its own Server and Date lines: the upstream's would be doubled.
+    skip = HOP_BY_HOP | _RECOMPUTED | {"server", "date"} | _connection_named(raw_headers)
+    response = Response(answer.content, status=answer.status_code)
+    response.headers.clear()
+    for name, value in raw_headers:
+        low = name.lower()
+        if low in skip or drop_response(low):
+            continue
+        if low == "set-cookie" and rewrite_set_cookie:
+            value = rewrite_set_cookie(value)
+        if low == "location" and rewrite_location:
+            value = rewrite_location(value)
+        response.headers.add(name, value)
+    return response
+
+
+def _cause(exc: Exception) -> str:
+    text = str(exc)
+    if "Connection refused" in text or "NewConnectionError" in text:
+        return "connection refused: is that server running?"
+    return type(exc).__name__
+
+
+def _text(status: int, sentence: str, headers: Sequence[tuple[str, str]] = ()) -> Response:
+    response = Response(sentence + "\n", status=status, mimetype="text/plain")
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def _catch_all(app: Flask, view: Callable) -> None:
+    # '//' must reach the view untouched ("/http://host/..."), and OPTIONS is forwarded, not answered by Flask.
+    app.url_map.merge_slashes = False
+    view.provide_automatic_options = False
+    app.add_url_rule("/", "forward", view, defaults={"path": ""}, methods=METHODS)
+    app.add_url_rule("/<path:path>", "forward", view, methods=METHODS)
+
+
+# ---- the same-origin dev proxy ------------------------------------------------------------------------------
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+class _Mount:
+    """WSGI: paths under the prefixes go to the proxy's own routes, everything else to the mounted frontend app."""
+
+    def __init__(self, proxy_wsgi: Callable, frontend: Callable, prefixes: Sequence[str]):
+        self.proxy_wsgi, self.frontend, self.prefixes = proxy_wsgi, frontend, prefixes
+
+    def __call__(self, environ: dict, start_response: Callable):
+        app = self.proxy_wsgi if _under(environ.get("PATH_INFO", "/"), self.prefixes) else self.frontend
+        return app(environ, start_response)
+
+
+def _base_url(url: str, what: str) -> str:
+    try:
+        parts = urlsplit(url)
+        parts.port
+    except (ValueError, AttributeError):
+        raise ProxyConfigError(f"{what} {url!r} is not a valid URL; write it like 'http://localhost:8002'.") from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+        raise ProxyConfigError(f"{what} {url!r} must be an http(s) URL such as 'http://localhost:8002'.")
+    return url.rstrip("/")
+
+
+def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "/api", timeout: float = 5.0) -> Flask:
+    """A same-origin dev proxy: one origin serves the frontend and forwards ``prefix`` paths to the API.
+
+    - ``frontend_app_or_url``: a Flask (or any WSGI) app to serve for every other path, or the URL of a running
+      frontend server to forward every other path to.
+    - ``api_url``: where ``/api/...`` goes, e.g. ``"http://localhost:8002"``; the path is kept
+      (``/api/public`` -> ``http://localhost:8002/api/public``).
+    - ``prefix``: one path prefix or several (``("/api", "/login")``, like several entries in Vite's ``proxy``);
+      ``/api`` matches ``/api`` and ``/api/...`` but not ``/apis``.
+
+    The page and its API calls now share one origin, so the browser sends no preflight, needs no CORS header and
+    sends its cookies (the proxy's origin holds them). Forwarded to the API: method, body and headers (Cookie
+    included), minus hop-by-hop headers and **minus Origin**: the API never sees a cross-origin Origin (as with the
+    usual Vite ``proxyReq`` fix); ``X-Forwarded-For/Host/Proto`` say who asked. Answered to the browser: status,
+    headers (hop-by-hop dropped; a ``Domain`` attribute on Set-Cookie removed so the cookie belongs to the proxy's
+    host) and body. Redirects are passed on as they are: a relative ``Location`` stays on the proxy, an absolute one
+    pointing at the API's origin takes the browser off the proxy (cross-origin again).
+    Log: ``app.config["FORWARDED"]`` lists ``(method, upstream_url, status)``.
+    """
+    prefixes = [prefix] if isinstance(prefix, str) else list(prefix)
+    if not prefixes or not all(isinstance(p, str) and p.startswith("/") for p in prefixes):
+        raise ProxyConfigError(f"prefix must be a path such as '/api' (or several), not {prefix!r}.")
+    api = _base_url(api_url, "api_url")
+    frontend_url = _base_url(frontend_app_or_url, "The frontend URL") if isinstance(frontend_app_or_url, str) else None
+    if frontend_url is None and not callable(frontend_app_or_url):
+        raise ProxyConfigError("The frontend must be a Flask app (or any WSGI app) or the URL of a frontend server.")
+
+    app = Flask("dev_proxy")
+    app.config["FORWARDED"] = []
+    app.config["DEV_PROXY"] = {"api_url": api, "prefixes": prefixes, "frontend": frontend_url or frontend_app_or_url}
+
+    def forward(path: str) -> Response:
+        base = api if _under(request.path, prefixes) else frontend_url
+        if base is None:  # pragma: no cover - the mount sends these to the frontend app
+            return _text(404, "Nothing is served here.")
+        return _forward(
+            base + "/" + _raw_target(request.environ),
+            drop_request={"origin"},
+            drop_response=lambda name: False,
+            timeout=timeout,
+            log=app.config["FORWARDED"],
+            rewrite_set_cookie=_strip_cookie_domain,
+        )
+
+    _catch_all(app, forward)
+    if frontend_url is None:
+        app.wsgi_app = _Mount(app.wsgi_app, frontend_app_or_url, prefixes)
+    return app
+
+
+# ---- the CORS-adding proxy ----------------------------------------------------------------------------------
+def cors_proxy(
+    allow_upstreams: Sequence[str] = (),
+    allow_origins: Sequence[str] | str = (),
+    forward_cookies: bool = False,
+    require_header: str | None = None,
+    rate_limit: tuple[int, float] | None = (60, 60.0),
+    timeout: float = 5.0,
+    allow_headers: Sequence[str] = ("content-type",),
+    clock: Callable[[], float] = time.monotonic,
+) -> Flask:
+    """A CORS-adding proxy in the style of CORS Anywhere, safe by default. Serve it with `serve`.
+
+    ``GET /http://localhost:8002/api/public?x=1`` fetches that URL server-to-server and answers with the
+    upstream's status, headers and body plus the proxy's own CORS headers (a `CorsPolicy` with ``allow_origins``;
+    preflights are answered by the proxy and never forwarded).
+
+    - ``allow_upstreams``: the only origins it forwards to, e.g. ``["http://localhost:8002"]``; scheme, host and
+      port must match exactly. Everything else is answered 403 with one sentence and *nothing* is forwarded:
+      another upstream, another port on loopback, ``user:pass@`` in the URL, non-http(s) schemes (file:, ftp:,
+      gopher:), malformed or missing URLs. That is what keeps it from being an open proxy or an SSRF tool.
+    - ``allow_origins``: the page origins that may use it (``"*"`` for any); a request whose Origin is not listed
+      is refused with 403 before anything is forwarded. Requests without Origin (curl, scripts) are forwarded.
+    - ``forward_cookies``: by default Cookie is stripped from requests and Set-Cookie from answers (the browser's
+      cookies for the proxy's host are not the upstream's business). True forwards both and answers with
+      ``Access-Control-Allow-Credentials: true`` (then ``allow_origins`` must list exact origins).
+    - ``require_header``: e.g. ``"X-Requested-With"``: requests without it get 403, like CORS Anywhere's
+      ``requireHeader`` (a plain link or ``<img>`` cannot add a header, so the proxy cannot be hot-linked).
+    - ``rate_limit``: ``(requests, seconds)`` per client origin (or client address when no Origin); beyond it
+      429 with Retry-After. None for no limit.
+    - ``timeout``: seconds to wait for the upstream: 504 after it, 502 when it cannot be reached.
+
+    Redirects are not followed by the proxy: the 3xx goes back to the browser with its ``Location`` rewritten to
+    pass through the proxy again, so every hop is checked against the allowlist. Hop-by-hop headers are dropped,
+    the upstream's own ``Access-Control-*`` headers are replaced by the proxy's, and the upstream's headers are
+    listed in ``Access-Control-Expose-Headers`` so the page can read them.
+
+    Logs: ``app.config["FORWARDED"]``: ``(method, upstream_url, status)``; ``app.config["REFUSED"]``:
+    ``(url, reason)``; the lab server's own log shows every request that reached the proxy.
+    """
+    if isinstance(allow_upstreams, str):
+        allow_upstreams = [allow_upstreams]
+    upstreams = [parse_upstream_origin(u) for u in allow_upstreams]
+    if forward_cookies and allow_origins == "*":
+        raise ProxyConfigError("forward_cookies=True needs exact origins in allow_origins: browsers refuse '*' "
+                               "with credentials.")
+    limiter = RateLimiter(*rate_limit, clock=clock) if rate_limit is not None else None
+    headers_allowed = [*allow_headers, *([require_header] if require_header else [])]
+
+    app = Flask("cors_proxy")
+    app.config["FORWARDED"] = []
+    app.config["REFUSED"] = []
+    app.config["CORS_PROXY"] = {"allow_upstreams": upstreams, "forward_cookies": forward_cookies,
+                                "require_header": require_header, "rate_limit": rate_limit}
+    policy = CorsPolicy(allow_origins=allow_origins, allow_methods=[m for m in METHODS if m != "OPTIONS"],
+                        allow_headers=headers_allowed, allow_credentials=forward_cookies)
+    install(app, policy)  # answers preflights before the view runs, adds CORS headers to every answer
+
+    def refuse(url: str, status: int, reason: str, headers: Sequence[tuple[str, str]] = ()) -> Response:
+        app.config["REFUSED"].append((url, reason))
+        return _text(status, reason, headers)
+
+    def forward(path: str) -> Response:
+        target = _raw_target(request.environ)
+        origin = request.headers.get("Origin")
+        current: CorsPolicy = app.config["CORS_LAB_POLICY"]
+        if origin is not None and not current.origin_allowed(origin):
+            return refuse(target, 403, f"The origin {origin} may not use this proxy (not in its allow_origins).")
+        if require_header and require_header not in request.headers:
+            return refuse(target, 403, f"This proxy needs a {require_header} header on every request.")
+        if limiter is not None:
+            wait = limiter.hit(origin or f"address {request.remote_addr}")
+            if wait is not None:
+                return refuse(target, 429, f"Too many requests from {origin or request.remote_addr}: "
+                                           f"at most {limiter.limit} per {limiter.window:g} s; retry in {wait} s.",
+                              [("Retry-After", str(wait))])
+        decision = check_upstream(target, upstreams)
+        if isinstance(decision, Refusal):
+            return refuse(target, 403, decision.reason)
+        if _is_self(decision.origin, request.environ):
+            return refuse(target, 403, "The proxy does not forward to itself.")
+
+        proxy_base = request.host_url.rstrip("/")
+
+        def through_proxy(location: str) -> str:
+            return f"{proxy_base}/{urljoin(decision.url, location)}"
+
+        def drop_response(name: str) -> bool:
+            return name.startswith("access-control-") or (name == "set-cookie" and not forward_cookies)
+
+        response = _forward(
+            decision.url,
+            drop_request={"origin", "referer", "access-control-request-method", "access-control-request-headers",
+                          *(() if forward_cookies else ("cookie",))},
+            drop_response=drop_response,
+            timeout=timeout,
+            log=app.config["FORWARDED"],
+            rewrite_location=through_proxy,
+        )
+        exposed = sorted({n for n in response.headers.keys() if n.lower() not in _NOT_EXPOSED})
+        if exposed:
+            response.headers["Access-Control-Expose-Headers"] = ", ".join(exposed)
+        return response
+
+    _catch_all(app, forward)
+    return app
+
+
+def _is_self(origin: str, environ: dict) -> bool:
+    parts = urlsplit(origin)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    return parts.hostname in ("localhost", "127.0.0.1", "::1") and str(port) == str(environ.get("SERVER_PORT"))
+
+
+# CORS-safelisted response headers are readable anyway; Set-Cookie/Set-Cookie2 can never be exposed.
+_NOT_EXPOSED = {"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified",
+                "pragma", "set-cookie", "set-cookie2", "vary"}
+
+__all__ = ["dev_proxy", "cors_proxy", "check_upstream", "parse_upstream_origin", "Upstream", "Refusal",
+           "RateLimiter", "ProxyConfigError", "HOP_BY_HOP"]

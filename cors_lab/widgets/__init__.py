@@ -1,0 +1,24 @@
+"""Widgets for the lessons (views only: the engine decides, the servers answer).
+
+- `sequence_diagram(result)` / `SequenceDiagram(result)`: a fetch as lanes and arrows (HTML + inline SVG).
+- `Playground(server, origin=..., url=...)`: edit a server's policy, build a request, Send, ask real Chromium.
+- `WillItCors(server, url, ..., question=...)`: predict allowed / blocked (or a header's visibility), then run it.
+- `ExerciseChecker(goal, checks)` with `Check(...)`; `credentials_exercise(api, frontend, attacker)`.
+"""
+from cors_lab.widgets.checker import Check, CheckReport, ExerciseChecker, credentials_exercise
+from cors_lab.widgets.diagram import SequenceDiagram, sequence_diagram
+from cors_lab.widgets.format import InputError
+from cors_lab.widgets.playground import Playground
+from cors_lab.widgets.quiz import WillItCors
+
+__all__ = [
+    "sequence_diagram",
+    "SequenceDiagram",
+    "Playground",
+    "WillItCors",
+    "ExerciseChecker",
+    "Check",
+    "CheckReport",
+    "credentials_exercise",
+    "InputError",
+]

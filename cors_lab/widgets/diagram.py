@@ -1,0 +1,185 @@
+"""A fetch result as a sequence diagram: the page (browser) and each server origin as lanes, one arrow per
+request the browser put on the wire and one per answer, and where the browser blocked or what JS could read.
+
+    sequence_diagram(result) -> str     # HTML with inline SVG (pure, deterministic)
+    SequenceDiagram(result)             # displays it in a notebook
+
+The geometry never depends on the length of a URL or a port, so a stored notebook output stays stable once
+ports are sanitized. Cookie values are never drawn (they are random): only their names.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from cors_lab.widgets import format as fmt
+
+LANE0 = 110  # x of the browser lane
+GAP = 470  # distance between lanes
+LINE = 15  # height of one text line
+CHAR = 6.7  # width of one monospace character at 11px
+HEAD = 58  # height of the lane headers
+
+
+def _lanes(result) -> list[str]:
+    seen: list[str] = []
+    for ex in result.exchanges:
+        origin = fmt.origin_part(ex.url)
+        if origin not in seen:
+            seen.append(origin)
+    if not seen and result.request.get("url"):
+        origin = fmt.origin_part(str(result.request["url"]))
+        if origin.startswith(("http://", "https://")):
+            seen.append(origin)
+    return seen
+
+
+def _clip(text: str, width: float) -> str:
+    limit = max(12, int(width / CHAR))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Canvas:
+    def __init__(self, width: int):
+        self.width = width
+        self.parts: list[str] = []
+        self.y = HEAD + 22
+
+    def text(self, x: float, y: float, s: str, size: int = 11, color: str = "#222", bold: bool = False,
+             anchor: str = "start", mono: bool = True) -> None:
+        family = "monospace" if mono else "sans-serif"
+        weight = " font-weight='bold'" if bold else ""
+        self.parts.append(f"<text x='{x:g}' y='{y:g}' font-family='{family}' font-size='{size}' fill='{color}'"
+                          f"{weight} text-anchor='{anchor}'>{escape(s)}</text>")
+
+    def arrow(self, x1: float, x2: float, y: float, color: str, dashed: bool = False) -> None:
+        dash = " stroke-dasharray='6,4'" if dashed else ""
+        self.parts.append(f"<line x1='{x1:g}' y1='{y:g}' x2='{x2:g}' y2='{y:g}' stroke='{color}' stroke-width='1.6'{dash}/>")
+        d = 8 if x2 > x1 else -8
+        self.parts.append(f"<polygon points='{x2:g},{y:g} {x2 - d:g},{y - 4:g} {x2 - d:g},{y + 4:g}' fill='{color}'/>")
+
+    def box(self, x: float, y: float, w: float, h: float, stroke: str, fill: str) -> None:
+        self.parts.append(f"<rect x='{x:g}' y='{y:g}' width='{w:g}' height='{h:g}' rx='5' fill='{fill}' stroke='{stroke}'/>")
+
+
+def _message(kind: str, ex) -> str:
+    what = {"preflight": " (preflight)", "redirect": " (redirect)"}.get(kind, "")
+    return f"{ex.method} {fmt.path_of(ex.url)}{what}"
+
+
+def _exchange(c: _Canvas, ex, x_server: float, failed: str | None = None) -> None:
+    span = x_server - LANE0 - 20
+    color = fmt.BLUE if ex.kind != "preflight" else "#6a1b9a"
+    c.text(LANE0 + 10, c.y, _clip(_message(ex.kind, ex), span), size=12, color=color, bold=True)
+    c.y += 7
+    c.arrow(LANE0, x_server, c.y, color)
+    c.y += LINE
+    for line in fmt.request_header_lines(ex):
+        c.text(LANE0 + 14, c.y, _clip(line, span - 4), color="#444")
+        c.y += LINE
+    c.y += 8
+    answer = f"{ex.status}" if ex.status else "no response (network error)"
+    if ex.status and "location" in ex.response_headers:
+        answer += " redirect"
+    if failed:  # the browser refused this answer
+        answer += f"  ✘ {failed}"
+    c.text(LANE0 + 10, c.y, _clip(answer, span), size=12, color=fmt.RED if failed or not ex.status else "#222",
+           bold=True)
+    c.y += 7
+    c.arrow(x_server, LANE0, c.y, "#555", dashed=not ex.status)
+    c.y += LINE
+    for line in fmt.response_header_lines(ex):
+        c.text(LANE0 + 14, c.y, _clip(line, span - 4), color="#444")
+        c.y += LINE
+    c.y += 14
+
+
+def _outcome(c: _Canvas, result, lanes: list[str]) -> None:
+    right = c.width - 20
+    span = right - LANE0 - 30
+    never_sent = (result.blocked and result.exchanges and result.exchanges[-1].kind == "preflight")
+    if never_sent and len(lanes) >= 1:
+        last = result.exchanges[-1]
+        x = LANE0 + GAP * (lanes.index(fmt.origin_part(last.url)) + 1)
+        method = str(result.request.get("method", "")).upper() or "the request"
+        c.text(LANE0 + 10, c.y, _clip(f"{method} {fmt.path_of(last.url)}: never sent", x - LANE0 - 20),
+               size=12, color=fmt.GREY, bold=True)
+        c.y += 7
+        c.arrow(LANE0, x, c.y, "#bbbbbb", dashed=True)
+        c.y += LINE + 10
+    if result.blocked:
+        title = "✘ blocked by the browser" if result.exchanges else "✘ nothing was sent"
+        lines = [result.exception or "fetch() failed"]
+        step = fmt.first_failure(result)
+        if step is not None:
+            lines.append(f"first failed rule: {step.rule}")
+        stroke, fill, color = fmt.RED, "#fdecea", fmt.RED
+    elif result.type in ("opaque", "opaqueredirect"):
+        title = f"● {result.type} response: JS reads nothing"
+        lines = ["status 0, no headers, empty body"]
+        stroke, fill, color = fmt.GREY, "#f3f3f3", "#444"
+    else:
+        title = f"✔ JS reads: {result.type} response, status {result.status}"
+        visible = ", ".join(sorted(result.headers)) or "(none)"
+        lines = [f"headers: {visible}", "body: readable"]
+        stroke, fill, color = fmt.GREEN, "#e8f5e9", fmt.GREEN
+    height = 14 + LINE * (len(lines) + 1)
+    c.box(LANE0 - 60, c.y - 4, right - LANE0 + 60, height, stroke, fill)
+    c.y += 12
+    c.text(LANE0 - 50, c.y, _clip(title, span), size=12, color=color, bold=True, mono=False)
+    for line in lines:
+        c.y += LINE
+        c.text(LANE0 - 50, c.y, _clip(line, span + 40), color="#333")
+    c.y += 18
+
+
+def sequence_diagram(result) -> str:
+    """HTML (an inline SVG and the console sentence) for any FetchResult, even one that sent nothing."""
+    lanes = _lanes(result)
+    width = LANE0 + GAP * max(1, len(lanes)) + 130
+    c = _Canvas(width)
+    page = str(result.request.get("origin") or "page")
+    headers = [(LANE0, "page (browser)", page)] + [
+        (LANE0 + GAP * (i + 1), "server", origin) for i, origin in enumerate(lanes)
+    ]
+    for x, role, origin in headers:
+        c.box(x - 100, 8, 200, 40, "#888", "#f7f7f7")
+        c.text(x, 24, role, size=12, bold=True, anchor="middle", mono=False)
+        c.text(x, 40, _clip(origin, 190), anchor="middle")
+    body_start = len(c.parts)
+    step = fmt.first_failure(result)
+    for i, ex in enumerate(result.exchanges):
+        last = i == len(result.exchanges) - 1
+        failed = step.rule if (last and result.blocked and step is not None and ex.status) else None
+        _exchange(c, ex, LANE0 + GAP * (lanes.index(fmt.origin_part(ex.url)) + 1), failed)
+    _outcome(c, result, lanes)
+    height = int(c.y + 6)
+    lifelines = [f"<line x1='{x}' y1='48' x2='{x}' y2='{height - 4}' stroke='#bbb' stroke-dasharray='3,3'/>"
+                 for x, _, _ in headers]
+    c.parts[body_start:body_start] = lifelines
+    source = "real Chromium" if result.source == "chromium" else "cors_lab engine"
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+           f"role='img' aria-label='sequence diagram'>{''.join(c.parts)}</svg>")
+    console = ""
+    if result.error:
+        console = (f"<div style='color:{fmt.RED};font-family:monospace;font-size:12px;margin:4px 0'>"
+                   f"Console: {escape(result.error.strip())}</div>")
+    return (f"<div class='cors-lab-diagram' style='overflow-x:auto'>"
+            f"<div style='color:{fmt.GREY};font-size:11px;font-family:monospace'>{escape(fmt.fetch_code(result.request))} "
+            f"&middot; {source}</div>{svg}{console}</div>")
+
+
+class SequenceDiagram:
+    """Display a FetchResult as a sequence diagram: ``SequenceDiagram(result)`` as a cell's last line."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def _repr_html_(self) -> str:
+        return sequence_diagram(self.result)
+
+    def html(self) -> str:
+        return sequence_diagram(self.result)
+
+    def __repr__(self) -> str:
+        n = len(self.result.exchanges)
+        return f"<SequenceDiagram {n} exchange{'s' if n != 1 else ''}, {self.result.summary()}>"

@@ -1,0 +1,343 @@
+"""The Playground: edit a running server's CORS policy, build a fetch(), press Send, see what happened.
+
+    pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/public")
+    pg                      # the widget
+    pg.send()               # -> FetchResult (the model browser); same as pressing Send
+    pg.ask_chromium()       # -> FetchResult from real headless Chromium, and whether it agrees
+    pg.output_text()        # what the widget shows, as text
+
+Views only: the engine (`cors_lab.browser.fetch.Browser`) decides, the server answers, the policy is the
+server's own (`server.policy`). Policy fields edited in the widget are written to the server when you press
+Apply or Send; a policy changed in code is read back into the fields on the next Send.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from cors_lab.widgets import format as fmt
+from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.diagram import sequence_diagram
+
+_FUNCTION = "(a function: kept unless you edit this field)"
+_WIDE = w.Layout(width="98%")
+
+
+def _text(label: str, value: str = "", placeholder: str = "") -> w.Text:
+    return w.Text(value=value, description=label, placeholder=placeholder, layout=_WIDE,
+                  style={"description_width": "120px"}, continuous_update=False)
+
+
+def _names_value(value) -> str:
+    if isinstance(value, str):
+        return value
+    return ", ".join(value)
+
+
+def server_log_snapshot() -> dict:
+    """How many log entries each running lab server has now (to show only the new lines afterwards)."""
+    from cors_lab.servers import running_servers
+
+    return {srv: len(srv.log) for srv in running_servers()}
+
+
+def new_log_lines(before: dict, extra=()) -> list[str]:
+    from cors_lab.servers import running_servers
+
+    lines = []
+    servers = list(dict.fromkeys([*extra, *running_servers()]))
+    for srv in servers:
+        for entry in srv.log[before.get(srv, 0):]:
+            lines.append(f"{srv.name}: {entry.line()}")
+    return lines
+
+
+class Playground(WidgetView):
+    """Edit ``server.policy``, build a request from a page ``origin``, Send it, read the outcome."""
+
+    def __init__(self, server, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
+                 headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
+                 browser=None):
+        self.server = server
+        self.last_result = None
+        self.last_chromium = None
+        self.agrees: bool | None = None
+        self._browser = browser  # a model Browser to share (cookies set in code), or None: one is made
+        self._browser_origin = browser.origin.serialize() if browser is not None else None
+        self._edited_fields: set = set()
+        self._text: list[tuple[str, str]] = []
+        self._dirty = False
+        self._loading = False
+        if isinstance(headers, dict):
+            headers = "\n".join(f"{k}: {v}" for k, v in headers.items())
+        # ---- the server's policy
+        self.enabled = w.Checkbox(value=True, description="send CORS headers", indent=False)
+        self.allow_origins = _text("allowed origins", placeholder="http://localhost:8001, ... or *")
+        self.allow_methods = _text("allowed methods", placeholder="GET, POST, PUT")
+        self.allow_headers = _text("allowed headers", placeholder="Content-Type, X-Api-Key")
+        self.expose_headers = _text("exposed headers", placeholder="X-Request-Id")
+        self.allow_credentials = w.Checkbox(value=False, description="allow credentials (ACAC: true)", indent=False)
+        self.max_age = _text("max-age (s)", placeholder="empty: not sent")
+        self.preflight_status = _text("preflight status", "204")
+        self.apply_button = w.Button(description="Apply policy", icon="check")
+        self.apply_button.on_click(lambda _: self.apply_policy())
+        policy_fields = [self.enabled, self.allow_origins, self.allow_methods, self.allow_headers,
+                         self.expose_headers, self.allow_credentials, self.max_age, self.preflight_status]
+        for field in policy_fields:
+            field.observe(lambda change, f=field: self._edited(f), names="value")
+        # ---- the request
+        self.origin = _text("page origin", origin)
+        self.url = _text("URL", url if url is not None else f"{server.url}/api/public")
+        self.method = w.Combobox(value=method, options=fmt.KNOWN_METHODS, description="method", ensure_option=False,
+                                 layout=_WIDE, style={"description_width": "120px"})
+        self.headers = w.Textarea(value=headers, description="headers", placeholder="Name: value (one per line)",
+                                  layout=_WIDE, style={"description_width": "120px"})
+        self.body = w.Textarea(value=body, description="body", placeholder="empty: no body", layout=_WIDE,
+                               style={"description_width": "120px"})
+        self.credentials = w.Dropdown(options=fmt.CREDENTIALS, value=credentials, description="credentials",
+                                      style={"description_width": "120px"})
+        self.mode = w.Dropdown(options=fmt.MODES, value=mode, description="mode", style={"description_width": "120px"})
+        self.send_button = w.Button(description="Send", button_style="primary", icon="paper-plane")
+        self.send_button.on_click(lambda _: self.send())
+        self.chromium_button = w.Button(description="Ask real Chromium", icon="chrome")
+        self.chromium_button.on_click(lambda _: self.ask_chromium())
+        self.forget_button = w.Button(description="Forget cookies & cache", tooltip="a fresh browser profile")
+        self.forget_button.on_click(lambda _: self.forget())
+        # ---- what comes back
+        self.message = w.HTML()
+        self.output = w.HTML()
+        self.chromium_output = w.HTML()
+        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{server.name}</code> at <code>{server.url}</code>")
+        policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
+                            layout=w.Layout(width="50%"))
+        request_box = w.VBox([w.HTML("<b>Request (JavaScript on the page)</b>"), self.origin, self.url, self.method,
+                              self.headers, self.body, self.credentials, self.mode,
+                              w.HBox([self.send_button, self.chromium_button, self.forget_button])],
+                             layout=w.Layout(width="50%"))
+        self.widget = w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.output,
+                              self.chromium_output])
+        self.load_policy()
+
+    def __repr__(self) -> str:
+        return f"Playground(server={self.server.name!r})"
+
+    # ---- policy <-> fields -------------------------------------------------------------------------
+    def _edited(self, field) -> None:
+        if not self._loading:
+            self._dirty = True
+            self._edited_fields.add(field)
+
+    def load_policy(self) -> None:
+        """Show the server's current policy in the fields."""
+        from cors_lab.policy import CorsPolicy
+
+        policy = self.server.policy or CorsPolicy.none()
+        self._loading = True
+        try:
+            self.enabled.value = policy.enabled
+            origins = policy.allow_origins
+            self.allow_origins.value = _FUNCTION if callable(origins) else _names_value(origins)
+            self.allow_methods.value = _names_value(policy.allow_methods)
+            self.allow_headers.value = _names_value(policy.allow_headers)
+            self.expose_headers.value = _names_value(policy.expose_headers)
+            self.allow_credentials.value = bool(policy.allow_credentials)
+            self.max_age.value = "" if policy.max_age is None else str(policy.max_age)
+            self.preflight_status.value = str(policy.preflight_status)
+        finally:
+            self._loading = False
+        self._dirty = False
+        self._edited_fields.clear()
+
+    def policy_from_fields(self):
+        """The CorsPolicy the fields describe (options the widget does not show are kept). Raises InputError."""
+        from cors_lab.policy import CorsPolicy
+
+        current = self.server.policy or CorsPolicy.none()
+
+        def keep(name: str, parsed):  # an untouched field keeps the policy's own value (and its repr)
+            old = getattr(current, name)
+            same = not callable(old) and fmt.same_names(old, parsed)
+            return old if same else parsed
+
+        origins_text = self.allow_origins.value
+        if origins_text == _FUNCTION and callable(current.allow_origins):
+            origins = current.allow_origins
+        else:
+            origins = keep("allow_origins", fmt.origin_list(origins_text))
+        enabled = self.enabled.value
+        if not enabled and self.enabled not in self._edited_fields and self._edited_fields:
+            enabled = True  # editing any CORS option of a server that sent none turns CORS on
+            self._loading = True
+            self.enabled.value = True
+            self._loading = False
+        return current.copy(
+            enabled=enabled,
+            allow_origins=origins,
+            allow_methods=keep("allow_methods", fmt.name_list("Allowed methods", self.allow_methods.value)),
+            allow_headers=keep("allow_headers", fmt.name_list("Allowed headers", self.allow_headers.value)),
+            expose_headers=keep("expose_headers", fmt.name_list("Exposed headers", self.expose_headers.value)),
+            allow_credentials=self.allow_credentials.value,
+            max_age=fmt.max_age(self.max_age.value),
+            preflight_status=fmt.status(self.preflight_status.value),
+        )
+
+    def apply_policy(self) -> bool:
+        """Write the fields into ``server.policy``. Returns False (and shows why) when a field is wrong."""
+        try:
+            policy = self.policy_from_fields()
+            self.server.policy = policy
+        except fmt.InputError as exc:
+            self._say(str(exc))
+            return False
+        except Exception as exc:  # e.g. a plain WSGI app that takes no policy
+            self._say(f"Could not set the policy: {exc}")
+            return False
+        self._dirty = False
+        self._edited_fields.clear()
+        self._say(f"Policy applied: {policy!r}", ok=True)
+        return True
+
+    # ---- the request -------------------------------------------------------------------------------
+    def request_kwargs(self) -> tuple[str, dict]:
+        """(page origin, fetch keyword arguments) from the fields. Raises InputError."""
+        origin = fmt.page_origin(self.origin.value)
+        kwargs = dict(
+            url=fmt.url(self.url.value),
+            method=fmt.method(self.method.value),
+            headers=fmt.header_lines(self.headers.value),
+            body=self.body.value if self.body.value != "" else None,
+            credentials=fmt.choice("Credentials", self.credentials.value, fmt.CREDENTIALS),
+            mode=fmt.choice("Mode", self.mode.value, fmt.MODES),
+        )
+        return origin, kwargs
+
+    def _prepare(self):
+        """Validate everything, sync the policy; (origin, kwargs) or None after showing the message."""
+        try:
+            origin, kwargs = self.request_kwargs()
+        except fmt.InputError as exc:
+            self._say(str(exc))
+            return None
+        if self._dirty:  # fields edited in the widget: they win (and the message says the policy was applied)
+            if not self.apply_policy():
+                return None
+        else:  # the policy may have been changed in code since: show it
+            self.load_policy()
+            self._say("")
+        return origin, kwargs
+
+    def browser(self, origin: str | None = None):
+        """The model browser of this playground's page (kept between sends: cookies, preflight cache)."""
+        from cors_lab.browser.fetch import Browser
+
+        origin = origin or fmt.page_origin(self.origin.value)
+        if self._browser is None or self._browser_origin != origin:
+            self._browser = Browser(origin)
+            self._browser_origin = origin
+        return self._browser
+
+    def forget(self) -> None:
+        """A fresh browser profile: no cookies, no cached preflights."""
+        self._browser = None
+        self._say("The browser forgot its cookies and cached preflights.", ok=None)
+
+    def send(self):
+        """Run the request in the model browser and show the outcome. Returns the FetchResult (None on bad input)."""
+        prepared = self._prepare()
+        if prepared is None:
+            return None
+        origin, kwargs = prepared
+        before = server_log_snapshot()
+        try:
+            result = self.browser(origin).fetch(**kwargs)
+        except ValueError as exc:
+            self._say(str(exc))
+            return None
+        self.last_result = result
+        self.last_chromium, self.agrees = None, None
+        self.chromium_output.value = ""
+        self._show(result, new_log_lines(before, [self.server]))
+        return result
+
+    def ask_chromium(self):
+        """Run the same request in real headless Chromium and say whether the engine agrees.
+
+        Both start from a fresh profile (no cookies, no cached preflight), so they are compared fairly.
+        Returns Chromium's FetchResult, or None when Chromium is not available (one line says how to install it).
+        """
+        prepared = self._prepare()
+        if prepared is None:
+            return None
+        origin, kwargs = prepared
+        try:
+            from cors_lab.chromium import ChromiumBrowser, unavailable_reason
+        except ImportError as exc:
+            self._chromium_line(f"Real Chromium is not available here ({exc}).")
+            return None
+        reason = unavailable_reason()
+        if reason:
+            self._chromium_line(f"Real Chromium is not available here: {reason}")
+            return None
+        from cors_lab.browser.fetch import Browser
+
+        try:
+            model = Browser(origin).fetch(**kwargs)
+            real_browser = ChromiumBrowser(origin)
+            try:
+                real = real_browser.fetch(**kwargs)
+            finally:
+                real_browser.close()
+        except Exception as exc:  # Chromium crashed or timed out: one line, never a traceback
+            self._chromium_line(f"Real Chromium could not answer: {exc}")
+            return None
+        mine, theirs = model.comparable(), real.comparable()
+        diff = [key for key in mine if mine[key] != theirs[key]]
+        self.last_chromium, self.agrees = real, not diff
+        if not diff:
+            verdict = "Real Chromium agrees with the engine (blocked, type, status, console, headers, body, preflight)."
+        else:
+            verdict = "Real Chromium DISAGREES with the engine on: " + "; ".join(
+                f"{key}: engine {mine[key]!r}, Chromium {theirs[key]!r}" for key in diff)
+        text = (f"{verdict}\n(both from a fresh profile: no cookies, no cached preflight)\n"
+                f"Chromium console: {fmt.console_text(real)}\nChromium JS: {fmt.js_text(real)}")
+        self._text = [item for item in self._text if item[0] != "Real Chromium"] + [("Real Chromium", text)]
+        self.chromium_output.value = fmt.section(
+            "Real Chromium", fmt.pre(verdict, fmt.GREEN if not diff else fmt.RED)
+            + fmt.pre(text.split("\n", 1)[1]) + sequence_diagram(real))
+        return real
+
+    # ---- showing -----------------------------------------------------------------------------------
+    def _say(self, text: str, ok: bool | None = False) -> None:
+        self.message.value = fmt.message_html(text, ok)
+        self._message_text = text
+
+    def _chromium_line(self, text: str) -> None:
+        self.last_chromium, self.agrees = None, None
+        self._text = [item for item in self._text if item[0] != "Real Chromium"] + [("Real Chromium", text)]
+        self.chromium_output.value = fmt.message_html(text, None)
+
+    def _show(self, result, log_lines: list[str]) -> None:
+        self._text = [
+            ("Request", fmt.fetch_code(result.request) + f"   (page {result.request.get('origin')})"),
+            ("Console", fmt.console_text(result)),
+            ("What JavaScript can read", fmt.js_text(result)),
+            ("On the wire", fmt.exchanges_text(result)),
+            ("Server log (new lines)", "\n".join(log_lines) or "(no request reached a lab server)"),
+            ("Step by step", result.explain()),
+        ]
+        color = fmt.RED if result.blocked else fmt.GREEN
+        self.output.value = (
+            sequence_diagram(result)
+            + fmt.section("What JavaScript can read", fmt.pre(self._text[2][1], color))
+            + fmt.section("Server log (new lines)", fmt.pre(self._text[4][1]))
+            + "<details open><summary><b>Step by step</b></summary>" + fmt.pre(self._text[5][1]) + "</details>"
+        )
+
+    def message_text(self) -> str:
+        """The one-line message under the fields ('' when there is none)."""
+        return getattr(self, "_message_text", "")
+
+    def output_text(self) -> str:
+        """Everything the widget shows below the fields, as plain text."""
+        parts = [self.message_text()] if self.message_text() else []
+        parts += [f"{title}:\n{body}" for title, body in self._text]
+        return "\n\n".join(parts)
