@@ -1,0 +1,63 @@
+"""The CORS check (Fetch Standard §4.10 'CORS check') and what a script may read of a response
+(§3.2.3 'CORS-safelisted response-header name', §4.1 'main fetch' filtered responses)."""
+from __future__ import annotations
+
+import re
+
+from cors_lab.browser.safelist import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS, parse_header_list
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_SPECIAL = ("http:", "https:", "ws:", "wss:", "ftp:", "file:")
+
+
+def _looks_like_url(value: str) -> bool:
+    """Chromium's GURL validity, roughly: a scheme, and for special schemes a host."""
+    if not _SCHEME.match(value):
+        return False
+    low = value.lower()
+    for special in _SPECIAL:
+        if low.startswith(special) and special != "file:":
+            rest = value[len(special):].lstrip("/\\")
+            return bool(rest) and not rest.startswith(":")
+    return True
+
+
+def cors_check(acao: str | None, acac: str | None, origin_sent: str, include: bool) -> tuple[str, str] | None:
+    """Return None when the response passes, else (kind, hint) in Chromium's order (network/cors/cors.cc CheckAccess)."""
+    if acao == "*":
+        if include:  # '*' never works for a credentialed request
+            return ("wildcard_origin_with_credentials", "")
+    elif acao is None:  # no Access-Control-Allow-Origin at all
+        return ("missing_allow_origin", "")
+    elif acao != origin_sent:  # must equal the serialized request Origin, byte for byte
+        if " " in acao or "," in acao:
+            return ("multiple_allow_origin", acao)
+        if acao == "null":
+            return ("allow_origin_mismatch", acao)
+        if not _looks_like_url(acao):
+            return ("invalid_allow_origin", acao)
+        return ("allow_origin_mismatch", acao)
+    if include and acac != "true":  # credentials need Access-Control-Allow-Credentials: true (case-sensitive)
+        return ("invalid_allow_credentials", acac or "")
+    return None
+
+
+def visible_headers(headers: dict[str, str], response_type: str, include: bool) -> dict[str, str]:
+    """What JavaScript can read from response.headers for a filtered response of this type."""
+    if response_type in ("opaque", "opaqueredirect", "error"):
+        return {}
+    visible = {k: v for k, v in headers.items() if k not in FORBIDDEN_RESPONSE_HEADERS}  # Set-Cookie never
+    if response_type == "basic":
+        return visible
+    exposed = set(parse_header_list(headers.get("access-control-expose-headers")))
+    if "*" in exposed and not include:  # '*' exposes everything, but only without credentials
+        return visible
+    allowed = SAFELISTED_RESPONSE_HEADERS | exposed
+    return {k: v for k, v in visible.items() if k in allowed}
+
+
+def exposed_explanation(headers: dict[str, str], include: bool) -> tuple[list[str], list[str]]:
+    """(visible names, hidden names) of a CORS response — for explain()."""
+    vis = visible_headers(headers, "cors", include)
+    hidden = sorted(k for k in headers if k not in vis and not k.startswith("access-control-"))
+    return sorted(vis), hidden

@@ -1,0 +1,137 @@
+"""Origins, URLs, same-origin and same-site (Fetch Standard §3.1 / HTML 'origin'; RFC 6265bis 'same-site')."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import NamedTuple
+from urllib.parse import quote, urljoin, urlsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+_HOST_OK = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+class Origin(NamedTuple):
+    """A tuple origin: scheme, host, port (port None when it is the scheme's default)."""
+
+    scheme: str
+    host: str
+    port: int | None
+
+    def serialize(self) -> str:
+        return f"{self.scheme}://{self.host}" + (f":{self.port}" if self.port is not None else "")
+
+    def __str__(self) -> str:
+        return self.serialize()
+
+
+class URLError(ValueError):
+    """A URL the URL parser rejects (fetch() fails with 'Failed to parse URL from ...')."""
+
+
+def parse_url(url: str, base: str | None = None) -> str:
+    """Parse and serialize a URL as the URL Standard does for the cases the lab meets (lowercase host,
+    default port dropped, empty path becomes '/'). Raises URLError for what Chromium cannot parse."""
+    if not isinstance(url, str):
+        raise URLError(str(url))
+    raw = url.strip(" \t\n\r\f")
+    if base is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+        raw = urljoin(base, raw)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise URLError(url) from exc
+    scheme = parts.scheme.lower()
+    if not scheme:
+        raise URLError(url)
+    if scheme not in DEFAULT_PORTS:  # non-special schemes: keep as written, fetch() reports them later
+        return raw
+    host = (parts.hostname or "").lower()
+    if not host or not _HOST_OK.match(host if ":" not in host else f"[{host}]"):
+        raise URLError(url)
+    if ":" in host:
+        host = f"[{host}]"
+    userinfo = ""
+    if parts.username is not None or parts.password is not None:
+        userinfo = (parts.username or "") + (f":{parts.password}" if parts.password else "") + "@"
+    port_s = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~[]|")  # the URL parser percent-encodes spaces etc.
+    q = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?[]|`{}^\\")
+    query = f"?{q}" if parts.query or raw.split("#")[0].endswith("?") else ""
+    frag = f"#{parts.fragment}" if "#" in raw else ""  # kept in the URL (and in console sentences), never sent
+    return f"{scheme}://{userinfo}{host}{port_s}{path}{query}{frag}"
+
+
+def has_credentials(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.username is not None or parts.password is not None
+
+
+def origin_of(url: str) -> Origin:
+    """The origin of an http(s) URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port == DEFAULT_PORTS.get(scheme):
+        port = None
+    return Origin(scheme, host, port)
+
+
+def parse_origin(value: str) -> Origin:
+    """Parse a page origin such as 'http://localhost:8001'; ValueError naming the value otherwise."""
+    bad = ValueError(
+        f"{value!r} is not a valid origin: write scheme://host:port, for example 'http://localhost:8001' "
+        "(http or https, no path)"
+    )
+    if not isinstance(value, str):
+        raise bad
+    try:
+        url = parse_url(value)
+    except URLError:
+        raise bad from None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.path not in ("", "/") or parts.query or parts.username:
+        raise bad
+    if "#" in value or value.rstrip("/").count("/") > 2:
+        raise bad
+    return origin_of(url)
+
+
+def same_origin(a: Origin, b: Origin) -> bool:
+    return a == b
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+def registrable_domain(host: str) -> str:
+    """The 'site' part of a host. IP addresses and single-label hosts (localhost) are their own site.
+    Without the Public Suffix List we take the last two labels (right for the lab's hosts)."""
+    if _is_ip(host) or "." not in host:
+        return host
+    if host.endswith(".localhost"):
+        return "localhost"
+    return ".".join(host.split(".")[-2:])
+
+
+def site(origin: Origin) -> tuple[str, str]:
+    """Schemeful site: scheme + registrable domain. Ports never change the site."""
+    return (origin.scheme, registrable_domain(origin.host))
+
+
+def same_site(a: Origin, b: Origin) -> bool:
+    return site(a) == site(b)
+
+
+def is_potentially_trustworthy(origin: Origin) -> bool:
+    """https, or loopback hosts (Chromium lets http://localhost and 127.0.0.1 keep Secure cookies)."""
+    h = origin.host.strip("[]")
+    return origin.scheme == "https" or h == "localhost" or h.endswith(".localhost") or h == "::1" or h.startswith("127.")

@@ -1,0 +1,125 @@
+"""The CORS-preflight request, its check, and the preflight cache (Fetch Standard §4.8 'CORS-preflight fetch',
+§4.9 'CORS-preflight cache'), following Chromium's services/network/cors/preflight_{controller,result}.cc."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from cors_lab.browser.check import cors_check
+from cors_lab.browser.safelist import SAFELISTED_METHODS, TOKEN
+
+DEFAULT_MAX_AGE = 5  # Chromium: no Access-Control-Max-Age -> 5 seconds
+MAX_MAX_AGE = 7200  # Chromium caps Max-Age at 2 hours
+
+
+def needs_preflight(method: str, unsafe_names: list[str]) -> bool:
+    """§4.1 main fetch: a preflight is needed for a non-safelisted method or any CORS-unsafe header."""
+    return method not in SAFELISTED_METHODS or bool(unsafe_names)
+
+
+def preflight_headers(origin_sent: str, method: str, unsafe_names: list[str]) -> dict[str, str]:
+    """§4.8 steps 1-5: OPTIONS with Origin, Access-Control-Request-Method, -Headers (sorted, lowercase, ',')."""
+    h = {"accept": "*/*", "access-control-request-method": method, "origin": origin_sent}
+    if unsafe_names:
+        h["access-control-request-headers"] = ",".join(unsafe_names)
+    return h
+
+
+def parse_allow_list(value: str | None) -> list[str] | None:
+    """A '#token' list (Access-Control-Allow-Methods/-Headers). Empty items are skipped; None = unparsable."""
+    if value is None:
+        return []
+    items = [v.strip(" \t") for v in value.split(",")]
+    items = [v for v in items if v]
+    return items if all(TOKEN.match(v) for v in items) else None
+
+
+def parse_max_age(value: str | None) -> int:
+    """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200."""
+    if value is None:
+        return DEFAULT_MAX_AGE
+    v = value.strip(" \t")
+    body = v[1:] if v[:1] in "+-" else v
+    if not body.isdigit() or not body.isascii():
+        return DEFAULT_MAX_AGE
+    seconds = int(v)
+    return 0 if seconds < 0 else min(seconds, MAX_MAX_AGE)
+
+
+@dataclass
+class PreflightEntry:
+    credentials: bool
+    methods: list[str]
+    headers: list[str]  # lowercase
+    max_age: int
+    expires: float = 0.0
+
+    def method_error(self, method: str) -> tuple[str, str] | None:
+        """Methods match case-sensitively; safelisted ones always pass; '*' only without credentials."""
+        if method in self.methods or method in SAFELISTED_METHODS:
+            return None
+        if not self.credentials and "*" in self.methods:
+            return None
+        return ("method_not_allowed", method)
+
+    def header_error(self, unsafe_names: list[str]) -> tuple[str, str] | None:
+        """Names match case-insensitively; '*' covers every name (even Authorization, in Chromium 156) without credentials."""
+        if not self.credentials and "*" in self.headers:
+            return None
+        for name in unsafe_names:
+            if name not in self.headers:
+                return ("header_not_allowed", name)
+        return None
+
+    def allows(self, include: bool, method: str, unsafe_names: list[str]) -> bool:
+        if include and not self.credentials:
+            return False
+        return self.method_error(method) is None and self.header_error(unsafe_names) is None
+
+
+def check_preflight(status: int, headers: dict[str, str], origin_sent: str, include: bool, method: str,
+                    unsafe_names: list[str]) -> tuple[tuple[str, str] | None, PreflightEntry | None]:
+    """§4.8 steps 6-7 in Chromium's order: CORS check, ok status, parse ACAM/ACAH, method, headers.
+    Returns (error (kind, hint) or None, entry or None). An entry is returned when it may be cached."""
+    err = cors_check(headers.get("access-control-allow-origin"), headers.get("access-control-allow-credentials"),
+                     origin_sent, include)
+    if err:  # the preflight response must pass the CORS check (checked before the status)
+        return err, None
+    if not 200 <= status <= 299:  # the preflight response must have an ok status (200-299)
+        return ("preflight_status", ""), None
+    methods = parse_allow_list(headers.get("access-control-allow-methods"))
+    if methods is None:
+        return ("invalid_allow_methods", ""), None
+    names = parse_allow_list(headers.get("access-control-allow-headers"))
+    if names is None:
+        return ("invalid_allow_headers", ""), None
+    entry = PreflightEntry(include, methods, [n.lower() for n in names], parse_max_age(headers.get("access-control-max-age")))
+    err = entry.method_error(method) or entry.header_error(unsafe_names)
+    return err, (None if err else entry)
+
+
+@dataclass
+class PreflightCache:
+    """Chromium's preflight cache: keyed by (page origin, URL); an entry made without credentials does not
+    serve a credentialed request; an entry that does not allow a request is evicted."""
+
+    entries: dict[tuple[str, str], PreflightEntry] = field(default_factory=dict)
+    clock: object = time.monotonic
+
+    def lookup(self, origin: str, url: str, include: bool, method: str, unsafe_names: list[str]) -> PreflightEntry | None:
+        key = (origin, url)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires <= self.clock() or not entry.allows(include, method, unsafe_names):
+            del self.entries[key]
+            return None
+        return entry
+
+    def store(self, origin: str, url: str, entry: PreflightEntry) -> None:
+        entry.expires = self.clock() + entry.max_age
+        if entry.max_age > 0:
+            self.entries[(origin, url)] = entry
+
+    def clear(self) -> None:
+        self.entries.clear()

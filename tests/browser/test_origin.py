@@ -1,0 +1,69 @@
+import pytest
+
+from cors_lab.browser.origin import (
+    Origin, URLError, is_potentially_trustworthy, origin_of, parse_origin, parse_url, same_origin, same_site,
+)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://localhost:8002", "http://localhost:8002/"),
+    ("HTTP://LocalHost:8002/a?b=1", "http://localhost:8002/a?b=1"),
+    ("http://localhost:80/x", "http://localhost/x"),
+    ("https://example.com:443", "https://example.com/"),
+    ("http://127.0.0.1:9/p", "http://127.0.0.1:9/p"),
+    ("http://localhost:9/a b?x=y z", "http://localhost:9/a%20b?x=y%20z"),
+    ("http://localhost:9/d7#frag", "http://localhost:9/d7#frag"),  # Chromium's console sentence keeps the fragment
+])
+def test_urls_are_serialized_like_the_url_standard(url, expected):
+    assert parse_url(url) == expected
+
+
+def test_a_relative_url_is_resolved_against_the_page():
+    assert parse_url("/api/x", base="http://localhost:8001/") == "http://localhost:8001/api/x"
+
+
+@pytest.mark.parametrize("url", ["http://", "http://:80/", "http://local host:99999/"])
+def test_unparsable_urls_raise_url_error(url):
+    with pytest.raises(URLError):
+        parse_url(url)
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("http://localhost:8001/", "http://localhost:8001/x", True),
+    ("http://localhost:8001/", "http://localhost:8002/", False),
+    ("http://localhost:8001/", "http://127.0.0.1:8001/", False),
+    ("http://localhost:8001/", "https://localhost:8001/", False),
+    ("http://localhost/", "http://localhost:80/", True),
+])
+def test_same_origin_compares_scheme_host_and_port(a, b, same):
+    assert same_origin(origin_of(a), origin_of(b)) is same
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("http://localhost:8001/", "http://localhost:8666/", True),  # ports never change the site
+    ("http://localhost:8001/", "http://127.0.0.1:8001/", False),
+    ("http://a.example.com/", "http://b.example.com/", True),
+    ("http://example.com/", "https://example.com/", False),  # schemeful same-site
+    ("http://127.0.0.1:1/", "http://127.0.0.2:1/", False),
+])
+def test_same_site_ignores_ports_but_not_hosts_or_schemes(a, b, same):
+    assert same_site(origin_of(a), origin_of(b)) is same
+
+
+@pytest.mark.parametrize("value", ["localhost:8001", "http://localhost:8001/page", "ftp://x", "", "http://", 8001, None,
+                                   "http://localhost:8001?x=1"])
+def test_an_invalid_page_origin_raises_value_error_naming_it(value):
+    with pytest.raises(ValueError, match=repr(value).replace("?", r"\?").replace("(", r"\(")):
+        parse_origin(value)
+
+
+def test_a_page_origin_may_end_with_a_slash():
+    assert parse_origin("http://localhost:8001/") == Origin("http", "localhost", 8001)
+    assert str(parse_origin("http://LOCALHOST:8001")) == "http://localhost:8001"
+
+
+@pytest.mark.parametrize("url, trusted", [
+    ("http://localhost:1/", True), ("http://127.0.0.1:1/", True), ("https://example.com/", True), ("http://example.com/", False),
+])
+def test_loopback_and_https_are_potentially_trustworthy(url, trusted):
+    assert is_potentially_trustworthy(origin_of(url)) is trusted
