@@ -1,0 +1,457 @@
+"""Ask a real browser: the same fetch() contract as `cors_lab.Browser`, run in headless Chromium.
+
+    >>> from cors_lab.chromium import ChromiumBrowser
+    >>> real = ChromiumBrowser(origin="http://localhost:8001")
+    >>> real.fetch("http://localhost:8002/api/public")
+    <FetchResult blocked>
+
+How it works, and why:
+- Debian's `chromium` binary, driven by Playwright's sync API (never `playwright install`). Playwright's sync API
+  refuses to run in a thread with a running asyncio loop -- which a Jupyter kernel has -- so one dedicated worker
+  thread owns Playwright and every call is handed to it. The browser starts on first use, is shared by every
+  ChromiumBrowser (one browser context each, so cookies and preflight caches are separate) and closes at exit.
+- The page: its URL (``origin + "/"``) is answered once by Playwright's router with an empty HTML page, then the route
+  is removed, so interception is off when `fetch()` runs. A page answered that way has no IP address, so Chromium's
+  Local Network Access check would treat it as a *public* page calling loopback and block every fetch ("Permission
+  was denied for this request to access the `loopback` address space."). A page really served from 127.0.0.1 is a
+  loopback page and is never asked; granting the context the `local-network-access` permission restores exactly that
+  (checked scenario by scenario against a served page; the one difference left: a redirect loop is still worded as
+  that refusal -- pass `route_page=False` and a `page_url` your server answers to load a real page instead).
+- `preflight` and `exchanges` come from the Chrome DevTools Protocol Network domain: Playwright's own request events
+  never show preflights, CDP reports them (initiator type "preflight") together with the headers really sent
+  (`requestWillBeSentExtraInfo`: Cookie, Origin) and really received (`responseReceivedExtraInfo`: Set-Cookie).
+- `set_cookie(url, cookie)` is a real top-level visit of `url` whose answer carries `Set-Cookie: <cookie>`, so
+  Chromium applies its own rules (SameSite=None without Secure is refused, and so on).
+- Chromium 156 blocks third-party cookies by default (a localhost page never sends 127.0.0.1's cookies); the bridge
+  keeps that default, so the lessons show what a fresh Chromium does.
+- `error` is the first console message of the call that is not the generic "Failed to load resource: ..." line; every
+  console message of the call is kept in `result.console`.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import queue
+import shutil
+import threading
+from concurrent.futures import Future
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from cors_lab.browser.result import Exchange, FetchResult
+from cors_lab.errors import CorsLabError
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "Chromium was not found: install it with `sudo apt-get install chromium` (or set CORS_LAB_CHROMIUM)."
+#: console lines Chromium prints for every failed load; they say nothing about CORS
+IGNORED_CONSOLE_PREFIXES = ("Failed to load resource:",)
+_BLANK_PAGE = "<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head><body></body></html>"
+
+_FETCH_JS = """
+async ([url, init, timeoutMs]) => {
+  if (init.bodyBytes) { init.body = new Uint8Array(init.bodyBytes); delete init.bodyBytes; }
+  const run = async () => {
+    let r;
+    try { r = await fetch(url, init); } catch (e) { return {rejected: String(e)}; }
+    const headers = [];
+    for (const [k, v] of r.headers) headers.push([k, v]);
+    let text = '', bodyError = null;
+    try { text = await r.text(); } catch (e) { bodyError = String(e); }
+    return {type: r.type, status: r.status, headers, text, bodyError, url: r.url, redirected: r.redirected};
+  };
+  const timer = new Promise(resolve => setTimeout(() => resolve({timeout: true}), timeoutMs));
+  return Promise.race([run(), timer]);
+}
+"""
+
+
+class ChromiumNotFoundError(CorsLabError):
+    def __init__(self, detail: str = ""):
+        super().__init__(INSTALL_HINT + (f" ({detail})" if detail else ""))
+
+
+class ChromiumError(CorsLabError):
+    """Real Chromium could not answer (it crashed, timed out, or could not start)."""
+
+
+def find_chromium() -> str | None:
+    """Path of the Chromium binary: $CORS_LAB_CHROMIUM, then `chromium` / `chromium-browser` on PATH."""
+    env = os.environ.get("CORS_LAB_CHROMIUM")
+    if env:
+        return env if os.path.exists(env) else None
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+
+
+def chromium_available() -> bool:
+    """True when both the Chromium binary and the Playwright package are there."""
+    if find_chromium() is None:
+        return False
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def unavailable_reason() -> str | None:
+    """One line saying why real Chromium cannot be used here, or None when it can."""
+    if find_chromium() is None:
+        return INSTALL_HINT
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "The Playwright Python package is missing: pip install playwright (no `playwright install` needed)."
+    return None
+
+
+# ---- the worker thread that owns Playwright --------------------------------------------------------
+class _Worker:
+    """One headless Chromium, owned by one thread; `call(fn)` runs fn(browser) there and returns its result."""
+
+    def __init__(self, disable_web_security: bool):
+        self.disable_web_security = disable_web_security
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.browser = None
+        self.version: str | None = None
+
+    def call(self, fn: Callable[[Any], Any], timeout: float = 60.0) -> Any:
+        if threading.current_thread() is self._thread:  # already on the worker (nested call)
+            return fn(self._ensure_browser())
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="cors_lab:chromium", daemon=True)
+                self._thread.start()
+        future: Future = Future()
+        self._jobs.put((fn, future))
+        try:
+            return future.result(timeout=timeout)
+        except TimeoutError:
+            raise ChromiumError(f"Chromium did not answer within {timeout:g} s.") from None
+
+    def _ensure_browser(self):
+        if self.browser is None or not self.browser.is_connected():
+            path = find_chromium()
+            if path is None:
+                raise ChromiumNotFoundError()
+            args = list(CHROMIUM_ARGS)
+            if self.disable_web_security:
+                args += ["--disable-web-security"]
+            self.browser = self._pw.chromium.launch(executable_path=path, args=args, headless=True)
+            self.version = self.browser.version
+        return self.browser
+
+    def _run(self) -> None:
+        self._pw = None
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            fn, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                if self._pw is None:
+                    try:
+                        from playwright.sync_api import sync_playwright
+                    except ImportError:
+                        raise ChromiumNotFoundError("the playwright package is not installed") from None
+                    self._pw = sync_playwright().start()
+                future.set_result(fn(self._ensure_browser()))
+            except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
+                future.set_exception(exc)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        try:
+            if self.browser is not None:
+                self.browser.close()
+        except Exception:
+            pass
+        try:
+            if self._pw is not None:
+                self._pw.stop()
+        except Exception:
+            pass
+        self.browser = self._pw = None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._jobs.put(None)
+            thread.join(timeout)
+        self._thread = None
+
+
+_workers: dict[bool, _Worker] = {}
+_workers_lock = threading.Lock()
+
+
+def _worker(disable_web_security: bool) -> _Worker:
+    with _workers_lock:
+        if disable_web_security not in _workers:
+            _workers[disable_web_security] = _Worker(disable_web_security)
+        return _workers[disable_web_security]
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every headless Chromium this process started (also runs at interpreter exit)."""
+    for w in list(_workers.values()):
+        w.stop()
+
+
+# ---- one tab ----------------------------------------------------------------------------------------
+def _parse_origin(origin: str) -> str:
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{origin!r} is not an origin like 'http://localhost:8001'.")
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+class _Tab:
+    """State living on the worker thread: a browser context, its page at the origin, and the recorders."""
+
+    def __init__(self, browser, page_url: str, route_page: bool = True):
+        self.browser = browser
+        self.context = browser.new_context()
+        try:
+            self.context.grant_permissions(["local-network-access"])
+        except Exception:
+            pass  # a Chromium without Local Network Access checks
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.events: list[tuple[str, dict]] = []
+        self.page.on("console", lambda m: self.console.append(m.text))
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.cdp.send("Network.enable")
+        for name in ("requestWillBeSent", "requestWillBeSentExtraInfo", "responseReceived",
+                     "responseReceivedExtraInfo", "loadingFailed"):
+            self.cdp.on(f"Network.{name}", lambda e, name=name: self.events.append((name, e)))
+
+        def answer(route):
+            route.fulfill(status=200, content_type="text/html", body=_BLANK_PAGE)
+
+        if not route_page:  # the page really is served there
+            self.page.goto(page_url)
+            return
+        self.page.route(page_url, answer)
+        try:
+            self.page.goto(page_url)
+        finally:
+            self.page.unroute(page_url)
+
+    def close(self) -> None:
+        try:
+            self.context.close()
+        except Exception:
+            pass
+
+
+class ChromiumBrowser:
+    """A real headless-Chromium tab whose page has origin `origin`; same contract as `cors_lab.Browser`."""
+
+    def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
+                 disable_web_security: bool = False, route_page: bool = True):
+        """`route_page=False`: load `page_url` from the real server at that origin instead of an empty stand-in."""
+        self.origin = _parse_origin(origin)
+        self.page_url = page_url or self.origin + "/"
+        if not self.page_url.startswith(self.origin + "/"):
+            raise ValueError(f"page_url {page_url!r} is not on origin {self.origin}.")
+        self.timeout = timeout
+        self.disable_web_security = disable_web_security
+        self.route_page = route_page
+        self._worker = _worker(disable_web_security)
+        self._tab: _Tab | None = None
+        self.last_console: list[str] = []
+
+    def __repr__(self) -> str:
+        flag = ", web security disabled" if self.disable_web_security else ""
+        return f"<ChromiumBrowser page {self.origin}{flag}>"
+
+    def __enter__(self) -> "ChromiumBrowser":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+    def _call(self, fn: Callable[["_Tab"], Any]) -> Any:
+        reason = unavailable_reason()
+        if reason:
+            raise ChromiumNotFoundError() if find_chromium() is None else ChromiumError(reason)
+
+        def job(browser):
+            if self._tab is None or self._tab.browser is not browser:  # first use, or Chromium was restarted
+                self._tab = _Tab(browser, self.page_url, self.route_page)
+            return fn(self._tab)
+
+        try:
+            return self._worker.call(job, timeout=self.timeout + 30)
+        except (CorsLabError, ValueError):
+            raise
+        except Exception as exc:  # Playwright's errors come with a driver log: keep the first line only
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ChromiumError(f"Real Chromium failed: {first}") from None
+
+    def close(self) -> None:
+        """Close this tab's browser context (cookies and preflight cache are forgotten)."""
+        if self._tab is None:
+            return
+        tab, self._tab = self._tab, None
+        try:
+            self._worker.call(lambda browser: tab.close(), timeout=15)
+        except Exception:
+            pass
+
+    def clear(self) -> None:
+        """A fresh profile: forget cookies and cached preflights."""
+        self.close()
+
+    def clear_cookies(self) -> None:
+        """Forget cookies only (cached preflights stay): cheaper than `clear()`."""
+        if self._tab is not None:
+            self._call(lambda tab: tab.context.clear_cookies())
+
+    @property
+    def version(self) -> str | None:
+        return self._worker.version
+
+    # ---- the contract ----------------------------------------------------------------------------
+    def set_cookie(self, url: str, cookie: str) -> bool:
+        """Have `url` answer a top-level visit with `Set-Cookie: <cookie>`. Returns whether Chromium kept it."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{url!r} is not a valid URL for set_cookie")
+        name = cookie.split(";", 1)[0].split("=", 1)[0].strip()
+
+        def job(tab: _Tab) -> bool:
+            page = tab.context.new_page()
+            try:
+                def answer(route):
+                    route.fulfill(status=200, content_type="text/html", headers={"Set-Cookie": cookie},
+                                  body=_BLANK_PAGE)
+
+                page.route(url, answer)
+                page.goto(url)
+            finally:
+                page.close()
+            return any(c["name"] == name for c in tab.context.cookies(url))
+
+        return self._call(job)
+
+    def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
+              mode: str = "cors", redirect: str = "follow") -> FetchResult:
+        init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
+        if headers is not None:
+            init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            init["bodyBytes"] = list(bytes(body))
+        elif body is not None:
+            init["body"] = body
+        request = {"url": url, "method": method, "headers": headers, "body": body, "credentials": credentials,
+                   "mode": mode, "redirect": redirect}
+        timeout_ms = int(self.timeout * 1000)
+
+        def job(tab: _Tab):
+            tab.console.clear()
+            tab.events.clear()
+            out = tab.page.evaluate(_FETCH_JS, [url, init, timeout_ms])
+            tab.page.evaluate("0")  # a round trip, so every console message and network event has arrived
+            return out, list(tab.console), list(tab.events)
+
+        out, console, events = self._call(job)
+        self.last_console = console
+        if out.get("timeout"):
+            raise ChromiumError(f"Chromium's fetch({url!r}) got no answer within {self.timeout:g} s.")
+        exchanges, preflight = _exchanges(events)
+        error = next((m for m in console if not m.startswith(IGNORED_CONSOLE_PREFIXES)), None)
+        if "rejected" in out:
+            result = FetchResult(blocked=True, type="error", exception=out["rejected"], error=error,
+                                 preflight=preflight, exchanges=exchanges, request=request, source="chromium")
+        else:
+            result = FetchResult(blocked=False, type=out["type"], status=out["status"],
+                                 headers={k: v for k, v in out["headers"]}, text=out["text"], error=error,
+                                 exception=out.get("bodyError"), preflight=preflight, exchanges=exchanges,
+                                 request=request, source="chromium")
+        result.console = console  # every console line of this call, unfiltered
+        return result
+
+
+def _lower(headers: dict | None) -> dict[str, str]:
+    return {k.lower(): v for k, v in (headers or {}).items()}
+
+
+def _exchanges(events: list[tuple[str, dict]]) -> tuple[list[Exchange], bool]:
+    """Rebuild the HTTP exchanges of one fetch from CDP Network events (best effort)."""
+    hops: list[dict] = []  # in the order Chromium announced them
+    by_id: dict[str, list[dict]] = {}
+    extra_req: dict[str, list[dict]] = {}
+    extra_resp: dict[str, list[dict]] = {}
+    preflight = False
+    wire_order: list[tuple[str, int]] = []  # (requestId, hop index) in the order requests went on the wire
+    for name, e in events:
+        rid = e.get("requestId")
+        if name == "requestWillBeSent":
+            is_preflight = (e.get("initiator") or {}).get("type") == "preflight" or e.get("type") == "Preflight"
+            preflight = preflight or is_preflight
+            chain = by_id.setdefault(rid, [])
+            if e.get("redirectResponse") and chain:
+                chain[-1]["kind"] = "redirect"
+                chain[-1].setdefault("status", e["redirectResponse"].get("status", 0))
+                chain[-1].setdefault("response_headers", _lower(e["redirectResponse"].get("headers")))
+            hop = {"id": rid, "kind": "preflight" if is_preflight else "actual",
+                   "method": e["request"]["method"], "url": e["request"]["url"],
+                   "request_headers": _lower(e["request"].get("headers"))}
+            chain.append(hop)
+            hops.append(hop)
+        elif name == "requestWillBeSentExtraInfo":
+            extra_req.setdefault(rid, []).append(e)
+            wire_order.append((rid, len(extra_req[rid]) - 1))
+        elif name == "responseReceivedExtraInfo":
+            extra_resp.setdefault(rid, []).append(e)
+        elif name == "responseReceived" and by_id.get(rid):
+            hop = by_id[rid][-1]
+            hop.setdefault("status", e["response"].get("status", 0))
+            hop.setdefault("response_headers", _lower(e["response"].get("headers")))
+    exchanges = []
+    for rid, chain in by_id.items():
+        reqs, resps = extra_req.get(rid, []), extra_resp.get(rid, [])
+        for i, hop in enumerate(chain):
+            hop["sent"] = i < len(reqs)
+            if i < len(reqs):
+                hop["request_headers"] = _lower(reqs[i].get("headers"))
+            if i < len(resps):
+                hop["status"] = resps[i].get("statusCode", hop.get("status", 0))
+                hop["response_headers"] = _lower(resps[i].get("headers"))
+    ordered = [by_id[rid][i] for rid, i in wire_order if rid in by_id and i < len(by_id[rid])]
+    ordered += [h for h in hops if not h.get("sent") and h.get("status")]
+    for hop in ordered:
+        raw = hop.get("response_headers", {})
+        set_cookies = [v for v in raw.get("set-cookie", "").split("\n") if v] if "set-cookie" in raw else []
+        exchanges.append(Exchange(kind=hop["kind"], method=hop["method"], url=hop["url"],
+                                  request_headers=hop["request_headers"], status=hop.get("status", 0),
+                                  response_headers=raw, set_cookies=set_cookies))
+    return exchanges, preflight

@@ -1,0 +1,94 @@
+"""The engine against real Chromium: every scenario of tests/scenarios.py, run through both, compared field by field.
+
+Chromium is the reference. When a test here fails, the engine is wrong (or the scenario is), never Chromium.
+"""
+from __future__ import annotations
+
+import pytest
+
+from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
+from scenarios import SCENARIOS, run
+
+pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"real Chromium not available: {unavailable_reason()}")
+
+_chromium_runs: dict[str, tuple[list, list]] = {}  # scenario id -> (results, server log entries of that run)
+
+
+@pytest.fixture(scope="session")
+def chromium_tabs():
+    """One reusable Chromium tab per (origin, page URL); cookies are cleared before each scenario.
+
+    Scenario URLs all contain the scenario id, so a preflight cached by one scenario can never serve another.
+    """
+    tabs: dict[tuple[str, str], ChromiumBrowser] = {}
+
+    def factory(origin: str, page_url: str) -> ChromiumBrowser:
+        key = (origin, page_url)
+        if key not in tabs:
+            tabs[key] = ChromiumBrowser(origin, page_url=page_url, route_page=page_url.endswith(origin + "/"))
+        tabs[key].clear_cookies()
+        return tabs[key]
+
+    yield factory
+    for tab in tabs.values():
+        tab.close()
+
+
+def chromium_run(scenario, scenario_servers, chromium_tabs):
+    """Chromium's results for a scenario (run once per session) and what the servers received meanwhile."""
+    if scenario.id not in _chromium_runs:
+        urls, servers = scenario_servers
+        marks = {name: len(srv.log) for name, srv in servers.items()}
+        results = run(scenario, chromium_tabs, urls, close=False)
+        log = [e for name, srv in servers.items() for e in srv.log[marks[name]:]
+               if e.path.startswith(f"/s/{scenario.id}/")]
+        _chromium_runs[scenario.id] = (results, log)
+    return _chromium_runs[scenario.id]
+
+
+def comparable(result) -> dict:
+    fields = result.comparable()
+    if "date" in fields["headers"]:  # the one header whose value depends on the clock
+        fields["headers"] = {**fields["headers"], "date": "<a date>"}
+    return fields
+
+
+def differences(engine_results, chromium_results) -> list[str]:
+    lines = []
+    for i, (mine, real) in enumerate(zip(engine_results, chromium_results), start=1):
+        a, b = comparable(mine), comparable(real)
+        for key in a:
+            if a[key] != b[key]:
+                lines.append(f"call {i}, {key}:\n    engine:   {a[key]!r}\n    chromium: {b[key]!r}")
+    return lines
+
+
+def _id(scenario):
+    return scenario.id
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=_id)
+def test_engine_agrees_with_chromium(scenario, scenario_servers, chromium_tabs):
+    from cors_lab.browser.fetch import Browser  # the engine; imported late so this module loads without it
+
+    real, _ = chromium_run(scenario, scenario_servers, chromium_tabs)
+    urls, _ = scenario_servers
+    model = run(scenario, Browser, urls)
+    diff = differences(model, real)
+    assert not diff, f"{scenario.id} ({scenario.about}):\n" + "\n".join(diff)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=_id)
+def test_scenario_exercises_what_it_claims_in_chromium(scenario, scenario_servers, chromium_tabs):
+    real, log = chromium_run(scenario, scenario_servers, chromium_tabs)
+    last = real[-1].comparable()
+    for key, wanted in scenario.claims.items():
+        if key == "preflights":
+            got = sum(1 for e in log if e.is_preflight)
+        else:
+            got = last[key]
+        assert got == wanted, f"{scenario.id} claims {key}={wanted!r}, Chromium gave {got!r}"
+    # the bridge's preflight flag (from DevTools network events) agrees with what the servers received
+    sent = sum(1 for e in log if e.is_preflight)
+    seen = sum(1 for r in real for x in r.exchanges if x.kind == "preflight")
+    assert seen == sent, f"{scenario.id}: the bridge saw {seen} preflights, the servers received {sent}"
