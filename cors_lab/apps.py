@@ -11,7 +11,7 @@ from html import escape
 
 from flask import Flask, jsonify, redirect, request
 
-from cors_lab.flask_policy import install
+from cors_lab.flask_policy import install, is_preflight
 from cors_lab.policy import CorsPolicy
 
 USERS = {"alice": {"user": "alice", "email": "alice@example.com", "balance": 1250}}
@@ -88,6 +88,36 @@ def api_app(policy: CorsPolicy | None = None) -> Flask:
     @app.get("/api/status/<int:code>")
     def status(code: int):
         return jsonify(status=code), code
+
+    return install(app, policy)
+
+
+def token_api_app(policy: CorsPolicy | None = None, auth_guards_preflight: bool = True,
+                  token: str = "secret-token") -> Flask:
+    """An API behind token auth (``Authorization: Bearer <token>`` on every ``/api/...`` request).
+
+    ``auth_guards_preflight=True`` is the classic bug: the auth check also runs on the CORS preflight, which
+    never carries an Authorization header, so every preflight gets 401 and the browser blocks the real request.
+    ``False`` lets *preflights only* past the auth check: they are answered by the CORS policy with headers and
+    no data, so nothing is exposed; any other request (including a plain OPTIONS) still needs the token.
+    """
+    app = Flask("token_api")
+
+    @app.before_request
+    def require_token():
+        if not request.path.startswith("/api/"):
+            return None
+        if not auth_guards_preflight and is_preflight():
+            return None  # answered by the CORS policy: headers only, no data
+        if request.headers.get("Authorization") != f"Bearer {token}":
+            return jsonify(error="missing or wrong token"), 401
+        return None
+
+    @app.route("/api/orders", methods=["GET", "POST", "OPTIONS"])
+    def orders():
+        if request.method == "OPTIONS":
+            return "", 204
+        return jsonify(orders=[{"id": 7, "item": "coffee"}])
 
     return install(app, policy)
 

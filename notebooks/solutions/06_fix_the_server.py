@@ -1,0 +1,16 @@
+"""Solution to notebook 06's exercise (run by tests/test_solutions.py)."""
+from flask_cors import CORS
+
+from cors_lab.apps import api_app
+from cors_lab.fix_exercises import check_private_api
+from cors_lab.servers import serve_teaching
+
+app = api_app()
+CORS(app, resources={
+    r"/api/public": {"origins": "*"},
+    r"/api/private": {"origins": ["http://localhost:8001"], "supports_credentials": True},
+})
+api = serve_teaching(app, port=8002, name="api")
+passed, message = check_private_api(api.url)
+print(message)
+assert passed, message

@@ -1,0 +1,13 @@
+"""Solution to notebook 07's exercise (run by tests/test_solutions.py)."""
+from cors_lab.apps import api_app
+from cors_lab.fix_exercises import check_cors_proxy
+from cors_lab.proxy import cors_proxy
+from cors_lab.servers import serve_teaching
+
+api = serve_teaching(api_app(), port=8002, name="api")
+internal = serve_teaching(api_app(), port=8003, name="internal")
+my_proxy = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=["http://localhost:8001"]),
+                          port=8011, name="cors-proxy")
+passed, message = check_cors_proxy(my_proxy, api.url, internal.url)
+print(message)
+assert passed, message

@@ -1,0 +1,19 @@
+"""Solutions to the workshop's challenges (run by tests/test_solutions.py; instructors: hand out after the session)."""
+from cors_lab import CorsPolicy
+from cors_lab.workshop import check
+
+FRONTEND = "http://localhost:8001"
+SOLUTIONS = {
+    1: {"a": False, "b": True, "c": False, "d": False, "e": True},
+    2: CorsPolicy(allow_origins=[FRONTEND]),
+    3: CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"]),
+    4: CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True),
+    5: CorsPolicy(allow_origins=[FRONTEND], expose_headers=["X-Request-Id"]),
+    6: CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "DELETE"], max_age=600),
+    7: CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True),
+    8: CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True),
+}
+for number, answer in SOLUTIONS.items():
+    verdict = check(number, answer)
+    assert verdict.passed, f"challenge {number}: {verdict}"
+print(f"Well done: all {len(SOLUTIONS)} challenges pass.")
