@@ -17,6 +17,11 @@ __all__ = [
     "Browser",
     "ChromiumBrowser",
     "cors_proxy",
+    "dev_proxy",
+    "Playground",
+    "SequenceDiagram",
+    "WillItCors",
+    "ExerciseChecker",
     "CorsLabError",
     "PortInUseError",
     "ServerError",
@@ -26,11 +31,16 @@ _LAZY = {
     "Browser": ("cors_lab.browser.fetch", "Browser"),
     "ChromiumBrowser": ("cors_lab.chromium", "ChromiumBrowser"),
     "cors_proxy": ("cors_lab.proxy", "cors_proxy"),
+    "dev_proxy": ("cors_lab.proxy", "dev_proxy"),
+    "Playground": ("cors_lab.widgets", "Playground"),
+    "SequenceDiagram": ("cors_lab.widgets", "SequenceDiagram"),
+    "WillItCors": ("cors_lab.widgets", "WillItCors"),
+    "ExerciseChecker": ("cors_lab.widgets", "ExerciseChecker"),
 }
 
 
 def __getattr__(name: str):
-    # The engine, the Chromium bridge and the proxies load on first use: `import cors_lab` stays fast.
+    # The engine, the Chromium bridge, the proxies and the widgets load on first use: `import cors_lab` stays fast.
     if name in _LAZY:
         import importlib
 
