@@ -70,6 +70,7 @@ def url_map(ports: dict[str, int], closed_port: int = 1) -> dict[str, str]:
         urls[role] = f"http://localhost:{ports[role]}"
         urls[role + "_ip"] = f"http://127.0.0.1:{ports[role]}"
         urls[role + "_uc"] = f"http://LOCALHOST:{ports[role]}"
+        urls[role + "_shop"] = f"http://shop.localhost:{ports[role]}"  # its own site: localhost is no public suffix
     return urls
 
 
@@ -523,3 +524,68 @@ for name, value in [("Host", "evil.test"), ("Cookie", "sid=forged"), ("Origin", 
     add(f"forbidden-{name.lower()}", B, f"forbidden header {name} set by hand is dropped silently",
         Call("{API}/d", headers={name: value}),
         {"/d": ok(ACAO_PAGE, echo=(f"{name.lower()}?{value}",)), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*"))})
+
+# ---------------------------------------------------------------------------------------------------------------
+# 11. client hints at the edge of Chromium's value rules (cors.cc IsCorsSafelistedHeader)
+B = "safelist"
+for name, value in [("ECT", "2G"), ("ECT", "slow-2g"), ("DPR", ".5"), ("DPR", "1."), ("Width", "-1"), ("RTT", "1.5"),
+                    ("Downlink", "1e3"), ("Downlink", ""), ("Device-Memory", "0.25"), ("Save-Data", "On"), ("Intervention", "x")]:
+    add(f"hdr-hint-edge-{name.lower()}-{value.lower().replace('.', '_') or 'empty'}", B, f"client hint {name}: {value!r}",
+        Call("{API}/d", headers={name: value}), {"/d": ok(ACAO_PAGE, echo=(name.lower(),))})
+
+# 12. data: and file: URLs, hosts Chromium's URL parser escapes or refuses
+B = "bad-input"
+for i, (url, kw) in enumerate([
+    ("data:,hi", {}), ("data:text/plain;base64,aGk", {}), ("data:text/plain;base64,a", {}), ("data:hi", {}),
+    ("data:TEXT/Plain;Charset=utf-8;foo=bar,hi", {}), ("data:text/plain,hi", {"mode": "same-origin"}),
+    ("data:text/plain,hi", {"mode": "no-cors"}), ("data:text/plain,hi", {"method": "HEAD"}),
+    ("data:application/json,%7B%22a%22%3A1%7D", {"method": "PUT", "headers": {"X-Custom": "1"}, "credentials": "include"}),
+    ("file:///etc/hostname", {"mode": "no-cors"}), ("file:///etc/hostname", {"mode": "same-origin"}), ("FILE:///tmp/a b#f", {}),
+    ("http://exa*mple.test/", {}), ("http://exa^mple.test/", {}), ("http://exa mple.test/", {"method": "PUT"}),
+]):
+    add(f"url-scheme-{i}", B, f"URL {url!r} {kw}", Call(url, **kw), {})
+
+# 13. page origins other than http://localhost:<port>: sites, cookies and Local Network Access
+# {page_shop} / {API_SHOP} ...: the same ports on the host shop.localhost (Chromium resolves *.localhost to loopback)
+
+B = "origin"
+SHOP_ECHO = {"/d": ok(acao("{page_shop}"), ACAC, echo=("cookie", "origin"))}
+for tag, cookie in (("lax", "sid=1; SameSite=Lax"), ("none-secure", "sid=1; SameSite=None; Secure")):
+    add(f"site-shop-page-localhost-api-{tag}", B, f"page shop.localhost -> localhost API: cross-site, cookie '{cookie}' stays home",
+        Call("{API}/d", credentials="include"), SHOP_ECHO, origin="{page_shop}", cookies=(("{api}/", cookie),), blocked=False)
+add("site-shop-page-shop-api", B, "page shop.localhost -> shop.localhost on another port: same site, the cookie goes",
+    Call("{API_SHOP}/d", credentials="include"), SHOP_ECHO, origin="{page_shop}", cookies=(("{api_shop}/", "sid=1"),), blocked=False)
+add("site-localhost-page-shop-api", B, "page localhost -> shop.localhost API: cross-site, no cookie",
+    Call("{API_SHOP}/d", credentials="include"), ECHO_C, cookies=(("{api_shop}/", "sid=1; SameSite=None; Secure"),), blocked=False)
+add("site-shop-page-no-acao", B, "page shop.localhost -> localhost API without ACAO", Call("{API}/d"), {"/d": ok()},
+    origin="{page_shop}", blocked=True)
+add("site-shop-page-acao-localhost", B, "page shop.localhost, ACAO names http://localhost:<page port>", Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE)}, origin="{page_shop}", blocked=True)
+add("site-shop-page-same-origin", B, "page shop.localhost fetching its own origin sends its cookie", Call("{PAGE_SHOP}/d"),
+    {"/d": ok(echo=("cookie", "origin"))}, origin="{page_shop}", cookies=(("{page_shop}/", "sid=1"),), type="basic")
+add("site-shop-page-preflight", B, "page shop.localhost: a preflighted PUT allowed for its origin", Call("{API}/d", **PUTX),
+    {"OPTIONS /d": pre(acao("{page_shop}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+     "/d": ok(acao("{page_shop}"))}, origin="{page_shop}", preflight=True, blocked=False)
+add("site-cookie-domain-localhost-refused", B, "shop.localhost cannot set a cookie for Domain=localhost",
+    Call("{API}/d", credentials="include"), ECHO_C, cookies=(("{api_shop}/", "sid=1; Domain=localhost"),), blocked=False)
+IP_ECHO = {"/d": ok(acao("{page_ip}"), ACAC, echo=("cookie", "origin"))}
+add("site-ip-page-localhost-api", B, "page 127.0.0.1 -> localhost API: cross-site, no cookie",
+    Call("{API}/d", credentials="include"), IP_ECHO, origin="{page_ip}", cookies=(("{api}/", "sid=1"),), blocked=False)
+add("site-ip-page-ip-api", B, "page 127.0.0.1 -> 127.0.0.1 on another port: same site, the cookie goes",
+    Call("{API_IP}/d", credentials="include"), IP_ECHO, origin="{page_ip}", cookies=(("{api_ip}/", "sid=1; SameSite=Strict"),),
+    blocked=False)
+add("site-ip-page-localhost-same-port", B, "page 127.0.0.1 -> localhost on the same port: cross-origin",
+    Call("{PAGE}/d"), {"/d": ok(acao("{page_ip}"), echo=("origin",))}, origin="{page_ip}", type="cors")
+add("site-loopback-127-0-0-2", B, "page on 127.0.0.2 (loopback) reaches localhost", Call("{API}/d"),
+    {"/d": ok(acao("http://127.0.0.2:8001"))}, origin="http://127.0.0.2:8001", blocked=False)
+EVIL = "http://shop.example.com.evil.net"
+for tag, call in (("get", Call("{API}/d")), ("put", Call("{API}/d", **PUTX)), ("nocors", Call("{API}/d", mode="no-cors")),
+                  ("ip", Call("{API_IP}/d", credentials="include"))):
+    add(f"lna-public-http-page-{tag}", B, f"a public http page cannot reach loopback ({tag})", call,
+        {"/d": ok(acao(EVIL), ACAC), "OPTIONS /d": pre(acao(EVIL), ("Access-Control-Allow-Methods", "PUT"),
+                                                       ("Access-Control-Allow-Headers", "X-Custom"))},
+        origin=EVIL, blocked=True, preflights=0)
+add("lna-private-ip-http-page", B, "a page on a private IP over http cannot reach loopback", Call("{API}/d"),
+    {"/d": ok(acao("http://192.168.1.10:8001"))}, origin="http://192.168.1.10:8001", blocked=True)
+add("lna-public-https-page", B, "a public https page reaches loopback (the bridge grants local-network-access)",
+    Call("{API}/d"), {"/d": ok(acao("https://shop.example.com"))}, origin="https://shop.example.com", blocked=False)

@@ -11,14 +11,16 @@ _SPECIAL = ("http:", "https:", "ws:", "wss:", "ftp:", "file:")
 
 
 def _looks_like_url(value: str) -> bool:
-    """Chromium's GURL validity, roughly: a scheme, and for special schemes a host."""
+    """Chromium's GURL validity, roughly: a scheme; for special schemes a host without ':' and a numeric port."""
     if not _SCHEME.match(value):
         return False
     low = value.lower()
     for special in _SPECIAL:
         if low.startswith(special) and special != "file:":
             rest = value[len(special):].lstrip("/\\")
-            return bool(rest) and not rest.startswith(":")
+            authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0].rpartition("@")[2]
+            host, _, port = authority.partition(":") if not authority.startswith("[") else authority.partition("]:")
+            return bool(host) and (port == "" or (port.isdigit() and int(port) <= 65535))
     return True
 
 

@@ -1,7 +1,8 @@
 """A small cookie jar (RFC 6265bis) with the SameSite and third-party rules Chromium 156 applies to fetch().
 
-Observed in Chromium 156 (headless, default profile): ports never change the site; a cross-site fetch sends no
-cookies at all and its Set-Cookie is not stored (third-party cookies are blocked); SameSite=None needs Secure;
+Observed in Chromium 156 (headless, default profile): ports never change the site, but localhost, shop.localhost
+and 127.0.0.1 are three sites (a host under a TLD unknown to the Public Suffix List is its own site); a cross-site
+fetch sends no cookies at all and its Set-Cookie is not stored (third-party cookies are blocked); SameSite=None needs Secure;
 Secure cookies are accepted from http://localhost and http://127.0.0.1 (potentially trustworthy)."""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from cors_lab.browser.origin import _is_ip, is_potentially_trustworthy, origin_of
+from cors_lab.browser.origin import is_potentially_trustworthy, origin_of, registrable_domain
 
 _counter = itertools.count()
 
@@ -69,9 +70,12 @@ class CookieJar:
                 d = val.lstrip(".").lower()
                 if not (host == d or host.endswith("." + d)):
                     return False, f"Domain={val} does not match host {host}"
-                if _is_ip(host) and d != host:
-                    return False, f"Domain={val} is not allowed for an IP address"
-                c.host, c.host_only = d, _is_ip(host)
+                rd = registrable_domain(host)  # Chromium's GetCookieDomainWithString: Domain within the registrable domain
+                if not rd and d != host:  # hosts without one (IP, localhost, shop.localhost): Domain may only be the host
+                    return False, f"Domain={val} is not allowed: {host} has no registrable domain (IP address, localhost, ...)"
+                if rd and not (d == rd or d.endswith("." + rd)):
+                    return False, f"Domain={val} is a public suffix"
+                c.host, c.host_only = d, not rd
             elif key == "secure":
                 c.secure = True
             elif key == "httponly":

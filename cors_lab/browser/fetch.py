@@ -5,11 +5,14 @@ import http.client
 import socket
 from urllib.parse import urlsplit
 
-from cors_lab.browser import messages as msg
+from cors_lab.browser import data_url, messages as msg
 from cors_lab.browser.check import cors_check, exposed_explanation, visible_headers
 from cors_lab.browser.cookies import CookieJar
 from cors_lab.browser.explain import fix_for
-from cors_lab.browser.origin import URLError, has_credentials, origin_of, parse_origin, parse_url, same_origin, same_site
+from cors_lab.browser.origin import (
+    URLError, address_space, has_credentials, is_potentially_trustworthy, origin_of, parse_origin, parse_url, same_origin,
+    same_site,
+)
 from cors_lab.browser.preflight import PreflightCache, check_preflight, needs_preflight, preflight_headers
 from cors_lab.browser.redirects import MAX_REDIRECTS, location, next_method, taints
 from cors_lab.browser.result import Exchange, FetchResult, Step
@@ -30,7 +33,10 @@ SPEC = {
     "cookies": "Fetch Standard: HTTP-network-or-cache fetch (credentials) + RFC 6265bis SameSite",
     "expose": "Fetch Standard: CORS-filtered response (Access-Control-Expose-Headers)",
     "network": "Fetch Standard: HTTP-network fetch",
+    "data": "Fetch Standard: scheme fetch (data: URL processor)",
+    "lna": "Chromium: Local Network Access (WICG Private Network Access)",
 }
+_PRIVACY = {"public": 0, "local": 1, "loopback": 2}  # Local Network Access: address spaces, least to most private
 _ENUMS = (("credentials", ("omit", "same-origin", "include"), "RequestCredentials"),
           ("mode", ("cors", "no-cors", "same-origin", "navigate"), "RequestMode"),
           ("redirect", ("follow", "error", "manual"), "RequestRedirect"))
@@ -39,10 +45,11 @@ _BODY_HEADERS = {"content-type", "content-language", "content-encoding", "conten
 
 
 class _Conn(http.client.HTTPConnection):
-    """HTTPConnection that tries 127.0.0.1 first for 'localhost' (lab servers bind 127.0.0.1 only)."""
+    """HTTPConnection that tries 127.0.0.1 first for localhost and *.localhost (Chromium resolves those names to
+    loopback itself; lab servers bind 127.0.0.1 only)."""
 
     def connect(self):
-        if self.host == "localhost":
+        if self.host == "localhost" or self.host.endswith(".localhost"):
             try:
                 self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
             except ConnectionRefusedError:
@@ -232,24 +239,62 @@ class _Fetch:
         return None
 
     def refuse_early(self) -> FetchResult | None:
-        """main fetch: refusals that happen before the network (scheme, mode same-origin, no-cors + redirect mode)."""
+        """main fetch, in Blink's FetchManager order: data: URLs, then mode checks, then file: and other schemes."""
         a, url = self.args, self.url
-        scheme = url.split(":", 1)[0].lower()
-        if scheme not in ("http", "https"):  # fetch() only loads http(s) here
-            self.step("URL scheme", "main", False, f"fetch() cannot load '{scheme}:' URLs.")
-            return self.reject(msg.FAILED_TO_FETCH, msg.unsupported_scheme(url, scheme))
-        cross = not same_origin(self.page, origin_of(url))
-        self.step("same-origin or cross-origin?", "main", None,
-                  f"page {self.page_s} fetches {origin_of(url).serialize()}: "
-                  + ("cross-origin (scheme, host or port differ) - CORS rules apply." if cross else "same-origin - no CORS needed."))
+        scheme = url.split(":", 1)[0]
+        if scheme == "data":  # main fetch: a data: URL is a scheme fetch whatever the mode (basic, no network)
+            return self.fetch_data(url)
+        web = scheme in ("http", "https")
+        cross = not web or not same_origin(self.page, origin_of(url))
+        if web:
+            self.step("same-origin or cross-origin?", "main", None,
+                      f"page {self.page_s} fetches {origin_of(url).serialize()}: "
+                      + ("cross-origin (scheme, host or port differ) - CORS rules apply." if cross else "same-origin - no CORS needed."))
         if a["mode"] == "same-origin" and cross:  # mode 'same-origin' refuses any cross-origin URL
             self.step("mode 'same-origin'", "main", False, "mode 'same-origin' forbids cross-origin requests; nothing was sent.",
                       "Nothing on the server can fix this: use mode 'cors' (the default) and let the server allow the origin.")
             return self.reject(msg.FAILED_TO_FETCH, msg.same_origin_mode(url, self.page_s))
-        if a["mode"] == "no-cors" and a["redirect"] != "follow":
+        if a["mode"] == "no-cors" and a["redirect"] != "follow":  # main fetch: no-cors needs redirect 'follow'
             self.step("no-cors needs redirect 'follow'", "main", False, "mode 'no-cors' only works with redirect 'follow'.")
             return self.reject(msg.FAILED_TO_FETCH, msg.no_cors_redirect_mode(url))
+        if scheme == "file":  # Chromium: a web page may never load file: URLs (ResourceFetcher's CanDisplay check)
+            self.step("URL scheme", "main", False, "A web page may not load local files (file: URLs).")
+            return self.reject(msg.FAILED_TO_FETCH, msg.local_resource(url))
+        if not web:  # fetch() only loads http(s) (and data:)
+            self.step("URL scheme", "main", False, f"fetch() cannot load '{scheme}:' URLs.")
+            return self.reject(msg.FAILED_TO_FETCH, msg.unsupported_scheme(url, scheme))
         return None
+
+    def local_network_access(self, url) -> FetchResult | None:
+        """Chromium's Local Network Access, checked on every request that would go out (preflight included): a page
+        that is not a secure context may not reach a more-private address space.
+
+        Modelled as the bridge (cors_lab.chromium) runs Chromium 156: the page's address space comes from its host
+        (a page served from 127.0.0.1 is loopback), and the `local-network-access` permission is granted, so a secure
+        page (https, or a loopback host) is let through; a real Chromium would ask the user first."""
+        target, page = address_space(origin_of(url).host), address_space(self.page.host)
+        if _PRIVACY[target] <= _PRIVACY[page]:
+            return None
+        if is_potentially_trustworthy(self.page):
+            self.step("Local Network Access", "lna", True, f"A {page} page calls a {target} address: allowed, as the page "
+                      "is a secure context and has the local-network-access permission (granted by the lab's Chromium).")
+            return None
+        self.step("Local Network Access", "lna", False, f"The page {self.page_s} is in the {page} address space and not a "
+                  f"secure context (http on a non-loopback host), the URL is in the more-private {target} space: nothing "
+                  "was sent.", "Serve the page over https (or from localhost), or call the API from the same network.")
+        return self.cors_fail(url, "insecure_private_network", target)
+
+    def fetch_data(self, url) -> FetchResult:
+        try:
+            mime, body = data_url.process(url)
+        except data_url.DataURLError as exc:  # the data: URL processor failed: network error (net::ERR_INVALID_URL)
+            self.step("data: URL", "data", False, f"The data: URL cannot be decoded ({exc}): network error.")
+            return self.reject(msg.FAILED_TO_FETCH)
+        self.exchanges.append(Exchange("actual", self.method, url.split("#")[0], {}, 200, {"content-type": mime}))
+        self.step("data: URL", "data", None, f"No network: the body comes from the URL itself ({len(body)} bytes, "
+                  f"Content-Type: {mime}); always a 'basic' 200, whatever the mode and method.")
+        text = "" if self.method == "HEAD" else body.decode("utf-8", "replace").removeprefix("\ufeff")
+        return self.result(type="basic", status=200, headers={"content-type": mime}, text=text)
 
     def loop(self) -> FetchResult:
         a = self.args
@@ -280,6 +325,8 @@ class _Fetch:
                 self.step("simple request", "safelist", None,
                           f"{method} with only CORS-safelisted headers: no preflight, the request goes straight out.")
             # ---- the request itself
+            if (fail := self.local_network_access(current)) is not None:
+                return fail
             h = {"Accept": "*/*"} if "accept" not in headers else {}
             h.update({self.names.get(k, k): v for k, v in headers.items()})
             if cors_flag or method not in ("GET", "HEAD"):  # 'append a request Origin header'
@@ -389,10 +436,12 @@ class _Fetch:
             self.step("preflight cache hit", "cache", True, f"A cached preflight for {url} (Max-Age {entry.max_age}s) "
                       "already allows this method and these headers: no OPTIONS sent.")
             return None
+        self.preflighted = True
+        if (fail := self.local_network_access(url)) is not None:  # the preflight is stopped before it is sent
+            return fail
         h = preflight_headers(origin_sent, method, unsafe)
         ex = Exchange("preflight", "OPTIONS", url.split("#")[0], dict(h))
         self.exchanges.append(ex)
-        self.preflighted = True
         wire = {"Accept": h["accept"], "Access-Control-Request-Method": method, "Origin": origin_sent}
         if "access-control-request-headers" in h:
             wire["Access-Control-Request-Headers"] = h["access-control-request-headers"]

@@ -57,6 +57,10 @@ def unsupported_scheme(url: str, scheme: str) -> str:
     return f'Fetch API cannot load {url}. URL scheme "{scheme}" is not supported.'
 
 
+def local_resource(url: str) -> str:
+    return f"Not allowed to load local resource: {url}"
+
+
 def same_origin_mode_redirect(url: str, page_url: str) -> str:
     return f"Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must match.\n"
 
@@ -84,6 +88,8 @@ CORS_REASONS = {
     "header_not_allowed": "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
     "redirect_credentials": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
     "cors_disabled_scheme": "Cross origin requests are only supported for protocol schemes: " + CORS_SCHEMES + ".",
+    "insecure_private_network": ("The request client is not a secure context and the resource is in more-private address "
+                                 "space `{hint}`."),
 }
 # these get the "Response to preflight request doesn't pass access control check: " prefix when found on a preflight
 ACCESS_CHECK_KINDS = {"missing_allow_origin", "wildcard_origin_with_credentials", "multiple_allow_origin",
@@ -118,4 +124,5 @@ SHORT = {
     "header_not_allowed": "header not in Access-Control-Allow-Headers",
     "redirect_credentials": "redirect to a URL with credentials",
     "cors_disabled_scheme": "redirect to a non-http(s) URL",
+    "insecure_private_network": "non-secure page calling a more-private address (Local Network Access)",
 }

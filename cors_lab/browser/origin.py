@@ -7,8 +7,9 @@ from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-_HOST_OK = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$|^\[[0-9A-Fa-f:.]+\]$")
-
+_HOST_BAD = re.compile(r"[\x00-\x1f\x7f<>^|\\\[\]]")  # forbidden host code points left once urlsplit has split the URL
+# TLDs the Public Suffix List does not know: their hosts have no registrable domain, the host itself is the site
+NON_PSL_TLDS = {"localhost", "test", "example", "invalid", "local", "internal"}
 
 class Origin(NamedTuple):
     """A tuple origin: scheme, host, port (port None when it is the scheme's default)."""
@@ -22,6 +23,9 @@ class Origin(NamedTuple):
 
     def __str__(self) -> str:
         return self.serialize()
+
+
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~[]|"
 
 
 class URLError(ValueError):
@@ -44,18 +48,26 @@ def parse_url(url: str, base: str | None = None) -> str:
     scheme = parts.scheme.lower()
     if not scheme:
         raise URLError(url)
-    if scheme not in DEFAULT_PORTS:  # non-special schemes: keep as written, fetch() reports them later
-        return raw
+    if scheme == "file":  # special, host optional (Chromium keeps 'localhost'), path percent-encoded like http's
+        frag = f"#{parts.fragment}" if "#" in raw else ""
+        return f"file://{parts.netloc.lower()}{quote(parts.path or '/', safe=_PATH_SAFE)}" + (f"?{parts.query}" if parts.query else "") + frag
+    if scheme not in DEFAULT_PORTS:  # non-special schemes (data:, javascript:, ...): only the scheme is lowercased
+        return scheme + raw[len(scheme):]
     host = (parts.hostname or "").lower()
-    if not host or not _HOST_OK.match(host if ":" not in host else f"[{host}]"):
+    if not host.isascii():  # IDNA (Punycode), as the host parser's domain-to-ASCII
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise URLError(url) from None
+    if not host or (":" not in host and _HOST_BAD.search(host)):
         raise URLError(url)
-    if ":" in host:
-        host = f"[{host}]"
+    # Chromium's GURL percent-escapes space, '*', '"', '{', ... in hosts where WHATWG fails (crbug.com/1416013)
+    host = f"[{host}]" if ":" in host else quote(host, safe="-._~!$&'()+,;=%")
     userinfo = ""
     if parts.username is not None or parts.password is not None:
         userinfo = (parts.username or "") + (f":{parts.password}" if parts.password else "") + "@"
     port_s = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~[]|")  # the URL parser percent-encodes spaces etc.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)  # the URL parser percent-encodes spaces etc.
     q = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?[]|`{}^\\")
     query = f"?{q}" if parts.query or raw.split("#")[0].endswith("?") else ""
     frag = f"#{parts.fragment}" if "#" in raw else ""  # kept in the URL (and in console sentences), never sent
@@ -113,25 +125,39 @@ def _is_ip(host: str) -> bool:
 
 
 def registrable_domain(host: str) -> str:
-    """The 'site' part of a host. IP addresses and single-label hosts (localhost) are their own site.
-    Without the Public Suffix List we take the last two labels (right for the lab's hosts)."""
-    if _is_ip(host) or "." not in host:
-        return host
-    if host.endswith(".localhost"):
-        return "localhost"
-    return ".".join(host.split(".")[-2:])
+    """The registrable domain (eTLD+1), '' when there is none: IP addresses, single labels, and hosts under a TLD
+    the Public Suffix List does not know (Chromium: GetDomainAndRegistry excludes unknown registries), so
+    shop.localhost has none. Without the full PSL we take the last two labels (right for the lab's hosts)."""
+    labels = host.split(".")
+    if _is_ip(host) or len(labels) < 2 or labels[-1] in NON_PSL_TLDS:
+        return ""
+    return ".".join(labels[-2:])
 
 
 def site(origin: Origin) -> tuple[str, str]:
-    """Schemeful site: scheme + registrable domain. Ports never change the site."""
-    return (origin.scheme, registrable_domain(origin.host))
+    """Schemeful site (Chromium's SchemefulSite): scheme + registrable domain, or the host when it has none.
+    Ports never change the site."""
+    return (origin.scheme, registrable_domain(origin.host) or origin.host)
 
 
 def same_site(a: Origin, b: Origin) -> bool:
     return site(a) == site(b)
 
 
+def is_loopback(host: str) -> bool:
+    """localhost, *.localhost (Chromium resolves them to loopback itself), 127.0.0.0/8 and ::1."""
+    h = host.strip("[]")
+    return h == "localhost" or h.endswith(".localhost") or (_is_ip(h) and ipaddress.ip_address(h).is_loopback)
+
+
 def is_potentially_trustworthy(origin: Origin) -> bool:
     """https, or loopback hosts (Chromium lets http://localhost and 127.0.0.1 keep Secure cookies)."""
-    h = origin.host.strip("[]")
-    return origin.scheme == "https" or h == "localhost" or h.endswith(".localhost") or h == "::1" or h.startswith("127.")
+    return origin.scheme == "https" or is_loopback(origin.host)
+
+
+def address_space(host: str) -> str:
+    """Local Network Access address space of a host: 'loopback', 'local' (private IP literals) or 'public'."""
+    if is_loopback(host):
+        return "loopback"
+    h = host.strip("[]")
+    return "local" if _is_ip(h) and ipaddress.ip_address(h).is_private else "public"

@@ -16,7 +16,6 @@ FORBIDDEN_HEADER_NAMES = {
     "user-agent",  # Chromium still forbids it (the spec no longer does): observed dropped
 }
 METHOD_OVERRIDE_HEADERS = {"x-http-method", "x-http-method-override", "x-method-override"}
-CHROMIUM_DROPPED = {"save-data", "dpr"}  # observed: Chromium neither sends them nor preflights for them
 
 SAFELISTED_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 NO_CORS_SAFELISTED_NAMES = {"accept", "accept-language", "content-language", "content-type"}
@@ -28,6 +27,15 @@ FORBIDDEN_RESPONSE_HEADERS = {"set-cookie", "set-cookie2"}
 _UNSAFE_BYTES = set(range(0x00, 0x20)) - {0x09} | {0x22, 0x28, 0x29, 0x3A, 0x3C, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x7B, 0x7D, 0x7F}
 _LANGUAGE_CHARS = re.compile(r"^[0-9A-Za-z *,\-.;=]*$")
 _SIMPLE_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+_DOUBLE, _INT = re.compile(r"[0-9]+(\.[0-9]+)?"), re.compile(r"[0-9]+")
+# Chromium's cors.cc IsCorsSafelistedHeader also safelists client hints (value rules below) and Intervention (any value)
+CLIENT_HINTS = {
+    "dpr": _DOUBLE.fullmatch, "device-memory": _DOUBLE.fullmatch, "downlink": _DOUBLE.fullmatch,  # 1*DIGIT ["." 1*DIGIT]
+    "width": _INT.fullmatch, "viewport-width": _INT.fullmatch, "rtt": _INT.fullmatch,  # 1*DIGIT
+    "ect": lambda v: v in ("slow-2g", "2g", "3g", "4g"),  # case-sensitive
+    "save-data": lambda v: v.lower() == "on",  # case-insensitive
+    "intervention": lambda v: True,
+}
 
 
 def normalize_method(method: str) -> str:
@@ -57,9 +65,9 @@ def normalize_header_value(value: str) -> str:
 
 
 def is_forbidden_request_header(name: str, value: str) -> bool:
-    """Fetch §2.2.2 'forbidden request-header' (+ Chromium's User-Agent / client-hint drops)."""
+    """Fetch §2.2.2 'forbidden request-header' (+ Chromium's User-Agent drop)."""
     n = name.lower()
-    if n in FORBIDDEN_HEADER_NAMES or n in CHROMIUM_DROPPED or n.startswith("proxy-") or n.startswith("sec-"):
+    if n in FORBIDDEN_HEADER_NAMES or n.startswith("proxy-") or n.startswith("sec-"):
         return True
     if n in METHOD_OVERRIDE_HEADERS:  # forbidden only when a listed method is a forbidden method
         return any(is_forbidden_method(m.strip()) for m in value.split(","))
@@ -75,7 +83,7 @@ def _mime_essence(value: str) -> str | None:
 
 
 def is_safelisted_request_header(name: str, value: str) -> bool:
-    """Fetch §2.2.2 'CORS-safelisted request-header' (value rules included)."""
+    """Fetch §2.2.2 'CORS-safelisted request-header' (value rules included), plus Chromium's client hints."""
     n = name.lower()
     if len(value.encode("latin-1", "replace")) > 128:  # values longer than 128 bytes are never safelisted
         return False
@@ -90,6 +98,8 @@ def is_safelisted_request_header(name: str, value: str) -> bool:
     if n == "range":
         m = _SIMPLE_RANGE.match(value)
         return bool(m) and (not m.group(2) or int(m.group(1)) <= int(m.group(2)))
+    if n in CLIENT_HINTS:
+        return bool(CLIENT_HINTS[n](value))
     return False
 
 

@@ -18,6 +18,8 @@ O = "http://localhost:8001"
     ("", None, False, ("invalid_allow_origin", "")),
     ("foo", None, False, ("invalid_allow_origin", "foo")),
     ("localhost:8001", None, False, ("allow_origin_mismatch", "localhost:8001")),  # parses as scheme 'localhost'
+    (O + ":80", None, False, ("invalid_allow_origin", O + ":80")),  # two ports: GURL cannot parse it
+    ("http://localhost:99999", None, False, ("invalid_allow_origin", "http://localhost:99999")),
     ("*", "true", True, ("wildcard_origin_with_credentials", "")),
     (O, None, True, ("invalid_allow_credentials", "")),
     (O, "TRUE", True, ("invalid_allow_credentials", "TRUE")),

@@ -27,6 +27,20 @@ def test_which_set_cookie_values_are_stored(header, stored):
     assert CookieJar().set(API, header)[0] is stored
 
 
+@pytest.mark.parametrize("url, header, stored", [
+    ("http://shop.localhost:8002/", "sid=1; Domain=localhost", False),  # shop.localhost has no registrable domain
+    ("http://shop.localhost:8002/", "sid=1; Domain=shop.localhost", True),
+    ("http://127.0.0.1:8002/", "sid=1; Domain=127.0.0.1", True),
+    ("http://a.example.com/", "sid=1; Domain=example.com", True),
+    ("http://a.example.com/", "sid=1; Domain=com", False),  # a public suffix
+])
+def test_the_domain_attribute_must_stay_within_the_registrable_domain(url, header, stored):
+    jar = CookieJar()
+    assert jar.set(url, header)[0] is stored
+    if stored and "example" not in url:  # hosts without a registrable domain only get host-only cookies
+        assert jar.header_for(url) == "sid=1" and jar.header_for("http://x." + url.split("//")[1]) is None
+
+
 def test_secure_cookies_are_refused_from_plain_http_on_other_hosts():
     assert CookieJar().set("http://example.com/", "a=1; Secure")[0] is False
 

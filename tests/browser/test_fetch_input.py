@@ -69,3 +69,49 @@ def test_a_refused_connection_is_failed_to_fetch_without_a_console_sentence():
     r = Browser("http://localhost:8001").fetch(API)
     assert (r.blocked, r.exception, r.error) == (True, "TypeError: Failed to fetch", None)
     assert "ERR_CONNECTION_REFUSED" in r.explain()
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"mode": "same-origin"}, {"mode": "no-cors"}, {"method": "PUT", "headers": {"X-A": "1"}},
+                                    {"credentials": "include", "redirect": "error"}])
+def test_a_data_url_is_answered_without_network_as_a_basic_200(kwargs):
+    r = Browser("http://localhost:8001").fetch("data:text/plain;base64,aGk=", **kwargs)
+    assert (r.blocked, r.type, r.status, r.headers, r.text, r.preflight) == (False, "basic", 200, {"content-type": "text/plain"}, "hi", False)
+
+
+def test_a_head_data_url_has_no_body_and_a_broken_one_fails_without_a_console_sentence():
+    b = Browser("http://localhost:8001")
+    assert b.fetch("data:,hi", method="HEAD").text == ""
+    r = b.fetch("data:hi")
+    assert (r.blocked, r.exception, r.error) == (True, "TypeError: Failed to fetch", None)
+
+
+@pytest.mark.parametrize("url, kwargs, error", [
+    ("file:///etc/hostname", {}, "Not allowed to load local resource: file:///etc/hostname"),
+    ("FILE:///tmp/a b", {"mode": "no-cors"}, "Not allowed to load local resource: file:///tmp/a%20b"),
+    ("file:///etc/hostname", {"mode": "same-origin"}, 'Fetch API cannot load file:///etc/hostname. Request mode is "same-origin" '
+                                                      "but the URL's origin is not same as the request origin http://localhost:8001."),
+])
+def test_file_urls_are_never_loaded(url, kwargs, error):
+    r = Browser("http://localhost:8001").fetch(url, **kwargs)
+    assert (r.blocked, r.exception, r.error, r.exchanges) == (True, "TypeError: Failed to fetch", error, [])
+
+
+def test_a_host_with_a_space_parses_and_fails_on_dns_without_a_console_sentence():
+    r = Browser("http://localhost:8001").fetch("http://exa mple.test/")
+    assert (r.blocked, r.exception, r.error) == (True, "TypeError: Failed to fetch", None)
+    assert r.exchanges[0].url == "http://exa%20mple.test/"
+
+
+@pytest.mark.parametrize("page", ["http://shop.example.com.evil.net", "http://192.168.1.10:8001"])
+@pytest.mark.parametrize("kwargs", [{}, {"method": "PUT"}, {"mode": "no-cors"}])
+def test_a_page_that_is_not_a_secure_context_cannot_reach_loopback(page, kwargs):
+    r = Browser(page).fetch(API, **kwargs)  # a PUT's preflight is started, then stopped before it is sent (as in Chromium)
+    assert (r.blocked, r.exception, r.exchanges, r.preflight) == (True, "TypeError: Failed to fetch", [], "method" in kwargs)
+    assert r.error == (f"Access to fetch at '{API}' from origin '{page}' has been blocked by CORS policy: The request client "
+                       "is not a secure context and the resource is in more-private address space `loopback`.")
+
+
+@pytest.mark.parametrize("page", ["https://shop.example.com", "http://shop.localhost:8001", "http://127.0.0.2:8001", "http://[::1]:8001"])
+def test_secure_or_loopback_pages_reach_loopback(page):
+    r = Browser(page).fetch(API)  # nothing listens on port 9: the request was sent and refused
+    assert (r.blocked, r.error, len(r.exchanges)) == (True, None, 1)

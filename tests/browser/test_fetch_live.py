@@ -164,6 +164,19 @@ def test_a_cross_site_request_sends_no_cookies(lab):
     assert r.blocked is False and api.log[0].headers.get("Cookie") is None
 
 
+def test_a_shop_localhost_page_is_its_own_site(lab):
+    _, api, _, _ = lab
+    shop_api = f"http://shop.localhost:{api.port}"
+    b = Browser(f"http://shop.localhost:{lab[0].port}")
+    b.set_cookie(api.url + "/", "sid=home; SameSite=None; Secure")
+    b.set_cookie(shop_api + "/", "sid=shop")
+    ROUTES["/k"] = answer(actual=[acao(b.origin.serialize()), ACAC])
+    assert not b.fetch(api.url + "/k", credentials="include").blocked  # localhost is another site: no cookie
+    assert not b.fetch(shop_api + "/k", credentials="include").blocked  # shop.localhost on another port: same site
+    assert [e.headers.get("Cookie") for e in api.log] == [None, "sid=shop"]
+    assert api.log[1].headers.get("Host") == f"shop.localhost:{api.port}"
+
+
 def test_set_cookie_is_stored_even_when_the_cors_check_fails_but_never_readable(lab):
     page, api, _, b = lab
     ROUTES["/s"] = answer(actual=[acao(page.origin), ("Set-Cookie", "fromapi=1; Path=/")])  # no ACAC

@@ -1,7 +1,8 @@
 import pytest
 
 from cors_lab.browser.origin import (
-    Origin, URLError, is_potentially_trustworthy, origin_of, parse_origin, parse_url, same_origin, same_site,
+    Origin, URLError, address_space, is_potentially_trustworthy, origin_of, parse_origin, parse_url, registrable_domain,
+    same_origin, same_site,
 )
 
 
@@ -13,6 +14,11 @@ from cors_lab.browser.origin import (
     ("http://127.0.0.1:9/p", "http://127.0.0.1:9/p"),
     ("http://localhost:9/a b?x=y z", "http://localhost:9/a%20b?x=y%20z"),
     ("http://localhost:9/d7#frag", "http://localhost:9/d7#frag"),  # Chromium's console sentence keeps the fragment
+    ("http://exa mple.test/", "http://exa%20mple.test/"),  # Chromium escapes a space in the host (WHATWG would fail)
+    ("http://exa*mple.test/", "http://exa%2Ample.test/"),
+    ("FILE:///tmp/a b", "file:///tmp/a%20b"),
+    ("file://localhost/etc/hostname", "file://localhost/etc/hostname"),
+    ("DATA:text/plain,a b", "data:text/plain,a b"),  # non-special schemes: only the scheme is lowercased
 ])
 def test_urls_are_serialized_like_the_url_standard(url, expected):
     assert parse_url(url) == expected
@@ -22,7 +28,8 @@ def test_a_relative_url_is_resolved_against_the_page():
     assert parse_url("/api/x", base="http://localhost:8001/") == "http://localhost:8001/api/x"
 
 
-@pytest.mark.parametrize("url", ["http://", "http://:80/", "http://local host:99999/"])
+@pytest.mark.parametrize("url", ["http://", "http://:80/", "http://local host:99999/", "http://exa^mple.test/",
+                                 "http://exa|mple.test/"])
 def test_unparsable_urls_raise_url_error(url):
     with pytest.raises(URLError):
         parse_url(url)
@@ -45,6 +52,9 @@ def test_same_origin_compares_scheme_host_and_port(a, b, same):
     ("http://a.example.com/", "http://b.example.com/", True),
     ("http://example.com/", "https://example.com/", False),  # schemeful same-site
     ("http://127.0.0.1:1/", "http://127.0.0.2:1/", False),
+    ("http://shop.localhost:8001/", "http://localhost:8002/", False),  # localhost is no public suffix: each host is a site
+    ("http://shop.localhost:8001/", "http://shop.localhost:8002/", True),
+    ("http://a.shop.localhost/", "http://b.shop.localhost/", False),
 ])
 def test_same_site_ignores_ports_but_not_hosts_or_schemes(a, b, same):
     assert same_site(origin_of(a), origin_of(b)) is same
@@ -64,6 +74,23 @@ def test_a_page_origin_may_end_with_a_slash():
 
 @pytest.mark.parametrize("url, trusted", [
     ("http://localhost:1/", True), ("http://127.0.0.1:1/", True), ("https://example.com/", True), ("http://example.com/", False),
+    ("http://shop.localhost:1/", True), ("http://127.evil.net/", False),
 ])
 def test_loopback_and_https_are_potentially_trustworthy(url, trusted):
     assert is_potentially_trustworthy(origin_of(url)) is trusted
+
+
+@pytest.mark.parametrize("host, domain", [
+    ("example.com", "example.com"), ("shop.example.com.evil.net", "evil.net"), ("localhost", ""), ("shop.localhost", ""),
+    ("127.0.0.1", ""), ("[::1]", ""), ("a.example.test", ""),
+])
+def test_hosts_under_unknown_tlds_and_ip_addresses_have_no_registrable_domain(host, domain):
+    assert registrable_domain(host) == domain
+
+
+@pytest.mark.parametrize("host, space", [
+    ("localhost", "loopback"), ("shop.localhost", "loopback"), ("127.0.0.2", "loopback"), ("[::1]", "loopback"),
+    ("192.168.1.10", "local"), ("10.0.0.5", "local"), ("example.com", "public"), ("127.evil.net", "public"),
+])
+def test_address_spaces_come_from_the_host(host, space):
+    assert address_space(host) == space

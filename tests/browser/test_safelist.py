@@ -40,6 +40,14 @@ def test_connect_trace_track_are_forbidden_in_any_case(method, forbidden):
     ("X-Foo", "1", False),
     ("Authorization", "Bearer x", False),
     ("Cache-Control", "no-cache", False),
+    # Chromium's client hints (cors.cc IsCorsSafelistedHeader)
+    ("DPR", "2", True), ("DPR", "1.5", True), ("DPR", "1.", False), ("DPR", ".5", False), ("DPR", "abc", False),
+    ("Device-Memory", "0.25", True), ("Device-Memory", "8GB", False), ("Downlink", "10.5", True), ("Downlink", "1e3", False),
+    ("Downlink", "", False), ("Width", "100", True), ("Width", "1.5", False), ("Width", "-1", False),
+    ("Viewport-Width", "800", True), ("RTT", "50", True), ("RTT", "1.5", False),
+    ("ECT", "4g", True), ("ECT", "slow-2g", True), ("ECT", "5g", False), ("ECT", "4G", False),
+    ("Save-Data", "on", True), ("Save-Data", "ON", True), ("Save-Data", "off", False), ("Intervention", "anything", True),
+    ("DPR", "1" * 129, False),
 ])
 def test_safelisted_request_headers_follow_the_value_rules(name, value, safe):
     assert is_safelisted_request_header(name, value) is safe
@@ -50,11 +58,12 @@ def test_unsafe_names_are_lowercased_sorted_and_unique():
         "content-type", "x-a", "x-b"]
 
 
-def test_the_1024_byte_total_cannot_be_reached_with_the_five_safelisted_names():
-    # 5 names x 128 bytes = 640 < 1024, so a longer combined value fails the 128-byte rule first
+def test_safelisted_values_may_total_1024_bytes_and_one_more_byte_makes_them_all_unsafe():
     headers = {"accept": "a" * 128, "accept-language": "b" * 128, "content-language": "c" * 128,
-               "content-type": "text/plain;" + "d" * 117, "range": "bytes=0-1"}
+               "content-type": "text/plain;" + "d" * 117, "dpr": "2." + "0" * 126, "device-memory": "8." + "0" * 126,
+               "viewport-width": "1" * 128, "width": "1" * 128}
     assert unsafe_request_header_names(headers) == []
+    assert unsafe_request_header_names({**headers, "save-data": "on"}) == sorted([*headers, "save-data"])
     assert unsafe_request_header_names({"accept": "a" * 64 + ", " + "a" * 64}) == ["accept"]
 
 
@@ -62,7 +71,7 @@ def test_the_1024_byte_total_cannot_be_reached_with_the_five_safelisted_names():
     ("Cookie", "a=1", True), ("Host", "x", True), ("Origin", "x", True), ("Referer", "x", True), ("User-Agent", "x", True),
     ("Proxy-Anything", "x", True), ("Sec-Fetch-Mode", "x", True), ("Content-Length", "3", True), ("Connection", "close", True),
     ("X-HTTP-Method-Override", "TRACE", True), ("X-HTTP-Method-Override", "PATCH", False), ("X-Foo", "1", False),
-    ("Authorization", "x", False), ("Save-Data", "on", True),
+    ("Authorization", "x", False), ("Save-Data", "on", False), ("DPR", "2", False),  # client hints are sent (and safelisted)
 ])
 def test_forbidden_request_headers(name, value, forbidden):
     assert is_forbidden_request_header(name, value) is forbidden
@@ -70,7 +79,7 @@ def test_forbidden_request_headers(name, value, forbidden):
 
 @pytest.mark.parametrize("name, value, kept", [
     ("Accept", "text/x", True), ("Content-Type", "application/json", False), ("Content-Type", "text/plain", True),
-    ("X-Foo", "1", False), ("Range", "bytes=0-1", False),
+    ("X-Foo", "1", False), ("Range", "bytes=0-1", False), ("Save-Data", "on", False),
 ])
 def test_no_cors_keeps_only_no_cors_safelisted_headers(name, value, kept):
     assert is_no_cors_safelisted(name, value) is kept

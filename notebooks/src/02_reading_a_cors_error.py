@@ -1,0 +1,191 @@
+# %% [markdown]
+# # 02 · Reading a CORS error
+#
+# **In this notebook you will**
+# 1. take Chromium's console sentence apart, piece by piece;
+# 2. compare the request's `Origin` with the answer's `Access-Control-Allow-Origin`;
+# 3. learn which requests are **simple** (sent straight away);
+# 4. fix a server step by step, reading the error each time;
+# 5. see an error response (404, 500) hide behind a CORS error;
+# 6. use the **error doctor**: paste a sentence, get its meaning and the fix.
+
+# %%
+from cors_lab import Browser, CorsPolicy, stop_all
+from cors_lab.apps import api_app
+from cors_lab.doctor import diagnose
+from cors_lab.servers import serve_teaching
+
+api = serve_teaching(api_app(), port=8002, name="api")  # no CORS headers yet
+tab = Browser(origin="http://localhost:8001")            # a tab showing the frontend page
+api
+
+# %% [markdown]
+# ## 1. The sentence, taken apart
+# The page's script calls the API. JavaScript only ever gets `TypeError: Failed to fetch` (on purpose: a page must
+# not learn *why*); the reason goes to the DevTools console, for the developer.
+
+# %%
+r = tab.fetch(api.url + "/api/public")
+print("JavaScript:", r.exception)
+print("Console:   ", r.error)
+
+# %% [markdown]
+# Every CORS sentence of Chromium has the same four parts. The doctor reads them out:
+
+# %%
+d = diagnose(r.error)
+print("Access to fetch at         ", d.details["url"], "   <- the URL the script asked for")
+print("from origin                ", d.details["origin"], "          <- the page's origin (the Origin header)")
+print("has been blocked by CORS policy:")
+print("  reason:", r.error.split("CORS policy: ")[1], "   <- which header to look at")
+
+# %% [markdown]
+# ## 2. `Origin` versus `Access-Control-Allow-Origin`
+# A cross-origin request carries `Origin` (written by the browser). The browser lets the script read the answer
+# only if the answer carries `Access-Control-Allow-Origin` with that exact origin (or `*`). Here is what went over
+# the wire:
+
+# %%
+exchange = r.exchanges[-1]
+print("request  Origin:                     ", exchange.request_headers.get("origin"))
+print("response Access-Control-Allow-Origin:", exchange.response_headers.get("access-control-allow-origin"))
+print("response status:                     ", exchange.status)
+
+# %% [markdown]
+# ## 3. Simple requests go straight out
+# This `GET` reached the server at once: `GET`, `HEAD` and `POST` with only *safelisted* headers (and, for `POST`, a
+# plain `Content-Type` such as `text/plain` or a form) are **simple requests**. The browser sends them and checks
+# the answer afterwards. Anything else is asked about first, with a *preflight* (lesson 03).
+#
+# **Predict:** a `POST` of plain text to `/api/echo`. Will it reach the server?
+
+# %%
+api.clear_log()
+r = tab.fetch(api.url + "/api/echo", method="POST", body="hello")
+print("JavaScript:", r.exception)
+print("server log:", api.log_text())
+
+# %% [markdown]
+# Blocked for the script, but the `POST` **arrived and was processed**. A simple request can change things on the
+# server even when the page cannot read the answer; keep that in mind for lesson 09 (CSRF).
+
+# %% [markdown]
+# ## 4. Fixing the server, step by step
+# A server's CORS answer is a `CorsPolicy`; `api.policy = ...` changes it live.
+#
+# **Predict** each time before running: does it work now, and if not, what will the sentence say?
+#
+# **Step 1.** Someone copied the origin from the address bar, with its trailing slash.
+
+# %%
+api.policy = CorsPolicy(always_send_origin="http://localhost:8001/")
+r = tab.fetch(api.url + "/api/public")
+print(r.error)
+
+# %% [markdown]
+# An origin has no path, so no trailing slash: `http://localhost:8001/` is not equal to `http://localhost:8001`.
+# The comparison is character for character.
+#
+# **Step 2.** Someone wanted two frontends and listed both in the header.
+
+# %%
+api.policy = CorsPolicy(always_send_origin="http://localhost:8001, http://localhost:8003")
+r = tab.fetch(api.url + "/api/public")
+print(r.error)
+
+# %% [markdown]
+# The header takes exactly **one** origin. To allow several, the server keeps a list and answers with the one
+# that matches the request's `Origin`. That is what `allow_origins=[...]` does.
+#
+# **Step 3.** The right way.
+
+# %%
+api.policy = CorsPolicy(allow_origins=["http://localhost:8001", "http://localhost:8003"])
+r = tab.fetch(api.url + "/api/public")
+print(r)
+print("JavaScript reads:", r.text.strip())
+print("Access-Control-Allow-Origin:", r.exchanges[-1].response_headers["access-control-allow-origin"])
+
+# %% [markdown]
+# ## 5. When a 404 or a 500 looks like a CORS error
+# Many servers add CORS headers in a layer that errors skip (an exception handler that builds its own response, a
+# proxy's error page...). `headers_on_errors=False` reproduces that.
+#
+# **Predict:** the page asks for `/api/status/404`, which really answers 404. What does the script see: a 404?
+
+# %%
+api.policy = CorsPolicy(allow_origins=["http://localhost:8001"], headers_on_errors=False)
+api.clear_log()
+r = tab.fetch(api.url + "/api/status/404")
+print("JavaScript:", r.exception)
+print("Console:   ", r.error)
+print("server log:", api.log_text())
+
+# %% [markdown]
+# The script cannot tell "not found" from "blocked": the real status is hidden behind a CORS error, and the
+# developer goes hunting for a CORS bug that is really a 404 (or a crash: try `/api/status/500`).
+# **When a CORS error appears on one endpoint only, read the server's log for the real status.**
+#
+# Send CORS headers on error answers too, and the script sees the truth:
+
+# %%
+api.policy = CorsPolicy(allow_origins=["http://localhost:8001"])  # headers_on_errors=True is the default
+r = tab.fetch(api.url + "/api/status/404")
+print(r, "- the script can now show 'not found'")
+
+# %% [markdown]
+# ## 6. The error doctor
+# `diagnose(sentence)` reads any console sentence of this course and says what it means and what to change.
+# Paste one from your own browser's console too.
+
+# %%
+diagnose("Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has been "
+         "blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://localhost:8001/' "
+         "that is not equal to the supplied origin. Have the server send the header with a valid value.")
+
+# %% [markdown]
+# It answers honestly when a text is not a CORS sentence:
+
+# %%
+print(diagnose("Uncaught ReferenceError: data is not defined"))
+
+# %% [markdown]
+# ## 7. Exercise: errors that tell the truth
+# Write a `CorsPolicy` for the API such that:
+# - the frontend `http://localhost:8001` reads `/api/public`;
+# - the frontend sees the **real status** of `/api/status/404` (not a CORS error);
+# - the attacker's page `http://localhost:8666` reads nothing.
+#
+# The check starts a fresh API with your policy and runs real requests from both pages.
+
+# %%
+policy = CorsPolicy(allow_origins="*", headers_on_errors=False)  # your policy here
+
+# %%
+from cors_lab.exercises import check_error_status_policy
+
+passed, message = check_error_status_policy(policy)
+print(message)
+
+# %% [markdown]
+# <details><summary>Hints</summary>
+#
+# - Run the check and read its sentence: it names what still fails.
+# - `*` allows every page, the attacker's too.
+# - Which option decides whether error answers carry CORS headers?
+# - Solution: `notebooks/solutions/02_reading_a_cors_error.py`.
+# </details>
+
+# %%
+stop_all()
+
+# %% [markdown]
+# ## Recap
+# - JavaScript sees only `TypeError: Failed to fetch`; the **console sentence** names the URL, the page's origin
+#   and the header at fault.
+# - `Access-Control-Allow-Origin` must equal the request's `Origin` exactly: one origin, no trailing slash.
+# - Simple requests (`GET`/`HEAD`/`POST` with safelisted headers) **reach the server** even when blocked.
+# - An error answer without CORS headers **hides its real status**: check the server's log.
+# - `diagnose(sentence)` explains any console sentence of the course.
+#
+# Next: **03 · Preflight**.

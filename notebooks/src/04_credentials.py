@@ -1,0 +1,191 @@
+# %% [markdown]
+# # 04 · Credentials: cookies across origins
+#
+# **In this notebook you will**
+# 1. log in to the API from the frontend and see where the session cookie goes;
+# 2. compare `credentials: "omit"`, `"same-origin"` and `"include"` in the server's log;
+# 3. make the API accept credentialed requests (`Access-Control-Allow-Credentials`);
+# 4. see why `Access-Control-Allow-Origin: *` **fails** with credentials, and why echoing every origin is worse;
+# 5. learn what `Vary: Origin` is for.
+
+# %%
+from cors_lab import Browser, CorsPolicy, stop_all
+from cors_lab.apps import api_app
+from cors_lab.servers import serve_teaching
+
+PAGE, ATTACKER = "http://localhost:8001", "http://localhost:8666"
+api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
+tab = Browser(origin=PAGE)
+api.policy
+
+# %% [markdown]
+# ## 1. Logging in from the frontend
+# `POST /login` answers with `Set-Cookie: sid=...` (a session cookie, `HttpOnly`, `SameSite=Lax`). The frontend
+# calls it cross-origin, asking the browser to deal with cookies: `credentials: "include"`.
+#
+# **Predict:** the API allows the frontend's origin but says nothing about credentials. Can the script read the
+# login answer? Does the browser keep the cookie?
+
+# %%
+login = tab.fetch(api.url + "/login?user=alice", method="POST", credentials="include")
+print("JavaScript:", login.exception)
+print("Console:   ", login.error)
+print("cookie kept by the browser:", bool(tab.cookies.header_for(api.url + "/api/private")))
+
+# %% [markdown]
+# Surprise: the script cannot read the answer, **but the cookie was stored**. Cookies are handled on the network
+# side, before the CORS check decides what the script may read. (Real Chromium does the same; see section 4.)
+
+# %% [markdown]
+# ## 2. Three credentials modes
+# `fetch()` decides whether to attach cookies with `credentials`:
+# - `"omit"`: never;
+# - `"same-origin"` (the default): only to the page's own origin;
+# - `"include"`: to any origin (if the cookie's own rules, like `SameSite`, allow it).
+#
+# **Predict:** the frontend asks for `/api/private` three times, once per mode. Which requests carry the cookie?
+
+# %%
+api.clear_log()
+for mode in ("omit", "same-origin", "include"):
+    r = tab.fetch(api.url + "/api/private", credentials=mode)
+    print(f"{mode:12} -> {'blocked' if r.blocked else f'status {r.status}'}")
+print()
+print(api.log_text())
+
+# %% [markdown]
+# Only `include` sent the cookie (the log says *with cookies*), and the server answered 200 with Alice's data.
+# Without the cookie the API answered 401, which the script could read. With the cookie, the browser hid the
+# answer, as the sentence says:
+
+# %%
+print(r.error)
+
+# %% [markdown]
+# ## 3. `Access-Control-Allow-Credentials: true`
+# For a credentialed request, the server must opt in twice: name the origin **and** say
+# `Access-Control-Allow-Credentials: true`. Otherwise any site that knows your API's URL could read it with your
+# users' cookies.
+
+# %%
+api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
+r = tab.fetch(api.url + "/api/private", credentials="include")
+print(r)
+print("JavaScript reads:", r.text.strip())
+
+# %% [markdown]
+# ## 4. Why `*` fails with credentials
+# "Just allow everything" is a common reflex. **Predict:** `allow_origins="*"` with `allow_credentials=True`.
+# Does the frontend read Alice's data?
+
+# %%
+from cors_lab.widgets import WillItCors
+
+api.policy = CorsPolicy(allow_origins="*", allow_credentials=True)
+WillItCors(api, "/api/private", origin=PAGE, credentials="include", browser=tab)
+
+# %% [markdown]
+# Press a button above (or just read on): the live answer, as text.
+
+# %%
+r = tab.fetch(api.url + "/api/private", credentials="include")
+print(r.error)
+
+# %% [markdown]
+# The wildcard means "public data, anyone may read it": browsers refuse it for requests that carry cookies. This is
+# a **safety rule**, not an annoyance: with `*`, every site on the web would read your users' private data.
+#
+# Ask real Chromium about both surprises of this notebook: the cookie kept from a blocked login, and the wildcard.
+
+# %%
+from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
+
+if chromium_available():
+    with ChromiumBrowser(origin=PAGE) as real:
+        api.policy = CorsPolicy(allow_origins=[PAGE])  # no credentials allowed: the login answer is blocked
+        print("login:  ", real.fetch(api.url + "/login?user=alice", method="POST", credentials="include").error)
+        api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
+        print("private:", real.fetch(api.url + "/api/private", credentials="include").text.strip())
+        api.policy = CorsPolicy(allow_origins="*", allow_credentials=True)
+        print("with *: ", real.fetch(api.url + "/api/private", credentials="include").error)
+else:
+    print("No Chromium here:", unavailable_reason())
+
+# %% [markdown]
+# Chromium kept the cookie from the blocked login (it read Alice's data afterwards) and refused `*` with the same
+# sentence as the model.
+#
+# ### Worse than `*`: echoing every origin
+# A tempting "fix" is to copy the request's `Origin` into `Access-Control-Allow-Origin`, with credentials.
+# **Predict:** Alice, still logged in, opens the attacker's page. What does its script read?
+
+# %%
+api.policy = CorsPolicy(reflect_origin=True, allow_credentials=True)
+evil_tab = Browser(origin=ATTACKER)
+evil_tab.cookies = tab.cookies  # another tab of Alice's browser: the same cookies
+r = evil_tab.fetch(api.url + "/api/private", credentials="include")
+print(f"the attacker's script reads: {r.text.strip()}")
+
+# %% [markdown]
+# Everything. Never reflect an arbitrary `Origin` with credentials: compare it with an **allow-list**.
+
+# %% [markdown]
+# ## 5. `Vary: Origin`
+# With an allow-list, the answer depends on the request's `Origin`: the frontend gets
+# `Access-Control-Allow-Origin: http://localhost:8001`, the attacker gets none. A cache between browser and server
+# (a CDN, a proxy, the browser's HTTP cache) must not give one origin's answer to the other. `Vary: Origin` tells it
+# that the answer varies with `Origin`.
+
+# %%
+api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
+for who in (tab, evil_tab):
+    r = who.fetch(api.url + "/api/private", credentials="include")
+    h = r.exchanges[-1].response_headers
+    print(f"{who.origin.serialize()}: ACAO={h.get('access-control-allow-origin')}, Vary={h.get('vary')} -> {'blocked' if r.blocked else 'read'}")
+
+# %% [markdown]
+# Without `Vary: Origin` (`vary_origin=False`), a cache that stored the frontend's answer could serve it to anyone,
+# `Access-Control-Allow-Origin: http://localhost:8001` included; or serve the attacker's header-less answer to the
+# frontend, which then breaks "at random".
+
+# %% [markdown]
+# ## 6. Exercise: private data for the frontend only
+# Write a policy such that:
+# - the frontend `http://localhost:8001`, with Alice's cookie, reads `/api/private`;
+# - the attacker's page `http://localhost:8666`, in the same browser, reads nothing;
+# - caches are told that the answer depends on `Origin`.
+#
+# The check logs Alice in (in a fresh browser), then calls `/api/private` from both pages.
+
+# %%
+policy = CorsPolicy(allow_origins="*", allow_credentials=True)  # your policy here
+
+# %%
+from cors_lab.exercises import check_credentials_policy
+
+passed, message = check_credentials_policy(policy)
+print(message)
+
+# %% [markdown]
+# <details><summary>Hints</summary>
+#
+# - `*` never works with credentials; `reflect_origin` lets the attacker in.
+# - Two options must work together for credentialed requests.
+# - `Vary: Origin` is sent by default; do not switch it off.
+# - Solution: `notebooks/solutions/04_credentials.py`.
+# </details>
+
+# %%
+stop_all()
+
+# %% [markdown]
+# ## Recap
+# - `credentials`: `"omit"` never sends cookies, `"same-origin"` (default) only to the own origin, `"include"`
+#   everywhere cookies' own rules allow.
+# - A credentialed answer is readable only with the **exact origin** in `Access-Control-Allow-Origin` **and**
+#   `Access-Control-Allow-Credentials: true`. `*` is refused.
+# - Cookies from a blocked answer are still **stored**; the CORS check only decides what the script reads.
+# - Reflecting any `Origin` with credentials hands your users' data to every site. Use an allow-list.
+# - An answer that depends on `Origin` must say `Vary: Origin`.
+#
+# Next: **05 · Reading responses**.
