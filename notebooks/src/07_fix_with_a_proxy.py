@@ -81,8 +81,8 @@ direct, proxied = median_ms(api.url + "/api/public"), median_ms(dev.url + "/api/
 print(f"direct {direct:.1f} ms, through the proxy {proxied:.1f} ms")
 
 # %% [markdown]
-# On loopback the hop costs about one extra request (the course measured about 1.1x for the dev proxy and 1.3x for
-# the CORS proxy). Across the internet, a proxy far from the API can double the
+# On loopback the hop costs about one extra request (the course's benchmark, `benchmarks/bench_proxy.py`, measures
+# 1.1x to 1.9x the direct time, depending on the machine's load). Across the internet, a proxy far from the API can double the
 # latency, and it becomes something you must run, scale and secure.
 #
 # ## 3. The CORS-adding proxy
