@@ -6,9 +6,11 @@ import pytest
 TEACHING_PORTS = {"page": 8001, "api": 8002, "api2": 8003}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def scenario_servers():
-    """The scenario app on the teaching ports (a free port instead of any that is taken). Yields the URL map."""
+    """The scenario app on the teaching ports (a free port instead of any that is taken). Yields the URL map.
+
+    Module-scoped, so the teaching ports are free again for the tests and notebooks that come after."""
     from cors_lab import serve
     from cors_lab.errors import PortInUseError
     from scenario_server import ScenarioApp
