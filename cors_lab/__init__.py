@@ -5,7 +5,7 @@
     api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
     Browser(origin="http://localhost:8001").fetch(api.url + "/api/public").explain()
 """
-from cors_lab.errors import CorsLabError, PortInUseError, ServerError
+from cors_lab.errors import CorsLabError, InputError, PortInUseError, ServerError, show_errors_in_one_line
 from cors_lab.policy import CorsPolicy
 from cors_lab.servers import LabServer, serve, stop_all
 
@@ -23,6 +23,7 @@ __all__ = [
     "WillItCors",
     "ExerciseChecker",
     "CorsLabError",
+    "InputError",
     "PortInUseError",
     "ServerError",
 ]
@@ -47,3 +48,6 @@ def __getattr__(name: str):
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'cors_lab' has no attribute {name!r}")
+
+
+show_errors_in_one_line()

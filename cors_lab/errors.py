@@ -1,4 +1,5 @@
 """The errors a learner can cause, each with one clear sentence."""
+import sys
 
 
 class CorsLabError(Exception):
@@ -16,3 +17,23 @@ class PortInUseError(CorsLabError):
 
 class ServerError(CorsLabError):
     """A lab server could not start or was used wrongly."""
+
+
+class InputError(CorsLabError, ValueError):
+    """A value a learner typed is not what the call takes (a bad origin, a header that is not a string, ...)."""
+
+
+def show_errors_in_one_line() -> None:
+    """In IPython/Jupyter, show cors_lab's own errors as one sentence instead of a traceback wall."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def one_line(shell, etype, value, tb, tb_offset=None):
+        print(f"{etype.__name__}: {value}", file=sys.stderr)
+
+    shell.set_custom_exc((CorsLabError,), one_line)

@@ -37,6 +37,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence, Union
 
+from cors_lab.errors import InputError
+
 Headers = list[tuple[str, str]]
 OriginSpec = Union[str, Sequence[str], Callable[[str], bool]]
 
@@ -72,6 +74,18 @@ class CorsPolicy:
     headers_on_errors: bool = True
     enabled: bool = True
     extra_headers: list[tuple[str, str]] = field(default_factory=list)  # sent on every CORS answer, verbatim
+
+    def __post_init__(self) -> None:
+        # Deliberately wrong CORS values are allowed (lessons need them); values no HTTP response can carry are not.
+        if not isinstance(self.preflight_status, int) or not 100 <= self.preflight_status <= 599:
+            raise InputError(f"preflight_status must be an HTTP status code such as 204, not {self.preflight_status!r}.")
+        texts = [self.always_send_origin or "", str(self.max_age or "")]
+        for option in ("allow_origins", "allow_methods", "allow_headers", "expose_headers"):
+            value = getattr(self, option)
+            texts += [value] if isinstance(value, str) else [] if callable(value) else [str(v) for v in value]
+        texts += [f"{name}{value}" for name, value in self.extra_headers]
+        if any("\r" in text or "\n" in text for text in texts):
+            raise InputError("A CORS option contains a line break (CR/LF): it would split the HTTP response; remove it.")
 
     # ---- named configurations -------------------------------------------------------------
     @classmethod

@@ -130,3 +130,21 @@ def test_repr_shows_only_what_differs_from_the_defaults():
 def test_wrong_policies_do_not_map_to_flask_cors(wrong):
     with pytest.raises(ValueError, match="flask-cors cannot express"):
         wrong.flask_cors_options()
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        (dict(preflight_status="ok"), "HTTP status code"),
+        (dict(preflight_status=42), "HTTP status code"),
+        (dict(allow_origins=["http://localhost:8001\r\nSet-Cookie: x=1"]), "line break"),
+        (dict(expose_headers="X-A\nX-B"), "line break"),
+        (dict(always_send_origin="http://a\r\n"), "line break"),
+    ],
+)
+def test_values_no_response_can_carry_are_refused_in_one_sentence(options, words):
+    from cors_lab import InputError
+
+    with pytest.raises(InputError, match=words) as caught:
+        CorsPolicy(**options)
+    assert "\n" not in str(caught.value)

@@ -16,6 +16,7 @@ from cors_lab.browser.origin import (
 from cors_lab.browser.preflight import PreflightCache, check_preflight, needs_preflight, preflight_headers
 from cors_lab.browser.redirects import MAX_REDIRECTS, location, next_method, taints
 from cors_lab.browser.result import Exchange, FetchResult, Step
+from cors_lab.errors import InputError
 from cors_lab.browser.safelist import (
     SAFELISTED_METHODS, is_forbidden_method, is_forbidden_request_header, is_no_cors_safelisted, is_valid_header_name,
     is_valid_header_value, is_valid_method, normalize_header_value, normalize_method, unsafe_request_header_names,
@@ -109,7 +110,7 @@ class Browser:
         try:
             full = parse_url(url)
         except URLError:
-            raise ValueError(f"{url!r} is not a valid URL for set_cookie") from None
+            raise InputError(f"{url!r} is not a valid URL for set_cookie") from None
         stored, _ = self.cookies.set(full, cookie)
         return stored
 
@@ -164,9 +165,9 @@ class _Fetch:
         """new Request(): everything fetch() rejects before any request is sent."""
         a = self.args
         if not isinstance(a["method"], str):
-            raise ValueError(f"method must be a string such as 'GET', not {a['method']!r}")
+            raise InputError(f"method must be a string such as 'GET', not {a['method']!r}")
         if a["body"] is not None and not isinstance(a["body"], (str, bytes, bytearray)):
-            raise ValueError(f"body must be str or bytes (for JSON use json.dumps(...)), not {type(a['body']).__name__}")
+            raise InputError(f"body must be str or bytes (for JSON use json.dumps(...)), not {type(a['body']).__name__}")
         raw = a["headers"] or {}
         if isinstance(raw, dict):
             pairs = list(raw.items())
@@ -174,9 +175,9 @@ class _Fetch:
             try:
                 pairs = [(n, v) for n, v in raw]
             except (TypeError, ValueError):
-                raise ValueError("headers must be a dict such as {'X-Token': 'abc'} or a list of (name, value) pairs") from None
+                raise InputError("headers must be a dict such as {'X-Token': 'abc'} or a list of (name, value) pairs") from None
         if not all(isinstance(n, str) and isinstance(v, (str, int, float)) for n, v in pairs):
-            raise ValueError("header names must be strings and values strings (or numbers)")
+            raise InputError("header names must be strings and values strings (or numbers)")
         pairs = [(n, str(v)) for n, v in pairs]
         reject = lambda text, rule: (self.step(rule, "request", False, text.removeprefix("TypeError: ")), self.reject(text))[1]
         for member, allowed, idl in _ENUMS[:1]:  # RequestInit members are read in alphabetical order

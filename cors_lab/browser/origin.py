@@ -6,6 +6,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
+from cors_lab.errors import InputError
+
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _HOST_BAD = re.compile(r"[\x00-\x1f\x7f<>^|\\\[\]]")  # forbidden host code points left once urlsplit has split the URL
 # TLDs the Public Suffix List does not know: their hosts have no registrable domain, the host itself is the site
@@ -94,7 +96,7 @@ def origin_of(url: str) -> Origin:
 
 def parse_origin(value: str) -> Origin:
     """Parse a page origin such as 'http://localhost:8001'; ValueError naming the value otherwise."""
-    bad = ValueError(
+    bad = InputError(
         f"{value!r} is not a valid origin: write scheme://host:port, for example 'http://localhost:8001' "
         "(http or https, no path)"
     )
