@@ -34,11 +34,12 @@ bench: install chromium
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## make notebooks: rebuild notebooks/*.ipynb from notebooks/src/*.py and store fresh outputs (authors only)
+## make notebooks: rebuild notebooks/*.ipynb from notebooks/src/*.py and store fresh, real outputs (authors only).
+## Run it where the teaching ports 8001-8003, 8010, 8011, 8666, 8667 are free, or the stored outputs will say the
+## notebooks fell back to other ports (e.g. `unshare -n sh -c 'ip link set lo up && make notebooks'` as root).
 notebooks: install
 	$(PY) -m pip install -q jupytext
 	@for src in notebooks/src/*.py; do \
-	  nb=notebooks/$$(basename $$src .py).ipynb; \
-	  $(VENV)/bin/jupytext --quiet --to ipynb --output $$nb $$src && \
-	  $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; \
+	  $(VENV)/bin/jupytext --quiet --to ipynb --output notebooks/$$(basename $$src .py).ipynb $$src || exit 1; \
 	done
+	$(VENV)/bin/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace notebooks/*.ipynb

@@ -174,7 +174,8 @@ print(message)
 
 # %%
 stop_all()
-page, api, attacker
+for server in (page, api, attacker):
+    print(server.name, "running" if server.running else "stopped")
 
 # %% [markdown]
 # ## Recap
