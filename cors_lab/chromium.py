@@ -371,7 +371,8 @@ class ChromiumBrowser:
             init["bodyBytes"] = list(bytes(body))
         elif body is not None:
             init["body"] = body
-        request = {"url": url, "method": method, "headers": headers, "body": body, "credentials": credentials,
+        request = {"origin": self.origin, "url": url, "method": method, "headers": headers, "body": body,
+                   "credentials": credentials,
                    "mode": mode, "redirect": redirect}
         timeout_ms = int(self.timeout * 1000)
 

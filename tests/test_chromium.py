@@ -152,3 +152,11 @@ def test_a_missing_chromium_is_reported_in_one_line_with_how_to_install(monkeypa
     assert not chromium_available()
     with pytest.raises(ChromiumNotFoundError, match="apt-get install chromium"):
         ChromiumBrowser(PAGE).fetch("http://localhost:1/")
+
+
+def test_a_chromium_result_explains_where_its_reasons_are():
+    from cors_lab.apps import api_app
+
+    with serve(api_app()) as api:
+        text = ChromiumBrowser(origin="http://localhost:8001").fetch(api.url + "/api/public").explain()
+    assert "from page http://localhost:8001" in text and "cors_lab.Browser(origin=...)" in text

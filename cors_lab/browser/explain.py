@@ -44,6 +44,9 @@ def explain(result) -> str:
     else:
         lines.append(f"=> {result.type} response, status {result.status}")
     lines.append("")
+    if result.source == "chromium" and not result.steps:
+        lines.append("Real Chromium gives its verdict, not its reasons: run the same fetch with "
+                     "cors_lab.Browser(origin=...) to see each step.")
     for i, s in enumerate(result.steps, 1):
         lines.append(f"{i:2}. [{_mark(s.passed)}] {s.rule}: {s.detail}")
         lines.append(f"           rule: {s.spec}")
