@@ -63,6 +63,14 @@ def differences(engine_results, chromium_results) -> list[str]:
     return lines
 
 
+WIRE_HEADERS = ("Origin", "Cookie", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+
+
+def wire(log) -> list[tuple]:
+    """What reached the servers, as far as CORS is concerned: which requests, their Origin, cookies, preflight asks."""
+    return sorted((e.method, e.path, *(e.headers.get(h.title()) for h in WIRE_HEADERS)) for e in log)
+
+
 def _id(scenario):
     return scenario.id
 
@@ -71,10 +79,15 @@ def _id(scenario):
 def test_engine_agrees_with_chromium(scenario, scenario_servers, chromium_tabs):
     from cors_lab.browser.fetch import Browser  # the engine; imported late so this module loads without it
 
-    real, _ = chromium_run(scenario, scenario_servers, chromium_tabs)
-    urls, _ = scenario_servers
+    real, real_log = chromium_run(scenario, scenario_servers, chromium_tabs)
+    urls, servers = scenario_servers
+    marks = {name: len(srv.log) for name, srv in servers.items()}
     model = run(scenario, Browser, urls)
+    model_log = [e for name, srv in servers.items() for e in srv.log[marks[name]:] if e.path.startswith(f"/s/{scenario.id}/")]
     diff = differences(model, real)
+    if wire(model_log) != wire(real_log):
+        diff.append(f"on the wire (method, path, {', '.join(WIRE_HEADERS)}):\n    engine:   {wire(model_log)!r}\n"
+                    f"    chromium: {wire(real_log)!r}")
     assert not diff, f"{scenario.id} ({scenario.about}):\n" + "\n".join(diff)
 
 
