@@ -1,6 +1,11 @@
 """Automatic checks for the notebooks' exercises: each returns (passed, one sentence for the learner)."""
 from __future__ import annotations
 
+import contextlib
+
+FRONTEND = "http://localhost:8001"  # the teaching origins every check uses
+ATTACKER = "http://localhost:8666"
+
 
 def check_third_server(server) -> tuple[bool, str]:
     """Notebook 00: a third lab server named 'api2' is running and has received at least one request."""
@@ -19,11 +24,6 @@ def check_third_server(server) -> tuple[bool, str]:
 # Notebooks 01-05. Each check runs live requests through the browser engine against a fresh API on a free
 # port (the learner's own servers are left alone), from the frontend and from the attacker's page.
 # ======================================================================================================
-import contextlib as _contextlib
-
-FRONTEND = "http://localhost:8001"
-ATTACKER = "http://localhost:8666"
-
 
 def _not_a_policy(policy) -> str | None:
     from cors_lab.policy import CorsPolicy
@@ -35,13 +35,13 @@ def _not_a_policy(policy) -> str | None:
     return None
 
 
-@_contextlib.contextmanager
-def _api_with(policy):
+@contextlib.contextmanager
+def api_with(policy, name: str = "exercise-check"):
     """A fresh api_app answering with a copy of ``policy`` on a free port (stopped afterwards)."""
     from cors_lab.apps import api_app
     from cors_lab.servers import serve
 
-    server = serve(api_app(policy.copy()), port=None, name="exercise-check")
+    server = serve(api_app(policy.copy()), port=None, name=name)
     try:
         yield server
     finally:
@@ -115,7 +115,7 @@ def check_error_status_policy(policy, frontend: str = FRONTEND, attacker: str = 
     bad = _not_a_policy(policy)
     if bad:
         return False, bad
-    with _api_with(policy) as api:
+    with api_with(policy) as api:
         page = _browser(frontend)
         ok = page.fetch(api.url + "/api/public")
         if ok.blocked:
@@ -143,7 +143,7 @@ def check_preflight_policy(policy, frontend: str = FRONTEND, attacker: str = ATT
     bad = _not_a_policy(policy)
     if bad:
         return False, bad
-    with _api_with(policy) as api:
+    with api_with(policy) as api:
         url = api.url + "/api/items/1"
         page = _browser(frontend)
         first = page.fetch(url, **PREFLIGHT_REQUEST)
@@ -182,7 +182,7 @@ def check_credentials_policy(policy, frontend: str = FRONTEND, attacker: str = A
     bad = _not_a_policy(policy)
     if bad:
         return False, bad
-    with _api_with(policy) as api:
+    with api_with(policy) as api:
         page, evil = logged_in_browsers(api.url, frontend, attacker)
         if not page.cookies.header_for(api.url + "/api/private"):
             return False, "The login did not store a session cookie; is the policy breaking /login?"
@@ -210,7 +210,7 @@ def check_exposed_headers_policy(policy, frontend: str = FRONTEND, attacker: str
     bad = _not_a_policy(policy)
     if bad:
         return False, bad
-    with _api_with(policy) as api:
+    with api_with(policy) as api:
         page, evil = logged_in_browsers(api.url, frontend, attacker)
         r = page.fetch(api.url + "/api/custom-headers", credentials="include")
         if r.blocked:

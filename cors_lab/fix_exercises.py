@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import requests
 
-FRONTEND = "http://localhost:8001"
-ATTACKER = "http://localhost:8666"
+from cors_lab.exercises import ATTACKER, FRONTEND
 
 
 def logged_in_browser(origin: str, api_url: str):

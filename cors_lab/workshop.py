@@ -11,10 +11,9 @@ from typing import Any, Callable
 
 import requests
 
-from cors_lab.apps import api_app
-from cors_lab.fix_exercises import ATTACKER, FRONTEND, logged_in_browser
+from cors_lab.exercises import ATTACKER, FRONTEND, api_with
+from cors_lab.fix_exercises import logged_in_browser
 from cors_lab.policy import CorsPolicy
-from cors_lab.servers import serve
 
 
 @dataclass
@@ -57,7 +56,7 @@ def _with_api(policy: Any, test: Callable[[str], Verdict]) -> Verdict:
     if not isinstance(policy, CorsPolicy):
         return Verdict(False, f"The answer must be a CorsPolicy(...), not {type(policy).__name__}.",
                        "Write policy = CorsPolicy(allow_origins=[...], ...).")
-    with serve(api_app(policy), name="workshop-check") as api:
+    with api_with(policy, name="workshop-check") as api:
         return test(api.url)
 
 

@@ -15,6 +15,7 @@
 # 7. fix an API yourself, checked automatically.
 
 # %%
+import requests
 from flask import Flask, jsonify
 from flask_cors import CORS
 
@@ -133,17 +134,12 @@ print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
 # **Predict:** does the server grant `http://shop.example.com.evil.net` access with credentials?
 
 # %%
-import requests
-
-def grants(api, origin):
-    answer = requests.get(api.url + "/api/public", headers={"Origin": origin})
-    return answer.headers.get("Access-Control-Allow-Origin"), answer.headers.get("Access-Control-Allow-Credentials")
+from cors_lab.fix_exercises import server_grants  # (Access-Control-Allow-Origin, -Allow-Credentials) per Origin
 
 app = api_app()
 CORS(app, origins=[r"http://.*\.example\.com"], supports_credentials=True)
 api = serve_teaching(app, port=8002, name="api")
-for origin in ["http://shop.example.com", "http://shop.example.com.evil.net"]:
-    print(f"{origin:<34} -> Allow-Origin, Allow-Credentials = {grants(api, origin)}")
+server_grants(api.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
 
 # %% [markdown]
 # The fix: anchor it at the end (`$`), or better, list exact origins.
@@ -152,8 +148,7 @@ for origin in ["http://shop.example.com", "http://shop.example.com.evil.net"]:
 app = api_app()
 CORS(app, origins=[r"http://[a-z]+\.example\.com$"], supports_credentials=True)
 api = serve_teaching(app, port=8002, name="api")
-for origin in ["http://shop.example.com", "http://shop.example.com.evil.net"]:
-    print(f"{origin:<34} -> Allow-Origin, Allow-Credentials = {grants(api, origin)}")
+server_grants(api.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
 
 # ## 6. Preflights and an auth check
 # A classic: every `/api/...` request needs `Authorization: Bearer ...`, checked *before* the CORS layer. The
