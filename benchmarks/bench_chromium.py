@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
 from cors_lab import serve  # noqa: E402
-from cors_lab.chromium import CHROMIUM_ARGS, ChromiumBrowser, chromium_available, find_chromium, unavailable_reason  # noqa: E402
+from cors_lab.real.chromium import CHROMIUM_ARGS, ChromiumBrowser, chromium_available, find_chromium, unavailable_reason  # noqa: E402
 
 PAGE = "http://localhost:8001"
 JS = """async (url) => { const r = await fetch(url); const h = {}; for (const [k, v] of r.headers) h[k] = v;

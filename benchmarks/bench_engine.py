@@ -7,11 +7,10 @@ import time
 
 import requests
 
-from cors_lab.browser.fetch import send
-
 from cors_lab import Browser, serve
-from cors_lab.apps import api_app
+from cors_lab.browser.fetch import send
 from cors_lab.policy import CorsPolicy
+from cors_lab.server.apps import api_app
 
 N = 300
 

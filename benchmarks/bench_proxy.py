@@ -9,8 +9,8 @@ import time
 import requests
 
 from cors_lab import CorsPolicy, serve
-from cors_lab.apps import api_app, page_app
-from cors_lab.proxy import cors_proxy, dev_proxy
+from cors_lab.server.apps import api_app, page_app
+from cors_lab.server.proxy import cors_proxy, dev_proxy
 
 PAGE = "http://localhost:8001"
 

@@ -14,7 +14,7 @@ from flask import Flask, jsonify
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from cors_lab import CorsPolicy, serve
-from cors_lab.servers import _QuietHandler
+from cors_lab.server.lab import _QuietHandler
 
 
 def app() -> Flask:

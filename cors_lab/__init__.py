@@ -1,53 +1,65 @@
 """cors_lab: live CORS lessons in JupyterLab.
 
-    from cors_lab import serve, CorsPolicy, Browser
-    from cors_lab.apps import api_app
+    from cors_lab import serve, CorsPolicy, Browser, api_app
     api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
     Browser(origin="http://localhost:8001").fetch(api.url + "/api/public").explain()
+
+Everything a learner or a teacher calls is a name of this module. The engine, the real browsers, the ready-made
+apps, the proxies and the widgets load on first use, so `import cors_lab` stays fast (`dir(cors_lab)` lists them).
 """
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
 from cors_lab.errors import CorsLabError, InputError, PortInUseError, ServerError, show_errors_in_one_line
 from cors_lab.policy import CorsPolicy
-from cors_lab.servers import LabServer, serve, stop_all
+from cors_lab.server.lab import LabServer, serve, stop_all
+
+try:
+    __version__ = version("cors_lab")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+# name -> module that defines it; loaded on first use
+_LAZY = {
+    "Browser": "cors_lab.browser.fetch",
+    "FetchResult": "cors_lab.browser.result",
+    "compare": "cors_lab.browser.result",
+    "diagnose": "cors_lab.doctor",
+    "SAFELISTED_RESPONSE_HEADERS": "cors_lab.browser.safelist",
+    "ChromiumBrowser": "cors_lab.real.chromium",
+    "chromium_available": "cors_lab.real.chromium",
+    "unavailable_reason": "cors_lab.real.chromium",
+    "fetch_with_extension": "cors_lab.real.devtools",
+    "api_app": "cors_lab.server.apps",
+    "token_api_app": "cors_lab.server.apps",
+    "page_app": "cors_lab.server.apps",
+    "attacker_app": "cors_lab.server.apps",
+    "cors_proxy": "cors_lab.server.proxy",
+    "dev_proxy": "cors_lab.server.proxy",
+    "Playground": "cors_lab.widgets",
+    "SequenceDiagram": "cors_lab.widgets",
+    "WillItCors": "cors_lab.widgets",
+    "ExerciseChecker": "cors_lab.widgets",
+}
 
 __all__ = [
-    "serve",
-    "stop_all",
-    "LabServer",
-    "CorsPolicy",
-    "Browser",
-    "ChromiumBrowser",
-    "cors_proxy",
-    "dev_proxy",
-    "Playground",
-    "SequenceDiagram",
-    "WillItCors",
-    "ExerciseChecker",
-    "CorsLabError",
-    "InputError",
-    "PortInUseError",
-    "ServerError",
+    "serve", "stop_all", "LabServer", "CorsPolicy", *_LAZY,
+    "CorsLabError", "InputError", "PortInUseError", "ServerError", "__version__",
 ]
-
-_LAZY = {
-    "Browser": ("cors_lab.browser.fetch", "Browser"),
-    "ChromiumBrowser": ("cors_lab.chromium", "ChromiumBrowser"),
-    "cors_proxy": ("cors_lab.proxy", "cors_proxy"),
-    "dev_proxy": ("cors_lab.proxy", "dev_proxy"),
-    "Playground": ("cors_lab.widgets", "Playground"),
-    "SequenceDiagram": ("cors_lab.widgets", "SequenceDiagram"),
-    "WillItCors": ("cors_lab.widgets", "WillItCors"),
-    "ExerciseChecker": ("cors_lab.widgets", "ExerciseChecker"),
-}
 
 
 def __getattr__(name: str):
-    # The engine, the Chromium bridge, the proxies and the widgets load on first use: `import cors_lab` stays fast.
     if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # the next lookup is a plain attribute
+        return value
     raise AttributeError(f"module 'cors_lab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 show_errors_in_one_line()

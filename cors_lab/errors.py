@@ -25,11 +25,10 @@ class InputError(CorsLabError, ValueError):
 
 def show_errors_in_one_line() -> None:
     """In IPython/Jupyter, show cors_lab's own errors as one sentence instead of a traceback wall."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    ipython = sys.modules.get("IPython")  # never import IPython ourselves: outside a notebook it is not needed
+    if ipython is None:
         return
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     if shell is None:
         return
 

@@ -2,8 +2,8 @@
 (and lesson 08, which is all real browser), with one line saying how to install it. Everything else still runs."""
 import pytest
 
-from cors_lab.chromium import chromium_available
-from cors_lab.environment import INSTALL_CHROMIUM
+from cors_lab.course.environment import INSTALL_CHROMIUM
+from cors_lab.real.chromium import chromium_available
 
 REAL_BROWSER_MARKS = ("ChromiumBrowser", "fetch_with_extension", "ask_chromium")
 ALL_REAL_BROWSER = ("08_developer_tools",)

@@ -7,7 +7,7 @@
 """
 from cors_lab.widgets.checker import Check, CheckReport, ExerciseChecker, credentials_exercise
 from cors_lab.widgets.diagram import SequenceDiagram, sequence_diagram
-from cors_lab.widgets.format import InputError
+from cors_lab.widgets.format import InputError, exchanges_text
 from cors_lab.widgets.playground import Playground
 from cors_lab.widgets.quiz import WillItCors
 
@@ -21,4 +21,5 @@ __all__ = [
     "CheckReport",
     "credentials_exercise",
     "InputError",
+    "exchanges_text",
 ]

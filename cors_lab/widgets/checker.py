@@ -148,7 +148,7 @@ def credentials_exercise(api_server, frontend_origin: str = "http://localhost:80
                          attacker_origin: str = "http://localhost:8666") -> ExerciseChecker:
     """Goal: only the frontend reads /api/private with the user's cookie; the attacker's page reads nothing.
 
-    ``api_server`` runs `cors_lab.apps.api_app` (GET /login sets the ``sid`` cookie; /api/private needs it).
+    ``api_server`` runs `cors_lab.server.apps.api_app` (GET /login sets the ``sid`` cookie; /api/private needs it).
     The learner edits ``api_server.policy`` (in code or in a Playground) until every check passes.
     """
     base = api_server.url

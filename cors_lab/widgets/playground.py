@@ -35,13 +35,13 @@ def _names_value(value) -> str:
 
 def server_log_snapshot() -> dict:
     """How many log entries each running lab server has now (to show only the new lines afterwards)."""
-    from cors_lab.servers import running_servers
+    from cors_lab.server.lab import running_servers
 
     return {srv: len(srv.log) for srv in running_servers()}
 
 
 def new_log_lines(before: dict, extra=()) -> list[str]:
-    from cors_lab.servers import running_servers
+    from cors_lab.server.lab import running_servers
 
     lines = []
     servers = list(dict.fromkeys([*extra, *running_servers()]))
@@ -269,7 +269,7 @@ class Playground(WidgetView):
             return None
         origin, kwargs = prepared
         try:
-            from cors_lab.chromium import ChromiumBrowser, unavailable_reason
+            from cors_lab.real.chromium import ChromiumBrowser, unavailable_reason
         except ImportError as exc:
             self._chromium_line(f"Real Chromium is not available here ({exc}).")
             return None

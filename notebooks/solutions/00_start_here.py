@@ -1,9 +1,8 @@
 """Solution to notebook 00's exercise (run by tests/test_solutions.py)."""
 import requests
 
-from cors_lab.apps import api_app
-from cors_lab.exercises import check_third_server
-from cors_lab.servers import serve_teaching
+from cors_lab import api_app
+from cors_lab.course import check_third_server, serve_teaching
 
 api2 = serve_teaching(api_app(), port=8003, name="api2")
 requests.get(api2.url + "/api/public", timeout=5)

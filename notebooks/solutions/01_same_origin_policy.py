@@ -1,9 +1,8 @@
 """Solutions to notebook 01's exercises (run by tests/test_solutions.py)."""
 import requests
 
-from cors_lab.apps import api_app
-from cors_lab.exercises import ATTACKER, check_forged_origin, check_same_origin_answers
-from cors_lab.servers import serve_teaching
+from cors_lab import api_app
+from cors_lab.course import ATTACKER, check_forged_origin, check_same_origin_answers, serve_teaching
 
 # Exercise 1: only scheme + host + port count.
 answers = {

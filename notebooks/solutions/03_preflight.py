@@ -1,6 +1,6 @@
 """Solution to notebook 03's exercise (run by tests/test_solutions.py)."""
 from cors_lab import CorsPolicy
-from cors_lab.exercises import check_preflight_policy
+from cors_lab.course import check_preflight_policy
 
 policy = CorsPolicy(
     allow_origins=["http://localhost:8001"],       # only the frontend

@@ -1,6 +1,6 @@
 """Solution to notebook 05's exercise (run by tests/test_solutions.py)."""
 from cors_lab import CorsPolicy
-from cors_lab.exercises import check_exposed_headers_policy
+from cors_lab.course import check_exposed_headers_policy
 
 policy = CorsPolicy(
     allow_origins=["http://localhost:8001"],

@@ -1,9 +1,8 @@
 """Solution to notebook 06's exercise (run by tests/test_solutions.py)."""
 from flask_cors import CORS
 
-from cors_lab.apps import api_app
-from cors_lab.fix_exercises import check_private_api
-from cors_lab.servers import serve_teaching
+from cors_lab import api_app
+from cors_lab.course import check_private_api, serve_teaching
 
 app = api_app()
 CORS(app, resources={

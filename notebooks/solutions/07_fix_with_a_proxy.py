@@ -1,8 +1,6 @@
 """Solution to notebook 07's exercise (run by tests/test_solutions.py)."""
-from cors_lab.apps import api_app
-from cors_lab.fix_exercises import check_cors_proxy
-from cors_lab.proxy import cors_proxy
-from cors_lab.servers import serve_teaching
+from cors_lab import api_app, cors_proxy
+from cors_lab.course import check_cors_proxy, serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")
 internal = serve_teaching(api_app(), port=8003, name="internal")

@@ -1,5 +1,5 @@
 """Solution to notebook 08's exercise (run by tests/test_solutions.py)."""
-from cors_lab.fix_exercises import check_devtools_quiz
+from cors_lab.course import check_devtools_quiz
 
 answers = {
     "install an Allow-CORS extension": False,

@@ -1,8 +1,6 @@
 """Solutions to notebook 09's exercises (run by tests/test_solutions.py)."""
-from cors_lab import CorsPolicy
-from cors_lab.apps import api_app
-from cors_lab.fix_exercises import check_origin_grants, check_private_api, logged_in_browser
-from cors_lab.servers import serve_teaching
+from cors_lab import CorsPolicy, api_app
+from cors_lab.course import check_origin_grants, check_private_api, logged_in_browser, serve_teaching
 
 FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8667,

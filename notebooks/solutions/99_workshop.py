@@ -1,8 +1,7 @@
 """Solutions to the workshop's challenges (run by tests/test_solutions.py; instructors: hand out after the session)."""
 from cors_lab import CorsPolicy
-from cors_lab.workshop import check
+from cors_lab.course import FRONTEND, workshop
 
-FRONTEND = "http://localhost:8001"
 SOLUTIONS = {
     1: {"a": False, "b": True, "c": False, "d": False, "e": True},
     2: CorsPolicy(allow_origins=[FRONTEND]),
@@ -14,6 +13,6 @@ SOLUTIONS = {
     8: CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True),
 }
 for number, answer in SOLUTIONS.items():
-    verdict = check(number, answer)
+    verdict = workshop.check(number, answer)
     assert verdict.passed, f"challenge {number}: {verdict}"
 print(f"Well done: all {len(SOLUTIONS)} challenges pass.")

@@ -17,7 +17,7 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from cors_lab.environment import check_environment
+from cors_lab.course import check_environment
 
 check_environment();
 
@@ -29,8 +29,8 @@ check_environment();
 # the helper picks a free one and tells you.)
 
 # %%
-from cors_lab.apps import api_app, page_app
-from cors_lab.servers import serve_teaching
+from cors_lab import api_app, page_app
+from cors_lab.course import serve_teaching
 
 page = serve_teaching(page_app(), port=8001, name="page")
 api = serve_teaching(api_app(), port=8002, name="api")
@@ -90,7 +90,7 @@ entry.method, entry.path, entry.origin, entry.status
 api2 = None
 
 # %%
-from cors_lab.exercises import check_third_server
+from cors_lab.course import check_third_server
 
 passed, message = check_third_server(api2)
 print(message)

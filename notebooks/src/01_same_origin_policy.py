@@ -16,9 +16,8 @@
 # scheme, three ports.
 
 # %%
-from cors_lab import Browser, stop_all
-from cors_lab.apps import api_app, attacker_app, page_app
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, api_app, attacker_app, page_app, stop_all
+from cors_lab.course import serve_teaching
 
 page = serve_teaching(page_app(), port=8001, name="page")
 api = serve_teaching(api_app(), port=8002, name="api")
@@ -46,7 +45,7 @@ answers = {
 }
 
 # %%
-from cors_lab.exercises import check_same_origin_answers
+from cors_lab.course import check_same_origin_answers
 
 passed, message = check_same_origin_answers(answers)
 print(message)
@@ -109,7 +108,7 @@ print(api.log_text())
 # **Predict:** the same console sentence, word for word?
 
 # %%
-from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
+from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
 
 if chromium_available():
     real = ChromiumBrowser(origin=page.origin)
@@ -153,7 +152,7 @@ print(f"browser  : {from_browser.exception}  (the server answered {from_browser.
 data = None  # your code here
 
 # %%
-from cors_lab.exercises import check_forged_origin
+from cors_lab.course import check_forged_origin
 
 passed, message = check_forged_origin(api, data)
 print(message)

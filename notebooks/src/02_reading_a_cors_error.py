@@ -10,10 +10,8 @@
 # 6. use the **error doctor**: paste a sentence, get its meaning and the fix.
 
 # %%
-from cors_lab import Browser, CorsPolicy, stop_all
-from cors_lab.apps import api_app
-from cors_lab.doctor import diagnose
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, CorsPolicy, api_app, diagnose, stop_all
+from cors_lab.course import serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")  # no CORS headers yet
 tab = Browser(origin="http://localhost:8001")            # a tab showing the frontend page
@@ -162,7 +160,7 @@ print(diagnose("Uncaught ReferenceError: data is not defined"))
 policy = CorsPolicy(allow_origins="*", headers_on_errors=False)  # your policy here
 
 # %%
-from cors_lab.exercises import check_error_status_policy
+from cors_lab.course import check_error_status_policy
 
 passed, message = check_error_status_policy(policy)
 print(message)

@@ -9,9 +9,8 @@
 # 5. learn what `Vary: Origin` is for.
 
 # %%
-from cors_lab import Browser, CorsPolicy, stop_all
-from cors_lab.apps import api_app
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, CorsPolicy, api_app, stop_all
+from cors_lab.course import serve_teaching
 
 PAGE, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
@@ -98,7 +97,7 @@ print(r.error)
 # Ask real Chromium about both surprises of this notebook: the cookie kept from a blocked login, and the wildcard.
 
 # %%
-from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
+from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
 
 if chromium_available():
     with ChromiumBrowser(origin=PAGE) as real:
@@ -161,7 +160,7 @@ for who in (tab, evil_tab):
 policy = CorsPolicy(allow_origins="*", allow_credentials=True)  # your policy here
 
 # %%
-from cors_lab.exercises import check_credentials_policy
+from cors_lab.course import check_credentials_policy
 
 passed, message = check_credentials_policy(policy)
 print(message)

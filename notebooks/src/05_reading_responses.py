@@ -8,10 +8,8 @@
 # 4. follow a redirect to another origin and meet `Origin: null`.
 
 # %%
-from cors_lab import Browser, CorsPolicy, stop_all
-from cors_lab.apps import api_app
-from cors_lab.browser.safelist import SAFELISTED_RESPONSE_HEADERS
-from cors_lab.servers import serve_teaching
+from cors_lab import SAFELISTED_RESPONSE_HEADERS, Browser, CorsPolicy, api_app, stop_all
+from cors_lab.course import serve_teaching
 
 PAGE = "http://localhost:8001"
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
@@ -104,7 +102,7 @@ print("api2's log:", api2.log_text())
 # is not the one the sentence names**. Only the server's log shows `null`. Is that really Chromium's wording?
 
 # %%
-from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
+from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
 
 if chromium_available():
     api2.clear_log()
@@ -139,7 +137,7 @@ for redirect in ("manual", "error"):
 policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True, expose_headers="*")  # your policy here
 
 # %%
-from cors_lab.exercises import check_exposed_headers_policy
+from cors_lab.course import check_exposed_headers_policy
 
 passed, message = check_exposed_headers_policy(policy)
 print(message)

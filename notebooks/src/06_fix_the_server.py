@@ -19,9 +19,8 @@ import requests
 from flask import Flask, jsonify
 from flask_cors import CORS
 
-from cors_lab import Browser, CorsPolicy, stop_all
-from cors_lab.apps import api_app, token_api_app
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, CorsPolicy, api_app, stop_all, token_api_app
+from cors_lab.course import serve_teaching
 
 FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 frontend = Browser(origin=FRONTEND)
@@ -99,14 +98,14 @@ CORS(app, resources={
 })
 api = serve_teaching(app, port=8002, name="api")
 
-from cors_lab.fix_exercises import logged_in_browser  # logs alice in, holds her cookie
+from cors_lab.course import logged_in_browser  # logs alice in, holds her cookie
 
 for origin, path in [(ATTACKER, "/api/public"), (FRONTEND, "/api/private"), (ATTACKER, "/api/private")]:
     r = logged_in_browser(origin, api.url).fetch(api.url + path, credentials="include" if "private" in path else "omit")
     print(f"{origin} reads {path:<13} -> {'BLOCKED' if r.blocked else r.text.strip()}")
 
 # %% [markdown]
-# Credentials done right, as the private route shows: the **exact** origin (never `*`), 
+# Credentials done right, as the private route shows: the **exact** origin (never `*`),
 # `Access-Control-Allow-Credentials: true`, and `Vary: Origin` whenever the answer depends on the Origin (so a
 # shared cache never serves one origin's answer to another).
 #
@@ -134,7 +133,7 @@ print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
 # **Predict:** does the server grant `http://shop.example.com.evil.net` access with credentials?
 
 # %%
-from cors_lab.fix_exercises import server_grants  # (Access-Control-Allow-Origin, -Allow-Credentials) per Origin
+from cors_lab.course import server_grants  # (Access-Control-Allow-Origin, -Allow-Credentials) per Origin
 
 app = api_app()
 CORS(app, origins=[r"http://.*\.example\.com"], supports_credentials=True)
@@ -215,7 +214,7 @@ CORS(app, supports_credentials=True)  # <- your configuration here
 api = serve_teaching(app, port=8002, name="api")
 
 # %%
-from cors_lab.fix_exercises import check_private_api
+from cors_lab.course import check_private_api
 
 passed, message = check_private_api(api.url)
 print(message)

@@ -17,10 +17,8 @@ import time
 
 import requests
 
-from cors_lab import Browser, stop_all
-from cors_lab.apps import api_app, page_app
-from cors_lab.proxy import cors_proxy, dev_proxy
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, api_app, cors_proxy, dev_proxy, page_app, stop_all
+from cors_lab.course import serve_teaching
 
 FRONTEND = "http://localhost:8001"
 
@@ -101,7 +99,7 @@ print(r.type, r.status, r.text.strip())
 # **Ask a real browser.** The same request in headless Chromium:
 
 # %%
-from cors_lab.chromium import ChromiumBrowser, chromium_available
+from cors_lab import ChromiumBrowser, chromium_available
 
 if chromium_available():
     real = ChromiumBrowser(origin=FRONTEND).fetch(via)
@@ -157,7 +155,7 @@ cp.app.config["REFUSED"][-len(attempts):]
 my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port=8011, name="cors-proxy")  # <- edit
 
 # %%
-from cors_lab.fix_exercises import check_cors_proxy
+from cors_lab.course import check_cors_proxy
 
 passed, message = check_cors_proxy(my_proxy, api.url, internal.url)
 print(message)

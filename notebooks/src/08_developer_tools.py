@@ -17,10 +17,8 @@
 # %%
 import requests
 
-from cors_lab import Browser, stop_all
-from cors_lab.apps import api_app
-from cors_lab.chromium import ChromiumBrowser, chromium_available
-from cors_lab.servers import serve_teaching
+from cors_lab import Browser, ChromiumBrowser, api_app, chromium_available, stop_all
+from cors_lab.course import serve_teaching
 
 FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 api = serve_teaching(api_app(), port=8002, name="api")  # sends no CORS headers at all
@@ -43,7 +41,7 @@ print(normal.error if normal else "install Chromium: sudo apt-get install chromi
 # **Predict:** does the same request pass now? Does the server's log look any different?
 
 # %%
-from cors_lab.devtools import fetch_with_extension
+from cors_lab import fetch_with_extension
 
 api.clear_log()
 if HAVE_CHROMIUM:
@@ -118,7 +116,7 @@ answers = {
 }
 
 # %%
-from cors_lab.fix_exercises import check_devtools_quiz
+from cors_lab.course import check_devtools_quiz
 
 passed, message = check_devtools_quiz(answers)
 print(message)

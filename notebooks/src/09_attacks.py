@@ -15,10 +15,8 @@
 # `http://localhost:8666`. Alice is logged in to the API: her browser holds the session cookie.
 
 # %%
-from cors_lab import CorsPolicy, stop_all
-from cors_lab.apps import api_app
-from cors_lab.fix_exercises import check_private_api, logged_in_browser
-from cors_lab.servers import serve_teaching
+from cors_lab import CorsPolicy, api_app, stop_all
+from cors_lab.course import check_private_api, logged_in_browser, serve_teaching
 
 FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 
@@ -44,7 +42,7 @@ print("API log:", api.log_text(1))
 # **Ask a real browser.** The same attack in headless Chromium, with a real cookie in a real cookie jar:
 
 # %%
-from cors_lab.chromium import ChromiumBrowser, chromium_available
+from cors_lab import ChromiumBrowser, chromium_available
 
 if chromium_available():
     sid = api.log[-1].headers["Cookie"].split("=", 1)[1]  # Alice's session cookie, as the API saw it
@@ -90,7 +88,7 @@ print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
 # and look at what the server grants. **Predict:** does `http://shop.example.com.evil.net` get in?
 
 # %%
-from cors_lab.fix_exercises import server_grants
+from cors_lab.course import server_grants
 
 api = serve_teaching(api_app(CorsPolicy(allow_origin_regex=r"http://.*\.example\.com", allow_credentials=True)),
                      port=8002, name="api")
@@ -131,7 +129,7 @@ print(message if null_trick.blocked else "The redirect trick still works: the AP
 # ### Exercise C: anchor the regex
 
 # %%
-from cors_lab.fix_exercises import check_origin_grants
+from cors_lab.course import check_origin_grants
 
 fix_c = CorsPolicy(allow_origin_regex=r"http://.*\.example\.com", allow_credentials=True)  # <- your fix
 api = serve_teaching(api_app(fix_c), port=8002, name="api")

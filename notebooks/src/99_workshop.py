@@ -6,108 +6,108 @@
 # and from an attacker's page (`http://localhost:8666`) — through the browser engine.
 #
 # **How to play:** read the task, write your answer in the cell below it, run the check. `NOT YET` tells you what
-# still fails; `challenge(n).hint(1)` (then `hint(2)`) gives a nudge. Solutions are in `notebooks/solutions/99_workshop.py`
+# still fails; `workshop.challenge(n).hint(1)` (then `hint(2)`) gives a nudge. Solutions are in `notebooks/solutions/99_workshop.py`
 # (instructors: hand them out at the end).
 
 # %%
 from cors_lab import CorsPolicy
-from cors_lab.workshop import challenge, check
+from cors_lab.course import workshop
 
 # %% [markdown]
 # ## Challenge 1
 
 # %%
-challenge(1)
+workshop.challenge(1)
 
 # %%
 answer = {'a': True, 'b': True, 'c': True, 'd': False, 'e': False}  # True = same origin
 
 # %%
-check(1, answer)
+workshop.check(1, answer)
 
 # %% [markdown]
 # ## Challenge 2
 
 # %%
-challenge(2)
+workshop.challenge(2)
 
 # %%
 policy = CorsPolicy()  # <- your policy
 
 # %%
-check(2, policy)
+workshop.check(2, policy)
 
 # %% [markdown]
 # ## Challenge 3
 
 # %%
-challenge(3)
+workshop.challenge(3)
 
 # %%
 policy = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- add what the preflight needs
 
 # %%
-check(3, policy)
+workshop.check(3, policy)
 
 # %% [markdown]
 # ## Challenge 4
 
 # %%
-challenge(4)
+workshop.challenge(4)
 
 # %%
 policy = CorsPolicy(allow_origins='*', allow_credentials=True)  # <- fix me
 
 # %%
-check(4, policy)
+workshop.check(4, policy)
 
 # %% [markdown]
 # ## Challenge 5
 
 # %%
-challenge(5)
+workshop.challenge(5)
 
 # %%
 policy = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- let JS read X-Request-Id
 
 # %%
-check(5, policy)
+workshop.check(5, policy)
 
 # %% [markdown]
 # ## Challenge 6
 
 # %%
-challenge(6)
+workshop.challenge(6)
 
 # %%
 policy = CorsPolicy(allow_origins=['http://localhost:8001'], allow_methods=['GET', 'DELETE'])
 
 # %%
-check(6, policy)
+workshop.check(6, policy)
 
 # %% [markdown]
 # ## Challenge 7
 
 # %%
-challenge(7)
+workshop.challenge(7)
 
 # %%
 policy = CorsPolicy(reflect_origin=True, allow_credentials=True)  # <- close the hole
 
 # %%
-check(7, policy)
+workshop.check(7, policy)
 
 # %% [markdown]
 # ## Challenge 8
 
 # %%
-challenge(8)
+workshop.challenge(8)
 
 # %%
 policy = CorsPolicy(allow_origins=['http://localhost:8001', 'null'], allow_credentials=True)  # <- fix me
 
 # %%
-check(8, policy)
+workshop.check(8, policy)
 
 # %% [markdown]
 # ## For the instructor
@@ -118,7 +118,7 @@ check(8, policy)
 # **Common mistakes**, one per challenge, as seen in class:
 
 # %%
-for c in [challenge(n) for n in range(1, 9)]:
+for c in [workshop.challenge(n) for n in range(1, 9)]:
     print(f"{c.number}. {c.title}: {c.common_mistake}")
 
 # %% [markdown]

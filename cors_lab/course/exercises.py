@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import contextlib
 
-FRONTEND = "http://localhost:8001"  # the teaching origins every check uses
-ATTACKER = "http://localhost:8666"
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 
 
 def check_third_server(server) -> tuple[bool, str]:
@@ -38,8 +37,8 @@ def _not_a_policy(policy) -> str | None:
 @contextlib.contextmanager
 def api_with(policy, name: str = "exercise-check"):
     """A fresh api_app answering with a copy of ``policy`` on a free port (stopped afterwards)."""
-    from cors_lab.apps import api_app
-    from cors_lab.servers import serve
+    from cors_lab.server.apps import api_app
+    from cors_lab.server.lab import serve
 
     server = serve(api_app(policy.copy()), port=None, name=name)
     try:

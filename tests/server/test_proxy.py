@@ -7,8 +7,8 @@ import requests
 from flask import Flask, Response
 
 from cors_lab import CorsPolicy, serve
-from cors_lab.apps import api_app, page_app
-from cors_lab.proxy import (
+from cors_lab.server.apps import api_app, page_app
+from cors_lab.server.proxy import (
     ProxyConfigError,
     RateLimiter,
     Refusal,
@@ -34,7 +34,7 @@ def _engine():
 
 def _chromium():
     try:
-        from cors_lab.chromium import ChromiumBrowser, unavailable_reason
+        from cors_lab.real.chromium import ChromiumBrowser, unavailable_reason
     except ImportError:
         return None
     return None if unavailable_reason() else ChromiumBrowser

@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from cors_lab.browser.result import FetchResult
-from cors_lab.chromium import ChromiumBrowser
+from cors_lab.real.chromium import ChromiumBrowser
 
 EXTENSION_HEADERS = {
     "Access-Control-Allow-Origin": "*",

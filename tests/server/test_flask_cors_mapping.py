@@ -4,8 +4,8 @@ import pytest
 from flask import Flask, jsonify
 from flask_cors import CORS
 
-from cors_lab.flask_policy import install
 from cors_lab.policy import CorsPolicy
+from cors_lab.server.flask_policy import install
 
 PAGE = "http://localhost:8001"
 ADMIN = "http://localhost:8003"

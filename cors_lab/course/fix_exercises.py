@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from cors_lab.exercises import ATTACKER, FRONTEND
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 
 
 def logged_in_browser(origin: str, api_url: str):

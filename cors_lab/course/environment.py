@@ -1,27 +1,13 @@
 """Is this machine ready for the course? One line per thing the lessons need, with what to do when missing."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from cors_lab.real.binaries import CHROMIUM
+
 PACKAGES = ["flask", "flask-cors", "requests", "ipywidgets", "playwright"]
-CHROMIUM_NAMES = ["chromium", "chromium-browser"]
-INSTALL_CHROMIUM = "install it with `sudo apt-get install chromium` (or run `make test` as root)"
-
-
-def chromium_path() -> str | None:
-    """Where Debian's Chromium is, or None."""
-    return next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
-
-
-def chromium_version(path: str) -> str:
-    try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown version"
-    return out.strip() or "unknown version"
+INSTALL_CHROMIUM = CHROMIUM.install
 
 
 def check_environment() -> list[tuple[str, bool, str]]:
@@ -32,9 +18,9 @@ def check_environment() -> list[tuple[str, bool, str]]:
             rows.append((package, True, f"v{version(package)}"))
         except PackageNotFoundError:
             rows.append((package, False, "missing: run `make lab` (it installs everything)"))
-    path = chromium_path()
+    path = CHROMIUM.find()
     if path:
-        rows.append(("Chromium", True, f"{chromium_version(path)} at {path}"))
+        rows.append(("Chromium", True, f"{CHROMIUM.version(path)} at {path}"))
     else:
         rows.append(("Chromium", False, f"not found: the 'ask a real browser' cells will skip; {INSTALL_CHROMIUM}"))
     for what, ok, detail in rows:

@@ -11,8 +11,9 @@ from typing import Any, Callable
 
 import requests
 
-from cors_lab.exercises import ATTACKER, FRONTEND, api_with
-from cors_lab.fix_exercises import logged_in_browser
+from cors_lab.course.exercises import api_with
+from cors_lab.course.fix_exercises import logged_in_browser
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.policy import CorsPolicy
 
 

@@ -5,9 +5,9 @@ Chromium is the reference. When a test here fails, the engine is wrong (or the s
 from __future__ import annotations
 
 import pytest
+from support.scenarios import SCENARIOS, run
 
-from cors_lab.chromium import ChromiumBrowser, chromium_available, unavailable_reason
-from scenarios import SCENARIOS, run
+from cors_lab.real.chromium import ChromiumBrowser, chromium_available, unavailable_reason
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"real Chromium not available: {unavailable_reason()}")
 

@@ -25,8 +25,10 @@ from typing import Any, Callable
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from cors_lab.errors import PortInUseError, ServerError
+from cors_lab.headers import Headers
 
 LOOPBACK = "127.0.0.1"
+_ANY = object()  # "no filter" for log queries whose filter value may itself be None
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
 
 
@@ -38,18 +40,29 @@ class LogEntry:
     method: str
     path: str
     query: str
-    headers: dict[str, str]  # request headers, as received (Origin, Cookie, Access-Control-Request-*, ...)
+    headers: Headers  # request headers, as received (Origin, Cookie, Access-Control-Request-*, ...); any case
     status: int = 0
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None  # an exception raised by the app while answering
+    number: int = 0  # 1 for the server's first request, never reused (a `mark()` is one of these numbers)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.headers, Headers):
+            self.headers = Headers(self.headers)
 
     @property
     def origin(self) -> str | None:
-        return _get(self.headers, "Origin")
+        """The request's Origin header (``"null"`` is a value too), or None when it had none."""
+        return self.headers.get("Origin")
 
     @property
     def is_preflight(self) -> bool:
-        return self.method == "OPTIONS" and _get(self.headers, "Access-Control-Request-Method") is not None
+        """An OPTIONS request asking Access-Control-Request-Method: a browser's CORS preflight."""
+        return self.method == "OPTIONS" and "Access-Control-Request-Method" in self.headers
+
+    @property
+    def cookies_sent(self) -> bool:
+        return "Cookie" in self.headers
 
     def response_header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""
@@ -58,17 +71,13 @@ class LogEntry:
     def line(self) -> str:
         kind = " (preflight)" if self.is_preflight else ""
         origin = f" from {self.origin}" if self.origin else ""
-        cookie = " with cookies" if _get(self.headers, "Cookie") else ""
+        cookie = " with cookies" if self.cookies_sent else ""
         err = f" !! {self.error}" if self.error else ""
         target = self.path + (f"?{self.query}" if self.query else "")
         return f"{self.method} {target}{kind}{origin}{cookie} -> {self.status}{err}"
 
     def __repr__(self) -> str:
         return f"<LogEntry {self.line()}>"
-
-
-def _get(headers: dict[str, str], name: str) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -88,6 +97,8 @@ class LabServer:
         self.app = app
         self.name = name
         self.log: list[LogEntry] = []
+        self._received = 0  # how many requests ever arrived (numbers the log entries)
+        self._log_lock = threading.Lock()
         self._wsgi = make_server(LOOPBACK, port, self._logged, threaded=True, request_handler=_QuietHandler)
         self.port: int = self._wsgi.server_port
         self._wake_r, self._wake_w = socket.socketpair()
@@ -109,7 +120,7 @@ class LabServer:
     def running(self) -> bool:
         return not self._stopped.is_set()
 
-    # ---- policy (for apps wired with cors_lab.flask_policy) ---------------------------------
+    # ---- policy (for apps wired with cors_lab.server.flask_policy) ---------------------------------
     @property
     def policy(self):
         """The CorsPolicy the app answers with (None when the app has no cors_lab policy)."""
@@ -118,7 +129,7 @@ class LabServer:
 
     @policy.setter
     def policy(self, policy) -> None:
-        from cors_lab.flask_policy import install
+        from cors_lab.server.flask_policy import install
 
         if not hasattr(self.app, "config"):
             raise ServerError(f"Server {self.name!r} runs a plain WSGI app; only Flask apps take a CorsPolicy.")
@@ -150,7 +161,10 @@ class LabServer:
             headers=headers,
         )
         environ["cors_lab.log_entry"] = entry
-        self.log.append(entry)
+        with self._log_lock:
+            self._received += 1
+            entry.number = self._received
+            self.log.append(entry)
 
         def recording_start_response(status: str, response_headers: list, exc_info=None):
             entry.status = int(status.split(" ", 1)[0])
@@ -164,7 +178,48 @@ class LabServer:
             raise
 
     def clear_log(self) -> None:
+        """Forget every logged request (numbers keep counting, so older marks stay meaningful)."""
         self.log.clear()
+
+    # ---- querying the log (as pytest-httpserver does) -----------------------------------------
+    def mark(self) -> int:
+        """A bookmark in the log: pass it as ``since=`` to see only what arrived after this moment.
+
+            >>> before = api.mark()
+            >>> Browser("http://localhost:8001").fetch(api.url + "/api/items/1", method="PUT")
+            >>> api.requests(since=before, preflight=True)       # the OPTIONS this fetch caused
+        """
+        return self._received
+
+    def requests(self, path: str | None = None, method: str | None = None, origin: str | None = _ANY,
+                 preflight: bool | None = None, since: int | None = None) -> list[LogEntry]:
+        """The logged requests that match every filter given, oldest first.
+
+        - ``path``: the path exactly (``"/api/public"``), without the query string.
+        - ``method``: ``"GET"``, ``"OPTIONS"``, ... (case-insensitive).
+        - ``origin``: the Origin header's value (``"null"`` included); ``origin=None`` means "sent no Origin".
+        - ``preflight``: True for CORS preflights only, False for everything else.
+        - ``since``: a number from `mark()`: only requests that arrived after it.
+        """
+        def matches(entry: LogEntry) -> bool:
+            return ((path is None or entry.path == path)
+                    and (method is None or entry.method == method.upper())
+                    and (origin is _ANY or entry.origin == origin)
+                    and (preflight is None or entry.is_preflight == preflight)
+                    and (since is None or entry.number > since))
+
+        with self._log_lock:
+            entries = list(self.log)
+        return [entry for entry in entries if matches(entry)]
+
+    def count(self, **filters) -> int:
+        """How many logged requests match (same filters as `requests`)."""
+        return len(self.requests(**filters))
+
+    def last_request(self, **filters) -> LogEntry | None:
+        """The newest logged request that matches (same filters as `requests`), or None."""
+        found = self.requests(**filters)
+        return found[-1] if found else None
 
     def stop(self) -> None:
         """Stop serving and free the port at once. Safe to call twice."""
@@ -256,7 +311,7 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
             if old.name == name or (port is not None and old.port == port):
                 old.stop()
         if policy is not None:
-            from cors_lab.flask_policy import install
+            from cors_lab.server.flask_policy import install
 
             if not hasattr(app, "config"):
                 raise ServerError("Only Flask apps take a CorsPolicy; wrap your WSGI app in Flask or pass policy=None.")
@@ -298,17 +353,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_teaching(app: Callable, port: int, name: str, policy=None, quiet: bool = False) -> LabServer:
-    """For notebooks: serve on the teaching ``port``; when something else holds it, take a free port and say so."""
-    try:
-        return serve(app, port=port, name=name, policy=policy)
-    except PortInUseError:
-        server = serve(app, port=None, name=name, policy=policy)
-        if not quiet:
-            print(f"Port {port} is taken on this machine, so {name!r} runs on port {server.port} instead.")
-        return server
-
-
 atexit.register(stop_all)
 
-__all__ = ["LabServer", "LogEntry", "serve", "serve_teaching", "stop_all", "running_servers", "free_port"]
+__all__ = ["LabServer", "LogEntry", "serve", "stop_all", "running_servers", "free_port"]

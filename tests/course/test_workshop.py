@@ -2,7 +2,7 @@
 import pytest
 
 from cors_lab import CorsPolicy
-from cors_lab.workshop import CHALLENGES, check
+from cors_lab.course.workshop import CHALLENGES, check
 
 F = "http://localhost:8001"
 

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 from cors_lab import serve
-from cors_lab.chromium import ChromiumBrowser, ChromiumNotFoundError, chromium_available, unavailable_reason
+from cors_lab.real.chromium import ChromiumBrowser, ChromiumNotFoundError, chromium_available, unavailable_reason
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"real Chromium not available: {unavailable_reason()}")
 
@@ -155,7 +155,7 @@ def test_a_missing_chromium_is_reported_in_one_line_with_how_to_install(monkeypa
 
 
 def test_a_chromium_result_explains_where_its_reasons_are():
-    from cors_lab.apps import api_app
+    from cors_lab.server.apps import api_app
 
     with serve(api_app()) as api:
         text = ChromiumBrowser(origin="http://localhost:8001").fetch(api.url + "/api/public").explain()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
-from scenarios import PAGE_PATH, Reply, Scenario, fill
+from support.scenarios import PAGE_PATH, Reply, Scenario, fill
 
 
 class ScenarioApp:

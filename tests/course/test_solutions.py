@@ -5,17 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from cors_lab import stop_all
-from cors_lab.exercises import check_third_server
+from cors_lab.course.exercises import check_third_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("*.py"))
-
-
-@pytest.fixture(autouse=True)
-def _stop_servers():
-    yield
-    stop_all()
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)

@@ -11,8 +11,8 @@ from html import escape
 
 from flask import Flask, jsonify, redirect, request
 
-from cors_lab.flask_policy import install, is_preflight
 from cors_lab.policy import CorsPolicy
+from cors_lab.server.flask_policy import install, is_preflight
 
 USERS = {"alice": {"user": "alice", "email": "alice@example.com", "balance": 1250}}
 

@@ -2,19 +2,18 @@
 developer-tool simulations really change what Chromium does."""
 import pytest
 
-from cors_lab import CorsPolicy, serve, stop_all
-from cors_lab.apps import api_app
-from cors_lab.chromium import chromium_available
-from cors_lab.fix_exercises import (
-    DEVTOOLS_QUIZ, FRONTEND, check_cors_proxy, check_devtools_quiz, check_origin_grants, check_private_api,
+from cors_lab import CorsPolicy, serve
+from cors_lab.course.fix_exercises import (
+    DEVTOOLS_QUIZ,
+    FRONTEND,
+    check_cors_proxy,
+    check_devtools_quiz,
+    check_origin_grants,
+    check_private_api,
 )
-from cors_lab.proxy import cors_proxy
-
-
-@pytest.fixture(autouse=True)
-def _stop():
-    yield
-    stop_all()
+from cors_lab.real.chromium import chromium_available
+from cors_lab.server.apps import api_app
+from cors_lab.server.proxy import cors_proxy
 
 
 @pytest.mark.parametrize(
@@ -76,8 +75,8 @@ def test_devtools_quiz_needs_every_answer_and_spots_a_wrong_one():
 
 @pytest.mark.skipif(not chromium_available(), reason="Chromium not found: sudo apt-get install chromium")
 def test_an_allow_cors_extension_unblocks_chromium_without_touching_the_server():
-    from cors_lab.chromium import ChromiumBrowser
-    from cors_lab.devtools import fetch_with_extension
+    from cors_lab.real.chromium import ChromiumBrowser
+    from cors_lab.real.devtools import fetch_with_extension
 
     api = serve(api_app())
     assert ChromiumBrowser(origin=FRONTEND).fetch(api.url + "/api/public").blocked

@@ -33,8 +33,8 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask, Response, request
 
 from cors_lab.errors import CorsLabError
-from cors_lab.flask_policy import install
 from cors_lab.policy import CorsPolicy
+from cors_lab.server.flask_policy import install
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -198,7 +198,7 @@ def _forward(
     rewrite_location: Callable[[str], str] | None = None,
 ) -> Response:
     """Send the current Flask request to ``upstream_url`` and turn the answer into a Flask response."""
-    import requests  # imported on first use: `import cors_lab.proxy` stays light
+    import requests  # imported on first use: `import cors_lab.server.proxy` stays light
 
     incoming = list(request.headers.items())
     skip = HOP_BY_HOP | _RECOMPUTED | _connection_named(incoming) | drop_request

@@ -4,19 +4,20 @@ The checks run live requests through the browser engine against fresh servers on
 import pytest
 import requests
 
-from cors_lab import CorsPolicy, serve, stop_all
-from cors_lab.apps import api_app
-from cors_lab.exercises import (
-    ATTACKER, FRONTEND, SAME_ORIGIN_QUIZ, check_credentials_policy, check_error_status_policy,
-    check_exposed_headers_policy, check_forged_origin, check_preflight_policy, check_same_origin_answers,
+from cors_lab import CorsPolicy, serve
+from cors_lab.course.exercises import (
+    ATTACKER,
+    FRONTEND,
+    SAME_ORIGIN_QUIZ,
+    check_credentials_policy,
+    check_error_status_policy,
+    check_exposed_headers_policy,
+    check_forged_origin,
+    check_preflight_policy,
+    check_same_origin_answers,
     same_origin_answer,
 )
-
-
-@pytest.fixture(autouse=True)
-def _stop_servers():
-    yield
-    stop_all()
+from cors_lab.server.apps import api_app
 
 
 # ---- 01 ---------------------------------------------------------------------------------------------

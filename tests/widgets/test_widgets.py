@@ -7,10 +7,16 @@ from html import escape
 import pytest
 
 from cors_lab import CorsPolicy, serve
-from cors_lab.apps import api_app
 from cors_lab.browser.result import Exchange, FetchResult, Step
+from cors_lab.server.apps import api_app
 from cors_lab.widgets import (
-    Check, ExerciseChecker, Playground, SequenceDiagram, WillItCors, credentials_exercise, sequence_diagram,
+    Check,
+    ExerciseChecker,
+    Playground,
+    SequenceDiagram,
+    WillItCors,
+    credentials_exercise,
+    sequence_diagram,
 )
 
 PAGE = "http://localhost:8001"
@@ -268,7 +274,7 @@ def test_widgets_show_a_stable_text_repr_in_notebooks_without_address_or_port(ap
 
 
 def test_ask_chromium_without_chromium_says_in_one_line_how_to_install_it(api, monkeypatch):
-    import cors_lab.chromium as chromium
+    import cors_lab.real.chromium as chromium
 
     monkeypatch.setattr(chromium, "unavailable_reason", lambda: chromium.INSTALL_HINT)
     pg = Playground(api, origin=PAGE)
@@ -279,7 +285,7 @@ def test_ask_chromium_without_chromium_says_in_one_line_how_to_install_it(api, m
 
 
 def test_ask_real_chromium_reports_that_it_agrees_with_the_engine(api):
-    from cors_lab.chromium import unavailable_reason
+    from cors_lab.real.chromium import unavailable_reason
 
     if unavailable_reason():
         pytest.skip(unavailable_reason())

@@ -8,17 +8,12 @@ import pytest
 import requests
 from flask import Flask
 
-from cors_lab import CorsPolicy, PortInUseError, ServerError, serve, stop_all
-from cors_lab.apps import api_app, attacker_app, page_app
-from cors_lab.servers import free_port, running_servers, serve_teaching
+from cors_lab import CorsPolicy, PortInUseError, ServerError, serve
+from cors_lab.course.teaching import serve_teaching
+from cors_lab.server.apps import api_app, attacker_app, page_app
+from cors_lab.server.lab import free_port, running_servers
 
 PAGE = "http://localhost:8001"
-
-
-@pytest.fixture(autouse=True)
-def _no_servers_left():
-    yield
-    stop_all()
 
 
 def test_serve_returns_a_server_that_already_answers():

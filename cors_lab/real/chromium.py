@@ -1,6 +1,6 @@
 """Ask a real browser: the same fetch() contract as `cors_lab.Browser`, run in headless Chromium.
 
-    >>> from cors_lab.chromium import ChromiumBrowser
+    >>> from cors_lab.real.chromium import ChromiumBrowser
     >>> real = ChromiumBrowser(origin="http://localhost:8001")
     >>> real.fetch("http://localhost:8002/api/public")
     <FetchResult blocked>
@@ -30,9 +30,7 @@ How it works, and why:
 from __future__ import annotations
 
 import atexit
-import os
 import queue
-import shutil
 import threading
 from concurrent.futures import Future
 from typing import Any, Callable
@@ -40,6 +38,7 @@ from urllib.parse import urlsplit
 
 from cors_lab.browser.result import Exchange, FetchResult
 from cors_lab.errors import CorsLabError
+from cors_lab.real.binaries import CHROMIUM, find_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,7 +49,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-INSTALL_HINT = "Chromium was not found: install it with `sudo apt-get install chromium` (or set CORS_LAB_CHROMIUM)."
+INSTALL_HINT = f"Chromium was not found: {CHROMIUM.install} (or set {CHROMIUM.env})."
 #: console lines Chromium prints for every failed load; they say nothing about CORS
 IGNORED_CONSOLE_PREFIXES = ("Failed to load resource:",)
 _BLANK_PAGE = "<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head><body></body></html>"
@@ -80,18 +79,6 @@ class ChromiumNotFoundError(CorsLabError):
 
 class ChromiumError(CorsLabError):
     """Real Chromium could not answer (it crashed, timed out, or could not start)."""
-
-
-def find_chromium() -> str | None:
-    """Path of the Chromium binary: $CORS_LAB_CHROMIUM, then `chromium` / `chromium-browser` on PATH."""
-    env = os.environ.get("CORS_LAB_CHROMIUM")
-    if env:
-        return env if os.path.exists(env) else None
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
 
 
 def chromium_available() -> bool:

@@ -1,0 +1,39 @@
+"""This course's own content: the teaching origins and ports, `serve_teaching`, the environment check, the checks
+behind every exercise and the workshop. The notebooks import from here, from `cors_lab` and from `cors_lab.widgets`.
+
+    from cors_lab.course import serve_teaching, FRONTEND, check_preflight_policy
+    from cors_lab.course import workshop
+    workshop.check(1, answer)
+"""
+from cors_lab.course import workshop
+from cors_lab.course.environment import check_environment
+from cors_lab.course.exercises import (
+    SAME_ORIGIN_QUIZ,
+    api_with,
+    check_credentials_policy,
+    check_error_status_policy,
+    check_exposed_headers_policy,
+    check_forged_origin,
+    check_preflight_policy,
+    check_same_origin_answers,
+    check_third_server,
+    logged_in_browsers,
+    same_origin_answer,
+)
+from cors_lab.course.fix_exercises import (
+    check_cors_proxy,
+    check_devtools_quiz,
+    check_origin_grants,
+    check_private_api,
+    logged_in_browser,
+    server_grants,
+)
+from cors_lab.course.teaching import API, ATTACKER, FRONTEND, PORTS, serve_teaching
+
+__all__ = [
+    "API", "ATTACKER", "FRONTEND", "PORTS", "serve_teaching", "check_environment", "workshop",
+    "SAME_ORIGIN_QUIZ", "same_origin_answer", "api_with", "logged_in_browser", "logged_in_browsers", "server_grants",
+    "check_third_server", "check_same_origin_answers", "check_forged_origin", "check_error_status_policy",
+    "check_preflight_policy", "check_credentials_policy", "check_exposed_headers_policy", "check_private_api",
+    "check_cors_proxy", "check_origin_grants", "check_devtools_quiz",
+]
