@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test install chromium bench clean notebooks
+.PHONY: lab test lint install chromium bench clean notebooks
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ chromium:
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
-## make test: install what tests need (incl. Chromium when root), run pytest and nbval over every notebook
-test: install chromium
+## make lint: ruff over the whole repository (configured in pyproject.toml); make test runs it first
+lint: install
+	$(VENV)/bin/ruff check .
+
+## make test: install what tests need (incl. Chromium when root), lint, run pytest and nbval over every notebook
+test: install chromium lint
 	$(PY) -m pytest -q tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
 bench: install chromium

@@ -2,7 +2,9 @@
 
 1. a warm `ChromiumBrowser.fetch` (simple allowed GET) vs a raw Playwright `page.evaluate(fetch)` in a browser of
    its own, same server, same flags (goal: <= 3x);
-2. the wall time of the whole differential suite (tests/test_chromium_agreement.py, run by pytest).
+2. the wall time of the whole differential suite (tests/real/test_chromium_agreement.py, run by pytest).
+
+Both browsers are the one Chromium `cors_lab.real.binaries` finds, started with the bridge's own flags.
 
     .venv/bin/python benchmarks/bench_chromium.py [--rounds 200] [--no-suite]
 """
@@ -22,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
 from cors_lab import serve  # noqa: E402
-from cors_lab.real.chromium import CHROMIUM_ARGS, ChromiumBrowser, chromium_available, find_chromium, unavailable_reason  # noqa: E402
+from cors_lab.real.binaries import find_chromium  # noqa: E402
+from cors_lab.real.chromium import CHROMIUM_ARGS, ChromiumBrowser, chromium_available, unavailable_reason  # noqa: E402
 
 PAGE = "http://localhost:8001"
 JS = """async (url) => { const r = await fetch(url); const h = {}; for (const [k, v] of r.headers) h[k] = v;
@@ -75,7 +78,7 @@ def bench_suite() -> None:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "tests/test_chromium_agreement.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+                           "tests/real/test_chromium_agreement.py"], cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
     print(f"differential suite wall time: {wall:.1f} s ({summary})")

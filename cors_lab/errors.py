@@ -1,4 +1,27 @@
-"""The errors a learner can cause, each with one clear sentence."""
+"""The one exception tree of cors_lab: every error it raises on purpose is a `CorsLabError`, with one sentence.
+
+::
+
+    CorsLabError                      anything cors_lab refuses or cannot do, said in one sentence
+    ├── InputError (also ValueError)  a value a learner typed is not what the call takes
+    │   ├── ProxyConfigError          a proxy was given an upstream, prefix or limit it cannot use
+    │   ├── URLError                  a URL the URL parser rejects (defined in cors_lab.browser.origin)
+    │   └── DataURLError              a data: URL that cannot be decoded (defined in cors_lab.browser.data_url)
+    ├── ServerError                   a lab server could not start, or was used wrongly
+    │   └── PortInUseError            the port is taken by another program
+    └── ChromiumError                 real Chromium could not answer: it crashed, timed out or could not start
+        └── ChromiumNotFoundError     Chromium (or the Playwright package) is not installed here
+
+So ``except cors_lab.CorsLabError`` catches every refusal of the lab and nothing else, and ``except ValueError``
+still catches a bad value, as Python code expects. In a notebook, `show_errors_in_one_line` prints these errors
+as their sentence instead of a traceback:
+
+    >>> serve(api_app(), port=8002)          # while another program listens on 8002
+    PortInUseError: Port 8002 is already in use by another program. Stop that program, run cors_lab.stop_all(), ...
+
+A CORS failure is not an error here: a blocked fetch is a result (``result.blocked``, ``result.error``), as in a
+browser, where fetch() rejects and the console explains.
+"""
 import sys
 
 
@@ -6,7 +29,21 @@ class CorsLabError(Exception):
     """Base class: every error cors_lab raises on purpose is one of these."""
 
 
-class PortInUseError(CorsLabError):
+class InputError(CorsLabError, ValueError):
+    """A value a learner typed is not what the call takes (a bad origin, a header that is not a string, ...)."""
+
+
+class ProxyConfigError(InputError):
+    """A proxy was configured with something it cannot use (the message says what and why)."""
+
+
+class ServerError(CorsLabError):
+    """A lab server could not start or was used wrongly."""
+
+
+class PortInUseError(ServerError):
+    """The port asked for is taken by another program (``serve(..., port=None)`` picks a free one)."""
+
     def __init__(self, port: int):
         self.port = port
         super().__init__(
@@ -15,12 +52,17 @@ class PortInUseError(CorsLabError):
         )
 
 
-class ServerError(CorsLabError):
-    """A lab server could not start or was used wrongly."""
+class ChromiumError(CorsLabError):
+    """Real Chromium could not answer (it crashed, timed out, or could not start)."""
 
 
-class InputError(CorsLabError, ValueError):
-    """A value a learner typed is not what the call takes (a bad origin, a header that is not a string, ...)."""
+class ChromiumNotFoundError(ChromiumError):
+    """Chromium is not installed here (or Playwright is missing): the message says how to get it."""
+
+    def __init__(self, detail: str = ""):
+        from cors_lab.real.binaries import CHROMIUM  # imported here: errors.py itself depends on nothing
+
+        super().__init__(CHROMIUM.missing + (f" ({detail})" if detail else ""))
 
 
 def show_errors_in_one_line() -> None:
@@ -36,3 +78,7 @@ def show_errors_in_one_line() -> None:
         print(f"{etype.__name__}: {value}", file=sys.stderr)
 
     shell.set_custom_exc((CorsLabError,), one_line)
+
+
+__all__ = ["CorsLabError", "InputError", "ProxyConfigError", "ServerError", "PortInUseError", "ChromiumError",
+           "ChromiumNotFoundError", "show_errors_in_one_line"]

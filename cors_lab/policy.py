@@ -1,45 +1,19 @@
 """What a server answers about CORS: a policy, pure logic, no Flask and no I/O.
 
-Options are named after the header they produce (as Starlette does):
-
-=====================  =======================================================
-option                 header it drives
-=====================  =======================================================
-``allow_origins``      ``Access-Control-Allow-Origin`` (exact origins, ``"*"``, or a predicate)
-``allow_origin_regex`` ``Access-Control-Allow-Origin`` (a regex, matched like flask-cors: ``re.match``)
-``allow_methods``      ``Access-Control-Allow-Methods`` (preflight)
-``allow_headers``      ``Access-Control-Allow-Headers`` (preflight)
-``expose_headers``     ``Access-Control-Expose-Headers``
-``allow_credentials``  ``Access-Control-Allow-Credentials: true``
-``max_age``            ``Access-Control-Max-Age`` (preflight)
-``vary_origin``        ``Vary: Origin``
-``preflight_status``   the status code of the answer to a preflight
-=====================  =======================================================
-
-A correct policy names exact origins. The lessons also need *wrong* ones; each is one option away:
-
-- ``CorsPolicy.none()``: no CORS headers at all.
-- ``always_send_origin="http://localhost:9999"``: Access-Control-Allow-Origin names another origin (also a
-  trailing slash, ``"http://localhost:8001/"``, or two origins in one header, ``"http://a, http://b"``).
-- ``allow_origins="*", allow_credentials=True``: the wildcard with credentials (browsers refuse it).
-- ``reflect_origin=True, allow_credentials=True``: echoes any Origin with credentials (an attacker's dream).
-- ``allow_origins=["null"]``: trusts the ``null`` origin (sandboxed iframes, ``file:`` pages, redirects).
-- ``allow_origin_regex=r"http://localhost:800\\d"``: a regex without an end anchor
-  (also matches ``http://localhost:8001.evil.net``).
-- ``preflight_status=401`` or ``404``: a preflight answered like an unauthenticated request.
-- ``allow_headers=[]`` while the page sends ``X-Api-Key``: a missing allowed header.
-- ``vary_origin=False``: no ``Vary: Origin``, so caches may serve one origin's answer to another.
-- ``headers_on_errors=False``: error responses (4xx/5xx) go out without CORS headers, hiding the real status.
+`CorsPolicy` holds the options (each named after the header it produces, as Starlette does) and decides, for one
+request, which CORS headers an answer carries; `cors_lab.server.flask_policy` makes a Flask app answer with it.
+A server compares the Origin header as the text it is, byte for byte, so nothing here parses origins: the lessons'
+wrong values (a trailing slash, two origins in one header) must reach the browser exactly as written.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from cors_lab.errors import InputError
 
-Headers = list[tuple[str, str]]
+HeaderList = list[tuple[str, str]]  # header lines in the order they are sent (repeats allowed)
 OriginSpec = Union[str, Sequence[str], Callable[[str], bool]]
 
 ACAO = "Access-Control-Allow-Origin"
@@ -50,6 +24,18 @@ ACEH = "Access-Control-Expose-Headers"
 ACMA = "Access-Control-Max-Age"
 
 
+def is_preflight_request(method: str, headers: Mapping[str, str]) -> bool:
+    """A CORS-preflight request (Fetch Standard §4.8): OPTIONS carrying Origin and Access-Control-Request-Method.
+
+    ``headers`` must look names up in any case (a `cors_lab.headers.Headers`, werkzeug's request headers).
+
+        >>> is_preflight_request("OPTIONS", Headers({"origin": "http://localhost:8001",
+        ...                                          "access-control-request-method": "PUT"}))
+        True
+    """
+    return method == "OPTIONS" and "Origin" in headers and "Access-Control-Request-Method" in headers
+
+
 def _names(value: str | Iterable[str]) -> list[str]:
     """'a, b' or ['a', 'b'] -> ['a', 'b'] (stripped, empty entries dropped)."""
     items = value.split(",") if isinstance(value, str) else list(value)
@@ -58,7 +44,54 @@ def _names(value: str | Iterable[str]) -> list[str]:
 
 @dataclass
 class CorsPolicy:
-    """What a lab server says about CORS. Mutable on purpose: a running server reads it on every request."""
+    """What a lab server says about CORS: which headers it adds to its answers, and how it answers preflights.
+
+        >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_methods=["GET", "PUT"],
+        ...                     allow_headers=["content-type"], allow_credentials=True, max_age=600)
+        >>> api = serve(api_app(), port=8002, name="api", policy=policy)
+        >>> api.policy.allow_origins = "*"        # mutable on purpose: a running server reads it on every request
+
+    Options are named after the header they produce (as Starlette's CORSMiddleware does):
+
+    =====================  =========================================================================
+    option                 header it drives
+    =====================  =========================================================================
+    ``allow_origins``      ``Access-Control-Allow-Origin``: exact origins (a list, or ``"a, b"``),
+                           ``"*"``, or a predicate ``lambda origin: ...``; the request's Origin is
+                           echoed when it is allowed
+    ``allow_origin_regex`` ``Access-Control-Allow-Origin``: a regex, matched like flask-cors
+                           (``re.match``: anchored at the start only)
+    ``allow_methods``      ``Access-Control-Allow-Methods`` (preflight; ``["*"]`` for any)
+    ``allow_headers``      ``Access-Control-Allow-Headers`` (preflight): the requested names that are
+                           allowed; ``"*"`` sends a literal ``*``
+    ``expose_headers``     ``Access-Control-Expose-Headers``: response headers the page may read
+    ``allow_credentials``  ``Access-Control-Allow-Credentials: true``
+    ``max_age``            ``Access-Control-Max-Age`` (preflight): seconds a browser may cache it
+    ``vary_origin``        ``Vary: Origin`` whenever the answer depends on the Origin
+    ``preflight_status``   the status of the answer to a preflight (204)
+    ``extra_headers``      extra header lines, verbatim, on every CORS answer
+    ``enabled``            False: no CORS header at all (`CorsPolicy.none()`)
+    =====================  =========================================================================
+
+    A correct policy names exact origins. The lessons also need *wrong* ones; each is one option away:
+
+    - ``CorsPolicy.none()``: no CORS headers at all.
+    - ``always_send_origin="http://localhost:9999"``: Access-Control-Allow-Origin always names that value,
+      whoever asks: another origin, a trailing slash (``"http://localhost:8001/"``) or two origins in one
+      header (``"http://a, http://b"``).
+    - ``allow_origins="*", allow_credentials=True``: the wildcard with credentials (browsers refuse it).
+    - ``reflect_origin=True``: echoes any Origin; with ``allow_credentials=True``, an attacker's dream.
+    - ``allow_origins=["null"]``: trusts the ``null`` origin (sandboxed iframes, ``file:`` pages, redirects).
+    - ``allow_origin_regex=r"http://localhost:800\\d"``: a regex without an end anchor
+      (also matches ``http://localhost:8001.evil.net``).
+    - ``preflight_status=401`` or ``404``: a preflight answered like an unauthenticated request.
+    - ``allow_headers=[]`` while the page sends ``X-Api-Key``: a missing allowed header.
+    - ``vary_origin=False``: no ``Vary: Origin``, so caches may serve one origin's answer to another.
+    - ``headers_on_errors=False``: error responses (4xx/5xx) go out without CORS headers, hiding the real status.
+
+    Values no HTTP response can carry (a CR/LF in a header value, a status that is not 100-599) raise
+    `cors_lab.InputError`. `flask_cors_options` gives the flask-cors configuration of a correct policy.
+    """
 
     allow_origins: OriginSpec = ()
     allow_origin_regex: str | None = None
@@ -78,14 +111,16 @@ class CorsPolicy:
     def __post_init__(self) -> None:
         # Deliberately wrong CORS values are allowed (lessons need them); values no HTTP response can carry are not.
         if not isinstance(self.preflight_status, int) or not 100 <= self.preflight_status <= 599:
-            raise InputError(f"preflight_status must be an HTTP status code such as 204, not {self.preflight_status!r}.")
+            raise InputError(
+                f"preflight_status must be an HTTP status code such as 204, not {self.preflight_status!r}.")
         texts = [self.always_send_origin or "", str(self.max_age or "")]
         for option in ("allow_origins", "allow_methods", "allow_headers", "expose_headers"):
             value = getattr(self, option)
             texts += [value] if isinstance(value, str) else [] if callable(value) else [str(v) for v in value]
         texts += [f"{name}{value}" for name, value in self.extra_headers]
         if any("\r" in text or "\n" in text for text in texts):
-            raise InputError("A CORS option contains a line break (CR/LF): it would split the HTTP response; remove it.")
+            raise InputError(
+                "A CORS option contains a line break (CR/LF): it would split the HTTP response; remove it.")
 
     # ---- named configurations -------------------------------------------------------------
     @classmethod
@@ -125,9 +160,9 @@ class CorsPolicy:
             return "*"
         return origin if self.origin_allowed(origin) else None
 
-    def _origin_headers(self, origin: str | None) -> Headers:
+    def _origin_headers(self, origin: str | None) -> HeaderList:
         value = self.allow_origin_value(origin)
-        headers: Headers = []
+        headers: HeaderList = []
         if value is not None:
             headers.append((ACAO, value))
             if self.allow_credentials:
@@ -142,7 +177,7 @@ class CorsPolicy:
             headers.append(("Vary", "Origin"))
         return headers
 
-    def actual_headers(self, origin: str | None, status: int = 200) -> Headers:
+    def actual_headers(self, origin: str | None, status: int = 200) -> HeaderList:
         """CORS headers for an actual (non-preflight) response to a request from ``origin``."""
         if not self.enabled or (status >= 400 and not self.headers_on_errors):
             return []
@@ -150,7 +185,7 @@ class CorsPolicy:
 
     def preflight_response(
         self, origin: str | None, request_method: str, request_headers: str | Iterable[str] = ()
-    ) -> tuple[int, Headers]:
+    ) -> tuple[int, HeaderList]:
         """Status and headers answering a preflight (OPTIONS with Access-Control-Request-Method).
 
         Like flask-cors, the method/headers/max-age headers are sent only when the requested method is
@@ -186,7 +221,7 @@ class CorsPolicy:
 
         Only correct policies map: the deliberately wrong options (reflect_origin, always_send_origin,
         ``*`` with credentials, a predicate, headers_on_errors=False, a literal ``*`` in allow_headers) raise
-        ValueError, because flask-cors will not produce them.
+        `cors_lab.InputError` (a ValueError), because flask-cors will not produce them.
         """
         wrong = {
             "reflect_origin": self.reflect_origin,
@@ -200,7 +235,7 @@ class CorsPolicy:
         }
         named = [name for name, present in wrong.items() if present]
         if named:
-            raise ValueError(f"flask-cors cannot express this policy ({', '.join(named)}).")
+            raise InputError(f"flask-cors cannot express this policy ({', '.join(named)}).")
         origins: str | list[str] = "*" if self.allow_origins == "*" else _names(self.allow_origins)
         if self.allow_origin_regex:
             origins = [*origins, self.allow_origin_regex]

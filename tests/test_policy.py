@@ -1,7 +1,9 @@
 """CorsPolicy is pure: every decision is checked here without a server."""
 import pytest
 
-from cors_lab.policy import CorsPolicy
+from cors_lab.errors import InputError
+from cors_lab.headers import Headers
+from cors_lab.policy import CorsPolicy, is_preflight_request
 
 PAGE = "http://localhost:8001"
 EVIL = "http://localhost:8666"
@@ -79,7 +81,8 @@ def test_error_responses_lose_their_cors_headers_only_when_told_to():
 
 # (policy, method, requested headers, expected ACAM, expected ACAH)
 PREFLIGHT_TABLE = [
-    pytest.param(CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"]), "PUT", "", "GET, PUT", None, id="put-ok"),
+    pytest.param(CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"]), "PUT", "", "GET, PUT", None,
+                 id="put-ok"),
     pytest.param(CorsPolicy(allow_origins=[PAGE]), "PUT", "", None, None, id="method-not-allowed-sends-no-acam"),
     pytest.param(
         CorsPolicy(allow_origins=[PAGE], allow_headers=["Content-Type", "X-Api-Key"]), "POST", "x-api-key,content-type",
@@ -103,7 +106,8 @@ def test_preflight_answers_methods_and_headers(policy, method, requested, acam, 
 
 
 def test_preflight_status_and_max_age_are_configurable():
-    status, headers = CorsPolicy(allow_origins=[PAGE], preflight_status=401, max_age=600).preflight_response(PAGE, "GET")
+    policy = CorsPolicy(allow_origins=[PAGE], preflight_status=401, max_age=600)
+    status, headers = policy.preflight_response(PAGE, "GET")
     assert status == 401
     assert header(headers, "Access-Control-Max-Age") == "600"
 
@@ -128,7 +132,7 @@ def test_repr_shows_only_what_differs_from_the_defaults():
     ],
 )
 def test_wrong_policies_do_not_map_to_flask_cors(wrong):
-    with pytest.raises(ValueError, match="flask-cors cannot express"):
+    with pytest.raises(InputError, match="flask-cors cannot express"):  # an InputError is a ValueError too
         wrong.flask_cors_options()
 
 
@@ -143,8 +147,23 @@ def test_wrong_policies_do_not_map_to_flask_cors(wrong):
     ],
 )
 def test_values_no_response_can_carry_are_refused_in_one_sentence(options, words):
-    from cors_lab import InputError
-
     with pytest.raises(InputError, match=words) as caught:
         CorsPolicy(**options)
     assert "\n" not in str(caught.value)
+
+
+ASK = {"Origin": PAGE, "Access-Control-Request-Method": "PUT"}
+
+
+# (method, request headers, is it a CORS preflight?)
+@pytest.mark.parametrize("method, headers, expected", [
+    pytest.param("OPTIONS", ASK, True, id="options-with-origin-and-a-method-ask"),
+    pytest.param("OPTIONS", {"origin": PAGE, "access-control-request-method": "PUT"}, True, id="names-in-any-case"),
+    pytest.param("OPTIONS", {"Origin": "null", "Access-Control-Request-Method": "PUT"}, True, id="from-origin-null"),
+    pytest.param("OPTIONS", {"Origin": PAGE}, False, id="a-plain-options-asks-no-method"),
+    pytest.param("OPTIONS", {"Access-Control-Request-Method": "PUT"}, False, id="no-origin-is-no-browser"),
+    pytest.param("PUT", ASK, False, id="only-options-is-a-preflight"),
+    pytest.param("options", ASK, False, id="methods-are-case-sensitive-on-the-wire"),
+])
+def test_a_preflight_is_options_with_origin_and_access_control_request_method(method, headers, expected):
+    assert is_preflight_request(method, Headers(headers)) is expected

@@ -1,7 +1,10 @@
 """This course's own content: the teaching origins and ports, `serve_teaching`, the environment check, the checks
 behind every exercise and the workshop. The notebooks import from here, from `cors_lab` and from `cors_lab.widgets`.
 
+Every check returns a `Verdict`: truthy when passed, and its repr (a cell's last line) is the feedback.
+
     from cors_lab.course import serve_teaching, FRONTEND, check_preflight_policy
+    check_preflight_policy(policy)          # PASSED: ... or NOT YET: ...  (hint: ...)
     from cors_lab.course import workshop
     workshop.check(1, answer)
 """
@@ -29,9 +32,10 @@ from cors_lab.course.fix_exercises import (
     server_grants,
 )
 from cors_lab.course.teaching import API, ATTACKER, FRONTEND, PORTS, serve_teaching
+from cors_lab.course.verdict import Verdict
 
 __all__ = [
-    "API", "ATTACKER", "FRONTEND", "PORTS", "serve_teaching", "check_environment", "workshop",
+    "API", "ATTACKER", "FRONTEND", "PORTS", "serve_teaching", "check_environment", "workshop", "Verdict",
     "SAME_ORIGIN_QUIZ", "same_origin_answer", "api_with", "logged_in_browser", "logged_in_browsers", "server_grants",
     "check_third_server", "check_same_origin_answers", "check_forged_origin", "check_error_status_policy",
     "check_preflight_policy", "check_credentials_policy", "check_exposed_headers_policy", "check_private_api",

@@ -1,16 +1,31 @@
-"""Automatic checks for part 2 of the course (fixes and attacks): each runs live requests through the
-browser engine, from the frontend and from the attacker, and returns (passed, one sentence for the learner)."""
+"""The checks behind part 2 of the course (lessons 06-09: fixes and attacks): each returns a `Verdict`.
+
+They run live requests through the browser engine, from the frontend and from the attacker's page, against the
+server the learner fixed.
+
+    >>> from cors_lab.course import check_private_api
+    >>> check_private_api(api.url, public_for_everyone=False)                         # doctest: +SKIP
+    PASSED: The frontend reads its private data and the attacker is blocked.
+"""
 from __future__ import annotations
 
 import requests
 
+from cors_lab.browser.fetch import Browser
+from cors_lab.course.exercises import true_false_quiz
 from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.verdict import Verdict
 
 
-def logged_in_browser(origin: str, api_url: str):
-    """A browser tab at ``origin`` whose user is logged in to the API (it holds alice's session cookie)."""
-    from cors_lab.browser.fetch import Browser
+def logged_in_browser(origin: str, api_url: str) -> Browser:
+    """A browser tab at ``origin`` whose user is logged in to the API: it holds alice's session cookie.
 
+    The login goes straight to the API (not through the page), so the tab is logged in whatever the API's policy.
+
+        >>> tab = logged_in_browser("http://localhost:8666", api.url)                     # doctest: +SKIP
+        >>> tab.fetch(api.url + "/api/private", credentials="include").readable           # doctest: +SKIP
+        False
+    """
     sid = requests.post(api_url + "/login", json={"user": "alice"}, timeout=5).cookies.get("sid")
     browser = Browser(origin=origin)
     browser.set_cookie(api_url + "/", f"sid={sid}; SameSite=Lax")
@@ -18,56 +33,83 @@ def logged_in_browser(origin: str, api_url: str):
 
 
 def check_private_api(api_url: str, frontend: str = FRONTEND, attacker: str = ATTACKER,
-                      public_for_everyone: bool = True) -> tuple[bool, str]:
-    """The goal of lessons 06 and 09: only the frontend reads /api/private with the user's cookie;
-    the attacker's page cannot; (optionally) anyone may read /api/public without cookies."""
+                      public_for_everyone: bool = True, redirector: str | None = None) -> Verdict:
+    """Lessons 06 and 09: only the frontend reads /api/private with the user's cookie, the attacker's page cannot,
+    and (with ``public_for_everyone``) any page reads /api/public without cookies.
+
+    ``redirector``: the URL of the attacker's second server (an `api_app`, whose /api/redirect?to=... redirects);
+    the check then also replays lesson 09's trick: the attacker's page fetches /api/private through that redirect,
+    which makes the browser send ``Origin: null``.
+
+        >>> api = serve_teaching(app, port=8002, name="api")                              # doctest: +SKIP
+        >>> check_private_api(api.url)                                                    # doctest: +SKIP
+        PASSED: The frontend reads its private data, the attacker is blocked, and public data stays public.
+        >>> check_private_api(api.url, public_for_everyone=False, redirector=helper.url)   # doctest: +SKIP
+        NOT YET: The redirect trick still works: the API trusts Origin: null.
+          hint: after a cross-origin redirect the browser sends Origin: null: any page can get one.
+    """
     private = api_url + "/api/private"
     mine = logged_in_browser(frontend, api_url).fetch(private, credentials="include")
-    if mine.blocked:
-        return False, (f"The frontend cannot read /api/private yet: {mine.error or mine.exception} "
-                       "Hint: allow exactly the frontend's origin, with credentials.")
+    if not mine.readable:
+        return Verdict(False, f"The frontend cannot read /api/private yet: {mine.error or mine.exception}",
+                       hint="allow exactly the frontend's origin, with credentials.")
     if '"alice"' not in mine.text:
-        return False, f"The frontend got status {mine.status} but no user data; is the cookie sent and accepted?"
-    theirs = logged_in_browser(attacker, api_url).fetch(private, credentials="include")
-    if not theirs.blocked:
-        return False, (f"The attacker's page at {attacker} can read the user's private data! "
-                       "Hint: do not reflect every Origin; list the allowed origins.")
+        return Verdict(False, f"The frontend got status {mine.status} but no user data; "
+                              "is the cookie sent and accepted?")
+    if logged_in_browser(attacker, api_url).fetch(private, credentials="include").readable:
+        return Verdict(False, f"The attacker's page at {attacker} can read the user's private data!",
+                       hint="do not reflect every Origin; list the allowed origins.")
+    if redirector:
+        via = f"{redirector}/api/redirect?to={private}"
+        if logged_in_browser(attacker, api_url).fetch(via, credentials="include").readable:
+            return Verdict(False, "The redirect trick still works: the API trusts Origin: null.",
+                           hint="after a cross-origin redirect the browser sends Origin: null: any page can get one.")
     if public_for_everyone:
         public = logged_in_browser(attacker, api_url).fetch(api_url + "/api/public")
-        if public.blocked:
-            return False, (f"/api/public should be readable from any origin (without cookies): {public.error} "
-                           "Hint: a separate rule for /api/public with origins '*'.")
-    return True, "Well done: the frontend reads its private data, the attacker is blocked" + (
-        ", and public data stays public." if public_for_everyone else ".")
+        if not public.readable:
+            return Verdict(False, f"/api/public should be readable from any origin (without cookies): {public.error}",
+                           hint="a separate rule for /api/public with origins '*'.")
+        return Verdict(True, "The frontend reads its private data, the attacker is blocked, "
+                             "and public data stays public.")
+    return Verdict(True, "The frontend reads its private data and the attacker is blocked.")
 
 
 def check_cors_proxy(proxy, api_url: str, internal_url: str, frontend: str = FRONTEND,
-                     attacker: str = ATTACKER) -> tuple[bool, str]:
-    """Lesson 07: through the learner's CORS proxy the frontend reads the API's public data; the proxy refuses an
-    internal service and does not serve the attacker's page."""
-    from cors_lab.browser.fetch import Browser
+                     attacker: str = ATTACKER) -> Verdict:
+    """Lesson 07: through the learner's CORS ``proxy`` the frontend reads the API's public data; the proxy refuses the
+    internal service at ``internal_url`` and does not serve the attacker's page.
 
+        >>> my_proxy = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]),
+        ...                           port=8011, name="cors-proxy")                       # doctest: +SKIP
+        >>> check_cors_proxy(my_proxy, api.url, internal.url)                             # doctest: +SKIP
+        PASSED: The frontend reads the API through the proxy; internal services and other pages are refused.
+    """
     through = proxy.url + "/" + api_url + "/api/public"
     mine = Browser(origin=frontend).fetch(through)
-    if mine.blocked or mine.status != 200:
-        return False, (f"The frontend cannot read the API through the proxy (status {mine.status}; "
-                       f"{mine.error or mine.text.strip()[:120]}). Hint: allow_upstreams=[api.origin], "
-                       "allow_origins=[the frontend's origin].")
+    if not mine.readable or mine.status != 200:
+        return Verdict(False, f"The frontend cannot read the API through the proxy (status {mine.status}; "
+                              f"{mine.error or mine.text.strip()[:120]}).",
+                       hint="allow_upstreams=[api.origin], allow_origins=[the frontend's origin].")
+    # straight to the proxy, as any script could: the question is what the proxy forwards, not what a page reads
     answer = requests.get(proxy.url + "/" + internal_url + "/api/public", headers={"Origin": frontend}, timeout=5)
     if answer.status_code != 403:
-        return False, (f"The proxy forwarded a request to the internal service {internal_url} "
-                       f"(answered {answer.status_code}). Hint: list only the API in allow_upstreams.")
-    theirs = Browser(origin=attacker).fetch(through)
-    if not theirs.blocked:
-        return False, "The attacker's page can use your proxy too. Hint: allow_origins=[the frontend's origin] only."
-    return True, "Well done: the frontend reads the API through the proxy; internal services and other pages are refused."
+        return Verdict(False, f"The proxy forwarded a request to the internal service {internal_url} "
+                              f"(answered {answer.status_code}).", hint="list only the API in allow_upstreams.")
+    if Browser(origin=attacker).fetch(through).readable:
+        return Verdict(False, "The attacker's page can use your proxy too.",
+                       hint="allow_origins=[the frontend's origin] only.")
+    return Verdict(True, "The frontend reads the API through the proxy; internal services and other pages are refused.")
 
 
 def server_grants(url: str, origins: list[str]) -> dict[str, tuple[str | None, str | None]]:
     """What the server answers each Origin: (Access-Control-Allow-Origin, Access-Control-Allow-Credentials).
 
     Sends the Origin header directly (as any script outside a browser can), to inspect a server's policy for
-    origins that no page in this lab can have."""
+    origins that no page in this lab can have.
+
+        >>> server_grants(api.url + "/api/private", ["http://shop.example.com"])       # doctest: +SKIP
+        {'http://shop.example.com': ('http://shop.example.com', 'true')}
+    """
     grants = {}
     for origin in origins:
         answer = requests.get(url, headers={"Origin": origin}, timeout=5)
@@ -76,17 +118,24 @@ def server_grants(url: str, origins: list[str]) -> dict[str, tuple[str | None, s
     return grants
 
 
-def check_origin_grants(url: str, allowed: list[str], refused: list[str]) -> tuple[bool, str]:
-    """The server grants each ``allowed`` origin access (its exact origin echoed) and none of the ``refused`` ones."""
+def check_origin_grants(url: str, allowed: list[str], refused: list[str]) -> Verdict:
+    """Lesson 09: the server at ``url`` grants each ``allowed`` origin access (its exact origin echoed) and none of the
+    ``refused`` ones.
+
+        >>> check_origin_grants(api.url + "/api/private", allowed=["http://shop.example.com"],
+        ...                     refused=["http://shop.example.com.evil.net"])             # doctest: +SKIP
+        PASSED: Every real frontend is allowed and every look-alike origin is refused.
+    """
     grants = server_grants(url, allowed + refused)
     missing = [o for o in allowed if grants[o][0] != o]
     if missing:
-        return False, f"These frontends lost access: {', '.join(missing)}. Hint: the pattern must still match them."
+        return Verdict(False, f"These frontends lost access: {', '.join(missing)}.",
+                       hint="the pattern must still match them.")
     leaking = [o for o in refused if grants[o][0] in (o, "*")]
     if leaking:
-        return False, (f"The server still grants {', '.join(leaking)}. "
-                       "Hint: anchor the regex at the end with $ (and think about what .* can match).")
-    return True, "Well done: every real frontend is allowed and every look-alike origin is refused."
+        return Verdict(False, f"The server still grants {', '.join(leaking)}.",
+                       hint="anchor the regex at the end with $ (and think about what .* can match).")
+    return Verdict(True, "Every real frontend is allowed and every look-alike origin is refused.")
 
 
 DEVTOOLS_QUIZ = {
@@ -106,13 +155,15 @@ DEVTOOLS_WHY = {
 }
 
 
-def check_devtools_quiz(answers: dict) -> tuple[bool, str]:
-    """Lesson 08: which fixes reach every user's normal browser?"""
-    unanswered = [k for k in DEVTOOLS_QUIZ if not isinstance(answers.get(k), bool)]
-    if unanswered:
-        return False, f"Answer True or False for: {unanswered[0]!r} (and {len(unanswered) - 1} more)."
-    wrong = [k for k, v in DEVTOOLS_QUIZ.items() if answers[k] != v]
-    if wrong:
-        return False, f"Look again at {wrong[0]!r}. Hint: does it change the server, or one browser?"
-    notes = "; ".join(f"{k}: {DEVTOOLS_WHY[k]}" for k in DEVTOOLS_QUIZ)
-    return True, "Well done. " + notes
+def check_devtools_quiz(answers: dict) -> Verdict:
+    """Lesson 08: which fixes reach every user's normal browser? ``answers`` maps each fix of `DEVTOOLS_QUIZ` to
+    True (it does) or False (it changes only one browser).
+
+        >>> check_devtools_quiz({"install an Allow-CORS extension": True})                # doctest: +SKIP
+        NOT YET: Answer True or False for 'start Chromium with --disable-web-security' (4 left).
+    """
+    refused = true_false_quiz(answers, DEVTOOLS_QUIZ, hint="does it change the server, or one browser?")
+    if refused is not None:
+        return refused
+    why = "; ".join(f"{fix}: {DEVTOOLS_WHY[fix]}" for fix in DEVTOOLS_QUIZ)
+    return Verdict(True, f"All {len(DEVTOOLS_QUIZ)} right. {why}")

@@ -3,6 +3,13 @@
 A challenge's answer is what the learner writes in the notebook: usually a `CorsPolicy`, sometimes a small value.
 `check(n, answer)` starts the API with that answer on a free port, sends live requests through the browser engine
 (from the frontend and from the attacker), and returns a `Verdict` that says what still fails, with a hint.
+
+    >>> from cors_lab.course import workshop
+    >>> workshop.challenge(2)                                                         # doctest: +SKIP
+    Challenge 2 (5 min): Let the frontend read /api/public
+    ...
+    >>> workshop.check(2, CorsPolicy(allow_origins=["http://localhost:8001"]))       # doctest: +SKIP
+    PASSED: The frontend reads /api/public.
 """
 from __future__ import annotations
 
@@ -11,21 +18,12 @@ from typing import Any, Callable
 
 import requests
 
-from cors_lab.course.exercises import api_with
+from cors_lab.browser.fetch import Browser
+from cors_lab.course.exercises import api_with, not_a_policy
 from cors_lab.course.fix_exercises import logged_in_browser
 from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
-
-
-@dataclass
-class Verdict:
-    passed: bool
-    message: str
-    hint: str | None = None
-
-    def __repr__(self) -> str:
-        text = ("PASSED: " if self.passed else "NOT YET: ") + self.message
-        return text + (f"\n  hint: {self.hint}" if self.hint and not self.passed else "")
 
 
 @dataclass
@@ -46,17 +44,15 @@ class Challenge:
         return self.hints[min(k, len(self.hints)) - 1]
 
 
-def _browser(origin: str, api_url: str | None = None, logged_in: bool = False):
+def _browser(origin: str, api_url: str | None = None, logged_in: bool = False) -> Browser:
     """A browser tab at ``origin``; ``logged_in``: Alice's session cookie for the API is in its jar."""
-    from cors_lab.browser.fetch import Browser
-
     return logged_in_browser(origin, api_url) if logged_in and api_url else Browser(origin=origin)
 
 
 def _with_api(policy: Any, test: Callable[[str], Verdict]) -> Verdict:
-    if not isinstance(policy, CorsPolicy):
-        return Verdict(False, f"The answer must be a CorsPolicy(...), not {type(policy).__name__}.",
-                       "Write policy = CorsPolicy(allow_origins=[...], ...).")
+    refused = not_a_policy(policy)
+    if refused is not None:
+        return refused
     with api_with(policy, name="workshop-check") as api:
         return test(api.url)
 
@@ -67,7 +63,7 @@ def _origins(answer: Any) -> Verdict:
         return Verdict(False, "Answer with a dict {'a': True/False, ...} for all five pairs.")
     wrong = sorted(k for k in expected if bool(answer[k]) != expected[k])
     if wrong:
-        return Verdict(False, f"Not quite: look again at pair(s) {', '.join(wrong)}.",
+        return Verdict(False, f"Look again at pair(s) {', '.join(wrong)}.",
                        "Same origin = same scheme, same host (as written), same port; http means port 80.")
     return Verdict(True, "All five right: scheme, host and port must all match.")
 
@@ -75,7 +71,7 @@ def _origins(answer: Any) -> Verdict:
 def _simple_get(policy: Any) -> Verdict:
     def test(api: str) -> Verdict:
         r = _browser(FRONTEND).fetch(api + "/api/public")
-        if r.blocked:
+        if not r.readable:
             return Verdict(False, f"The frontend is still blocked: {r.error}", "Allow the frontend's exact origin.")
         if "*" == r.exchanges[-1].response_headers.get("access-control-allow-origin"):
             return Verdict(False, "It works, but with `*`: name the frontend's origin instead.",
@@ -89,7 +85,7 @@ def _preflight(policy: Any) -> Verdict:
     def test(api: str) -> Verdict:
         r = _browser(FRONTEND).fetch(api + "/api/items/9", method="PUT",
                                      headers={"Content-Type": "application/json"}, body='{"name": "kiwi"}')
-        if r.blocked:
+        if not r.readable:
             return Verdict(False, f"The PUT is blocked: {r.error}", "The preflight asks for PUT and content-type.")
         return Verdict(True, f"Preflight passed and the PUT answered {r.status}.")
 
@@ -98,11 +94,11 @@ def _preflight(policy: Any) -> Verdict:
 
 def _frontend_only(api: str) -> Verdict:
     mine = _browser(FRONTEND, api, logged_in=True).fetch(api + "/api/private", credentials="include")
-    if mine.blocked:
+    if not mine.readable:
         return Verdict(False, f"The frontend cannot read its private data: {mine.error}",
                        "Credentials need the exact origin and allow_credentials=True.")
     theirs = _browser(ATTACKER, api, logged_in=True).fetch(api + "/api/private", credentials="include")
-    if not theirs.blocked:
+    if theirs.readable:
         return Verdict(False, "The attacker's page reads the private data too!", "Do not reflect every origin.")
     return Verdict(True, "Only the frontend reads /api/private with the cookie.")
 
@@ -114,7 +110,7 @@ def _credentials(policy: Any) -> Verdict:
 def _expose(policy: Any) -> Verdict:
     def test(api: str) -> Verdict:
         r = _browser(FRONTEND).fetch(api + "/api/custom-headers")
-        if r.blocked:
+        if not r.readable:
             return Verdict(False, f"Blocked before headers matter: {r.error}", "First allow the frontend's origin.")
         if "x-request-id" not in r.headers:
             return Verdict(False, f"JS sees only {sorted(r.headers)}.", "Access-Control-Expose-Headers.")
@@ -131,7 +127,7 @@ def _cache(policy: Any) -> Verdict:
         first = browser.fetch(api + "/api/items/5", method="DELETE")
         now[0] += 60  # one minute later
         second = browser.fetch(api + "/api/items/5", method="DELETE")
-        if first.blocked:
+        if not first.readable:
             return Verdict(False, f"The DELETE is blocked: {first.error}", "allow_methods must include DELETE.")
         if second.preflight:
             return Verdict(False, "A minute later, the second DELETE sent a preflight again.",
@@ -186,7 +182,8 @@ CHALLENGES = [
               ["Only safelisted response headers are visible by default."], _expose,
               "Expecting Access-Control-Allow-Headers to do this (that one is for request headers)."),
     Challenge(6, "One preflight is enough", 5,
-              "The page sends DELETE /api/items/5 once a minute. Make the browser skip the preflight for the second one.",
+              "The page sends DELETE /api/items/5 once a minute. "
+              "Make the browser skip the preflight for the second one.",
               ["Access-Control-Max-Age"], _cache,
               "max_age=0 disables the cache; Chromium caps long values at 2 hours."),
     Challenge(7, "Close the hole", 6,
@@ -202,11 +199,25 @@ CHALLENGES = [
 
 
 def challenge(n: int) -> Challenge:
+    """Challenge ``n`` (1-based): its title, time, task, hints and the common mistake it is about.
+
+        >>> workshop.challenge(3)                                                     # doctest: +SKIP
+        Challenge 3 (6 min): Make the PUT with JSON work
+        The page sends PUT /api/items/9 with Content-Type: application/json. Write the policy.
+        >>> workshop.challenge(3).hint(1)                                             # doctest: +SKIP
+        'Which requests trigger a preflight?'
+    """
     return CHALLENGES[n - 1]
 
 
 def check(n: int, answer: Any) -> Verdict:
-    """Check challenge ``n`` with the learner's ``answer``; never raises for a wrong answer."""
+    """Check challenge ``n`` with the learner's ``answer`` live; never raises for a wrong answer.
+
+        >>> workshop.check(3, CorsPolicy(allow_origins=["http://localhost:8001"]))       # doctest: +SKIP
+        NOT YET: The PUT is blocked: Access to fetch at ... Method PUT is not allowed by
+        Access-Control-Allow-Methods in preflight response.
+          hint: The preflight asks for PUT and content-type.
+    """
     if not 1 <= n <= len(CHALLENGES):
         return Verdict(False, f"There is no challenge {n}; they are numbered 1 to {len(CHALLENGES)}.")
     try:

@@ -1,5 +1,10 @@
 """Where the real browsers are: the one place that looks for Debian's `chromium` and `firefox-esr`.
 
+    >>> find_chromium()
+    '/usr/bin/chromium'
+    >>> CHROMIUM.version()
+    'Chromium 156.0.8078.73 built on Debian ...'
+
 An environment variable wins (``CORS_LAB_CHROMIUM``, ``CORS_LAB_FIREFOX``: a path; a path that does not exist means
 "treat the browser as missing", which is how the tests check the lessons without a browser); then the names on
 ``PATH``; then Debian's install path.
@@ -21,6 +26,11 @@ class BrowserBinary:
     commands: tuple[str, ...]  # names looked up on PATH, in order
     debian_path: str
     install: str  # one sentence: how to get it
+
+    @property
+    def missing(self) -> str:
+        """The one line a learner reads when the browser is not there, with how to get it."""
+        return f"{self.name} was not found: {self.install} (or set {self.env})."
 
     def find(self) -> str | None:
         """The path of the browser's binary, or None when it is not installed."""

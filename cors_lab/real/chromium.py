@@ -1,6 +1,6 @@
 """Ask a real browser: the same fetch() contract as `cors_lab.Browser`, run in headless Chromium.
 
-    >>> from cors_lab.real.chromium import ChromiumBrowser
+    >>> from cors_lab import ChromiumBrowser
     >>> real = ChromiumBrowser(origin="http://localhost:8001")
     >>> real.fetch("http://localhost:8002/api/public")
     <FetchResult blocked>
@@ -34,10 +34,11 @@ import queue
 import threading
 from concurrent.futures import Future
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
+from cors_lab.browser.origin import Origin, URLError, origin_of, parse_origin, parse_url
 from cors_lab.browser.result import Exchange, FetchResult
-from cors_lab.errors import CorsLabError
+from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
+from cors_lab.headers import Headers
 from cors_lab.real.binaries import CHROMIUM, find_chromium
 
 CHROMIUM_ARGS = [
@@ -49,10 +50,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-INSTALL_HINT = f"Chromium was not found: {CHROMIUM.install} (or set {CHROMIUM.env})."
+INSTALL_HINT = CHROMIUM.missing
 #: console lines Chromium prints for every failed load; they say nothing about CORS
 IGNORED_CONSOLE_PREFIXES = ("Failed to load resource:",)
-_BLANK_PAGE = "<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head><body></body></html>"
+_BLANK_PAGE = ("<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head>"
+               "<body></body></html>")
 
 _FETCH_JS = """
 async ([url, init, timeoutMs]) => {
@@ -72,17 +74,16 @@ async ([url, init, timeoutMs]) => {
 """
 
 
-class ChromiumNotFoundError(CorsLabError):
-    def __init__(self, detail: str = ""):
-        super().__init__(INSTALL_HINT + (f" ({detail})" if detail else ""))
-
-
-class ChromiumError(CorsLabError):
-    """Real Chromium could not answer (it crashed, timed out, or could not start)."""
-
-
 def chromium_available() -> bool:
-    """True when both the Chromium binary and the Playwright package are there."""
+    """True when both the Chromium binary and the Playwright package are there, so `ChromiumBrowser` works.
+
+        >>> if chromium_available():
+        ...     real = ChromiumBrowser(origin="http://localhost:8001").fetch(api.url + "/api/public")
+        ... else:
+        ...     print(unavailable_reason())
+
+    It does not start Chromium (that happens on the first `ChromiumBrowser.fetch`).
+    """
     if find_chromium() is None:
         return False
     try:
@@ -93,7 +94,12 @@ def chromium_available() -> bool:
 
 
 def unavailable_reason() -> str | None:
-    """One line saying why real Chromium cannot be used here, or None when it can."""
+    """One line saying why real Chromium cannot be used here (and how to get it), or None when it can.
+
+        >>> unavailable_reason()
+        'Chromium was not found: install it with `sudo apt-get install chromium` (or run `make test` as root) (or
+        set CORS_LAB_CHROMIUM).'
+    """
     if find_chromium() is None:
         return INSTALL_HINT
     try:
@@ -202,20 +208,12 @@ def close_all() -> None:
 
 
 # ---- one tab ----------------------------------------------------------------------------------------
-def _parse_origin(origin: str) -> str:
+def _page_origin(origin: str) -> Origin:
+    """The page's origin, read by the engine's origin parser (so both browsers accept the same origins)."""
     try:
-        parts = urlsplit(origin)
-        port = parts.port
-    except (ValueError, TypeError, AttributeError):
-        raise ValueError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"{origin!r} is not an origin like 'http://localhost:8001'.")
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"http": 80, "https": 443}[parts.scheme]
-    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+        return parse_origin(origin)
+    except ValueError:  # the parser's InputError, said the way this bridge always said it
+        raise InputError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
 
 
 class _Tab:
@@ -258,15 +256,40 @@ class _Tab:
 
 
 class ChromiumBrowser:
-    """A real headless-Chromium tab whose page has origin `origin`; same contract as `cors_lab.Browser`."""
+    """A real headless-Chromium tab whose page has origin ``origin``: the same contract as `cors_lab.Browser`.
+
+        >>> real = ChromiumBrowser(origin="http://localhost:8001")
+        >>> real
+        <ChromiumBrowser page http://localhost:8001>
+        >>> real.fetch("http://localhost:8002/api/public").error
+        "Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has been blocked
+        by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        >>> real.close()                     # or: with ChromiumBrowser(...) as real:
+
+    - ``origin``: the page's origin (``Browser``'s rules: ``scheme://host:port``, no path); the page is an empty
+      HTML page at ``origin + "/"``, answered by Playwright (no server needed at that origin).
+    - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``).
+    - ``timeout``: seconds one fetch may take before `ChromiumError`.
+    - ``disable_web_security``: start Chromium with ``--disable-web-security`` (lesson 08: the same-origin policy
+      is off in that browser only).
+    - ``route_page``: False loads ``page_url`` from the real server at that origin instead of the stand-in page.
+
+    Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`). Every
+    ChromiumBrowser shares one headless Chromium (started on first use, closed at exit), each in its own browser
+    context, so two of them never share cookies. `chromium_available()` says whether it can run here.
+    """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
                  disable_web_security: bool = False, route_page: bool = True):
-        """`route_page=False`: load `page_url` from the real server at that origin instead of an empty stand-in."""
-        self.origin = _parse_origin(origin)
-        self.page_url = page_url or self.origin + "/"
-        if not self.page_url.startswith(self.origin + "/"):
-            raise ValueError(f"page_url {page_url!r} is not on origin {self.origin}.")
+        self.origin: Origin = _page_origin(origin)
+        self.page_url = self.origin.serialize() + "/"
+        if page_url is not None:
+            try:
+                self.page_url = parse_url(page_url)
+            except URLError:
+                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.") from None
+            if origin_of(self.page_url) != self.origin:
+                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.")
         self.timeout = timeout
         self.disable_web_security = disable_web_security
         self.route_page = route_page
@@ -276,7 +299,7 @@ class ChromiumBrowser:
 
     def __repr__(self) -> str:
         flag = ", web security disabled" if self.disable_web_security else ""
-        return f"<ChromiumBrowser page {self.origin}{flag}>"
+        return f"<ChromiumBrowser page {self.origin.serialize()}{flag}>"
 
     def __enter__(self) -> "ChromiumBrowser":
         return self
@@ -324,14 +347,24 @@ class ChromiumBrowser:
 
     @property
     def version(self) -> str | None:
+        """Chromium's version (``"156.0.8078.73"``) once it has started, else None."""
         return self._worker.version
 
     # ---- the contract ----------------------------------------------------------------------------
     def set_cookie(self, url: str, cookie: str) -> bool:
-        """Have `url` answer a top-level visit with `Set-Cookie: <cookie>`. Returns whether Chromium kept it."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{url!r} is not a valid URL for set_cookie")
+        """Have ``url`` answer a top-level visit with ``Set-Cookie: <cookie>``. Returns whether Chromium kept it.
+
+            >>> real.set_cookie("http://localhost:8002/", "sid=abc; SameSite=Lax")
+            True
+            >>> real.set_cookie("http://localhost:8002/", "x=1; SameSite=None")      # None needs Secure
+            False
+        """
+        try:
+            target = origin_of(parse_url(url))
+        except URLError:
+            raise InputError(f"{url!r} is not a valid URL for set_cookie") from None
+        if target.scheme not in ("http", "https") or not target.host:
+            raise InputError(f"{url!r} is not a valid URL for set_cookie")
         name = cookie.split(";", 1)[0].split("=", 1)[0].strip()
 
         def job(tab: _Tab) -> bool:
@@ -351,6 +384,47 @@ class ChromiumBrowser:
 
     def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
               mode: str = "cors", redirect: str = "follow") -> FetchResult:
+        """Run JavaScript's ``fetch(url, {method, headers, body, credentials, mode, redirect})`` in the page, for real.
+
+            >>> url = "http://localhost:8002/api/items/1"
+            >>> real = ChromiumBrowser(origin="http://localhost:8001")
+            >>> r = real.fetch(url, method="PUT", credentials="include")
+            >>> r.blocked, r.preflight
+            (True, True)
+            >>> print(r.error)
+            Access to fetch at 'http://localhost:8002/api/items/1' from origin 'http://localhost:8001' has been
+            blocked by CORS policy: Response to preflight request doesn't pass access control check: ...
+            >>> compare(Browser(origin="http://localhost:8001").fetch(url, method="PUT", credentials="include"), r)
+            <Agreement agrees>
+
+        The parameters are those of `cors_lab.Browser.fetch`, which are JavaScript's:
+
+        - ``url``: the URL to fetch (relative URLs are resolved against the page, ``origin + "/"``).
+        - ``method``: ``"GET"``, ``"POST"``, ``"PUT"``, ... (Chromium upper-cases the standard ones).
+        - ``headers``: a dict or a list of ``(name, value)`` pairs, as ``new Headers(...)`` takes them.
+        - ``body``: a str or bytes (for JSON: ``json.dumps(...)`` and a Content-Type header).
+        - ``credentials``: ``"omit"``, ``"same-origin"`` (the default) or ``"include"`` (send cookies cross-origin).
+        - ``mode``: ``"cors"`` (the default), ``"no-cors"`` (an opaque answer) or ``"same-origin"``.
+        - ``redirect``: ``"follow"`` (the default), ``"error"`` or ``"manual"``.
+
+        Returns a `FetchResult` with the fields the engine fills, read from the real browser:
+
+        - ``blocked``, ``type``, ``status``, ``headers`` (only what the script can read), ``text``: what the
+          script got; ``exception`` is the rejection (``"TypeError: Failed to fetch"``).
+        - ``error``: the DevTools console sentence, word for word: the first console message of this call that
+          is not Chromium's generic ``"Failed to load resource: ..."`` line (every line is in ``result.console``).
+        - ``preflight`` and ``exchanges`` (``kind``, ``method``, ``url``, headers sent and received, status, the
+          raw Set-Cookie values): from the DevTools Protocol's network events, so a preflight shows up too.
+        - ``source`` is ``"chromium"``; ``request`` repeats the call.
+
+        What differs from the engine: real Chromium gives its verdict, not its reasons. ``steps`` is empty, so
+        ``.explain()`` shows the verdict and points to ``cors_lab.Browser(origin=...)`` for the step-by-step;
+        `compare(engine_result, real_result)` says whether the two agree. The tab keeps cookies and cached
+        preflights between calls, like a browser tab.
+
+        Raises `ChromiumNotFoundError` when Chromium or Playwright is missing (see `unavailable_reason`), and
+        `ChromiumError` when Chromium does not answer within ``timeout`` seconds or fails.
+        """
         init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
         if headers is not None:
             init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
@@ -358,9 +432,8 @@ class ChromiumBrowser:
             init["bodyBytes"] = list(bytes(body))
         elif body is not None:
             init["body"] = body
-        request = {"origin": self.origin, "url": url, "method": method, "headers": headers, "body": body,
-                   "credentials": credentials,
-                   "mode": mode, "redirect": redirect}
+        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
+                   "body": body, "credentials": credentials, "mode": mode, "redirect": redirect}
         timeout_ms = int(self.timeout * 1000)
 
         def job(tab: _Tab):
@@ -381,15 +454,17 @@ class ChromiumBrowser:
                                  preflight=preflight, exchanges=exchanges, request=request, source="chromium")
         else:
             result = FetchResult(blocked=False, type=out["type"], status=out["status"],
-                                 headers={k: v for k, v in out["headers"]}, text=out["text"], error=error,
+                                 headers=Headers(out["headers"]), text=out["text"], error=error,
                                  exception=out.get("bodyError"), preflight=preflight, exchanges=exchanges,
                                  request=request, source="chromium")
         result.console = console  # every console line of this call, unfiltered
         return result
 
 
-def _lower(headers: dict | None) -> dict[str, str]:
-    return {k.lower(): v for k, v in (headers or {}).items()}
+def _headers(raw: dict | None) -> Headers:
+    """CDP's header dict as a `Headers`. Names are stored lowercase, as the engine records them, so an exchange
+    reads the same from both browsers (in diagrams, in ``comparable()``); lookups work in any case."""
+    return Headers((name.lower(), value) for name, value in (raw or {}).items())
 
 
 def _exchanges(events: list[tuple[str, dict]]) -> tuple[list[Exchange], bool]:
@@ -409,10 +484,10 @@ def _exchanges(events: list[tuple[str, dict]]) -> tuple[list[Exchange], bool]:
             if e.get("redirectResponse") and chain:
                 chain[-1]["kind"] = "redirect"
                 chain[-1].setdefault("status", e["redirectResponse"].get("status", 0))
-                chain[-1].setdefault("response_headers", _lower(e["redirectResponse"].get("headers")))
+                chain[-1].setdefault("response_headers", _headers(e["redirectResponse"].get("headers")))
             hop = {"id": rid, "kind": "preflight" if is_preflight else "actual",
                    "method": e["request"]["method"], "url": e["request"]["url"],
-                   "request_headers": _lower(e["request"].get("headers"))}
+                   "request_headers": _headers(e["request"].get("headers"))}
             chain.append(hop)
             hops.append(hop)
         elif name == "requestWillBeSentExtraInfo":
@@ -423,22 +498,22 @@ def _exchanges(events: list[tuple[str, dict]]) -> tuple[list[Exchange], bool]:
         elif name == "responseReceived" and by_id.get(rid):
             hop = by_id[rid][-1]
             hop.setdefault("status", e["response"].get("status", 0))
-            hop.setdefault("response_headers", _lower(e["response"].get("headers")))
+            hop.setdefault("response_headers", _headers(e["response"].get("headers")))
     exchanges = []
     for rid, chain in by_id.items():
         reqs, resps = extra_req.get(rid, []), extra_resp.get(rid, [])
         for i, hop in enumerate(chain):
             hop["sent"] = i < len(reqs)
             if i < len(reqs):
-                hop["request_headers"] = _lower(reqs[i].get("headers"))
+                hop["request_headers"] = _headers(reqs[i].get("headers"))
             if i < len(resps):
                 hop["status"] = resps[i].get("statusCode", hop.get("status", 0))
-                hop["response_headers"] = _lower(resps[i].get("headers"))
+                hop["response_headers"] = _headers(resps[i].get("headers"))
     ordered = [by_id[rid][i] for rid, i in wire_order if rid in by_id and i < len(by_id[rid])]
     ordered += [h for h in hops if not h.get("sent") and h.get("status")]
     for hop in ordered:
-        raw = hop.get("response_headers", {})
-        set_cookies = [v for v in raw.get("set-cookie", "").split("\n") if v] if "set-cookie" in raw else []
+        raw = hop.get("response_headers", Headers())
+        set_cookies = [v for v in raw.get("set-cookie", "").split("\n") if v]  # CDP joins repeated lines with \n
         exchanges.append(Exchange(kind=hop["kind"], method=hop["method"], url=hop["url"],
                                   request_headers=hop["request_headers"], status=hop.get("status", 0),
                                   response_headers=raw, set_cookies=set_cookies))

@@ -10,9 +10,9 @@ Both change one browser on one machine; nothing about them reaches your users.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from cors_lab.browser.origin import origin_of, parse_url
 from cors_lab.browser.result import FetchResult
+from cors_lab.headers import Headers
 from cors_lab.real.chromium import ChromiumBrowser
 
 EXTENSION_HEADERS = {
@@ -22,17 +22,30 @@ EXTENSION_HEADERS = {
 }
 
 
-def fetch_with_extension(origin: str, url: str, add_headers: dict[str, str] | None = None, **fetch_kwargs) -> FetchResult:
+def fetch_with_extension(origin: str, url: str, add_headers: dict[str, str] | None = None,
+                         **fetch_kwargs) -> FetchResult:
     """fetch() from a page at ``origin`` in real Chromium while an "Allow CORS"-style extension adds ``add_headers``
-    (default: ``Access-Control-Allow-Origin: *`` and friends) to every response from ``url``'s server."""
-    added = dict(EXTENSION_HEADERS if add_headers is None else add_headers)
-    target = urlsplit(url)
-    pattern = f"{target.scheme}://{target.netloc}/**"
+    (default: `EXTENSION_HEADERS`, ``Access-Control-Allow-Origin: *`` and friends) to every response from
+    ``url``'s origin.
+
+        >>> r = fetch_with_extension("http://localhost:8001", "http://localhost:8002/api/public")
+        >>> r.blocked, r.headers["content-type"]        # the API sends no CORS header; the extension "fixed" it
+        (False, 'application/json')
+        >>> fetch_with_extension("http://localhost:8001", "http://localhost:8002/api/private",
+        ...                      credentials="include").error          # but * with credentials still fails
+        "Access to fetch at ... The value of the 'Access-Control-Allow-Origin' header in the response must not be ..."
+
+    ``fetch_kwargs`` are those of `ChromiumBrowser.fetch`. Each call runs in a fresh tab (no cookies). A header
+    the extension adds replaces the server's header of the same name, as such extensions' rules do.
+    """
+    added = Headers(EXTENSION_HEADERS if add_headers is None else add_headers)
+    pattern = origin_of(parse_url(url)).serialize() + "/**"
 
     def rewrite(route):
         response = route.fetch()
-        headers = {k: v for k, v in response.headers.items() if k.lower() not in {h.lower() for h in added}}
-        route.fulfill(response=response, headers={**headers, **added})
+        headers = Headers(response.headers)
+        headers.update(added)  # the extension's value wins, whatever the case of the server's header name
+        route.fulfill(response=response, headers=dict(headers))
 
     browser = ChromiumBrowser(origin=origin)
     try:

@@ -20,6 +20,12 @@ USERS = {"alice": {"user": "alice", "email": "alice@example.com", "balance": 125
 def api_app(policy: CorsPolicy | None = None) -> Flask:
     """A small JSON API. Without a policy it sends no CORS headers at all (where every lesson starts).
 
+        >>> api = serve(api_app(), port=8002, name="api")
+        >>> Browser(origin="http://localhost:8001").fetch(api.url + "/api/public")
+        <FetchResult blocked: ...>
+        >>> api.policy = CorsPolicy(allow_origins=["http://localhost:8001"])      # now it answers with CORS
+        >>> api_app(CorsPolicy.allow_all())                                      # or give the policy at once
+
     ===============================  ===========================================================
     ``GET /api/public``              public data
     ``GET|POST /login?user=alice``   logs in: sets the ``sid`` session cookie (SameSite=Lax)
@@ -96,6 +102,17 @@ def token_api_app(policy: CorsPolicy | None = None, auth_guards_preflight: bool 
                   token: str = "secret-token") -> Flask:
     """An API behind token auth (``Authorization: Bearer <token>`` on every ``/api/...`` request).
 
+        >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_headers=["authorization"])
+        >>> api = serve(token_api_app(policy), port=8002, name="token-api")
+        >>> Browser(origin="http://localhost:8001").fetch(
+        ...     api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
+        <FetchResult blocked: ...>                                  # the preflight got 401
+        >>> api = serve(token_api_app(policy, auth_guards_preflight=False), port=8002, name="token-api")
+        >>> Browser(origin="http://localhost:8001").fetch(
+        ...     api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
+        <FetchResult cors 200>
+
+    ``GET|POST /api/orders`` answers the orders to a request with the token, 401 to any other.
     ``auth_guards_preflight=True`` is the classic bug: the auth check also runs on the CORS preflight, which
     never carries an Authorization header, so every preflight gets 401 and the browser blocks the real request.
     ``False`` lets *preflights only* past the auth check: they are answered by the CORS policy with headers and
@@ -123,7 +140,14 @@ def token_api_app(policy: CorsPolicy | None = None, auth_guards_preflight: bool 
 
 
 def page_app(title: str = "Frontend", api_url: str = "http://localhost:8002") -> Flask:
-    """The frontend: a static page at the "page origin" whose script calls the API."""
+    """The frontend: a static page at the "page origin" whose script calls the API.
+
+        >>> page = serve(page_app(api_url="http://localhost:8002"), port=8001, name="page")
+        >>> print(page.url)        # open it in your own browser, click the button, read the DevTools console
+        http://localhost:8001
+
+    ``GET /`` is the page: it shows its own origin and has a button that fetches ``api_url + "/api/public"``.
+    """
     app = Flask("page")
 
     @app.get("/")
@@ -147,6 +171,11 @@ async function go() {{
 
 def attacker_app(target_url: str = "http://localhost:8002/api/private") -> Flask:
     """An attacker's page: its script tries to read ``target_url`` with the visitor's cookies.
+
+        >>> evil = serve(attacker_app("http://localhost:8002/api/private"), port=8666, name="attacker")
+        >>> Browser(origin=evil.origin).fetch("http://localhost:8002/api/private", credentials="include")
+        >>> evil.app.config["STOLEN"]          # [] while the API's policy does not trust this origin
+        []
 
     What it manages to read is sent to ``POST /steal`` on the attacker's own server, so the attacker
     server's log (and ``app.config["STOLEN"]``) shows what leaked.

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
 
-from cors_lab.policy import CorsPolicy
+from cors_lab.policy import CorsPolicy, is_preflight_request
 
 CONFIG_KEY = "CORS_LAB_POLICY"
 
 
 def is_preflight() -> bool:
-    """An OPTIONS request carrying Origin and Access-Control-Request-Method (Fetch Standard: CORS-preflight request)."""
-    return (
-        request.method == "OPTIONS"
-        and "Origin" in request.headers
-        and "Access-Control-Request-Method" in request.headers
-    )
+    """Is Flask's current request a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)?"""
+    return is_preflight_request(request.method, request.headers)
 
 
 def _answer_preflight():

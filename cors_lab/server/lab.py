@@ -3,6 +3,8 @@
     >>> api = serve(api_app(), port=8002, name="api")
     >>> api
     <LabServer 'api' http://localhost:8002 running, 0 requests>
+    >>> api.requests(preflight=True)            # query the log, as pytest-httpserver does
+    []
     >>> api.stop()
 
 Starting a server under a name (or on a port) that a lab server already uses replaces the old one, so a
@@ -24,17 +26,40 @@ from typing import Any, Callable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from cors_lab.errors import PortInUseError, ServerError
+from cors_lab.errors import InputError, PortInUseError, ServerError
 from cors_lab.headers import Headers
+from cors_lab.policy import is_preflight_request
 
 LOOPBACK = "127.0.0.1"
-_ANY = object()  # "no filter" for log queries whose filter value may itself be None
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
+
+
+class _Any:
+    """The "no filter" of a log query whose filter value may itself be None (``origin=None``: sent no Origin)."""
+
+    def __repr__(self) -> str:  # shown in ``server.requests?`` as ``origin=any``
+        return "any"
+
+
+_ANY = _Any()
 
 
 @dataclass
 class LogEntry:
-    """One request a lab server received, and what it answered."""
+    """One request a lab server received, and what it answered: one line of ``server.log``.
+
+        >>> entry = api.last_request()
+        >>> entry
+        <LogEntry OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204>
+        >>> entry.origin, entry.is_preflight, entry.headers["access-control-request-method"]
+        ('http://localhost:8001', True, 'PUT')
+        >>> entry.response_header("Access-Control-Allow-Methods")
+        'PUT'
+
+    ``headers`` are the request headers as they arrived (a `cors_lab.headers.Headers`: any case finds them);
+    ``response_headers`` are the answered header lines in order, repeats kept. ``status`` stays 0 while the
+    request is still being answered; ``error`` holds an exception the app raised while answering it.
+    """
 
     time: datetime
     method: str
@@ -57,18 +82,24 @@ class LogEntry:
 
     @property
     def is_preflight(self) -> bool:
-        """An OPTIONS request asking Access-Control-Request-Method: a browser's CORS preflight."""
-        return self.method == "OPTIONS" and "Access-Control-Request-Method" in self.headers
+        """A browser's CORS preflight: OPTIONS with Origin and Access-Control-Request-Method (as the server saw it)."""
+        return is_preflight_request(self.method, self.headers)
 
     @property
     def cookies_sent(self) -> bool:
+        """Did the request carry a Cookie header?"""
         return "Cookie" in self.headers
 
     def response_header(self, name: str) -> str | None:
-        """The first response header called ``name`` (case-insensitive), or None."""
-        return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
+        """The value the server answered for header ``name`` (any case), or None when it sent none.
+
+        Repeated lines are combined with ", ", as a browser reads them: two Access-Control-Allow-Origin lines come
+        back as one value with a comma, which is exactly why the browser refuses them.
+        """
+        return Headers.from_pairs(self.response_headers).get(name)
 
     def line(self) -> str:
+        """One line for the log: ``PUT /api/items/1 from http://localhost:8001 with cookies -> 200``."""
         kind = " (preflight)" if self.is_preflight else ""
         origin = f" from {self.origin}" if self.origin else ""
         cookie = " with cookies" if self.cookies_sent else ""
@@ -91,7 +122,26 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class LabServer:
-    """A WSGI app served on 127.0.0.1 in a background thread. Create it with `serve(...)`."""
+    """A WSGI app served on 127.0.0.1 in a background thread, with a log of every request. Made by `serve`.
+
+        >>> api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+        >>> api.url
+        'http://localhost:8002'
+        >>> Browser("http://localhost:8001").fetch(api.url + "/api/public")
+        <FetchResult cors 200>
+        >>> api.requests(path="/api/public", origin="http://localhost:8001")
+        [<LogEntry GET /api/public from http://localhost:8001 -> 200>]
+        >>> api.stop()
+
+    - ``url`` / ``origin``: ``http://localhost:PORT``; ``port``, ``name``, ``app`` (the WSGI app served).
+    - ``policy``: the `CorsPolicy` the app answers with; assign a new one while it runs.
+    - ``log``: every request received, oldest first (`LogEntry`); query it with `requests`, `count`,
+      `last_request` and `mark`; `log_text` prints it; `clear_log` empties it.
+    - ``running``, `stop()`; ``with serve(...) as server:`` stops it at the end of the block.
+
+    The repr is short and stable (a notebook shows it): ``<LabServer 'api' http://localhost:8002 running,
+    3 requests>``, plus ``, N errors`` when the app raised while answering.
+    """
 
     def __init__(self, app: Callable, port: int, name: str):
         self.app = app
@@ -109,21 +159,34 @@ class LabServer:
     # ---- identity ---------------------------------------------------------------------------
     @property
     def url(self) -> str:
+        """Where the server answers: ``http://localhost:PORT`` (add a path: ``api.url + "/api/public"``)."""
         return f"http://localhost:{self.port}"
 
     @property
     def origin(self) -> str:
-        """The origin of pages this server serves: scheme, host and port."""
+        """The origin of pages this server serves, e.g. ``"http://localhost:8001"``: pass it to ``Browser(...)``.
+
+            >>> tab = Browser(origin=page.origin)       # a tab showing a page served by `page`
+        """
         return self.url
 
     @property
     def running(self) -> bool:
+        """False once `stop` was called."""
         return not self._stopped.is_set()
 
     # ---- policy (for apps wired with cors_lab.server.flask_policy) ---------------------------------
     @property
     def policy(self):
-        """The CorsPolicy the app answers with (None when the app has no cors_lab policy)."""
+        """The `CorsPolicy` the app answers with (None when the app has no cors_lab policy).
+
+        Read on every request, so a running server can be given a new policy or have this one edited in place:
+
+            >>> api.policy = CorsPolicy(allow_origins=["http://localhost:8001"])
+            >>> api.policy.allow_credentials = True
+
+        Only Flask apps take a policy; assigning one to a plain WSGI app raises `ServerError`.
+        """
         config = getattr(self.app, "config", None)
         return config.get("CORS_LAB_POLICY") if config is not None else None
 
@@ -148,9 +211,10 @@ class LabServer:
 
     def _logged(self, environ: dict, start_response: Callable):
         """WSGI middleware: record the request, the status and headers answered, and any error."""
-        headers = {
-            key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")
-        }
+        # WSGI hands headers over as HTTP_* keys; title-casing gives back the names a reader expects to see.
+        headers = Headers(
+            (key[5:].replace("_", "-").title(), value) for key, value in environ.items() if key.startswith("HTTP_")
+        )
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         entry = LogEntry(
@@ -178,8 +242,9 @@ class LabServer:
             raise
 
     def clear_log(self) -> None:
-        """Forget every logged request (numbers keep counting, so older marks stay meaningful)."""
-        self.log.clear()
+        """Forget every logged request. Numbers keep counting, so a `mark` taken before still works after."""
+        with self._log_lock:
+            self.log.clear()
 
     # ---- querying the log (as pytest-httpserver does) -----------------------------------------
     def mark(self) -> int:
@@ -188,22 +253,41 @@ class LabServer:
             >>> before = api.mark()
             >>> Browser("http://localhost:8001").fetch(api.url + "/api/items/1", method="PUT")
             >>> api.requests(since=before, preflight=True)       # the OPTIONS this fetch caused
-        """
-        return self._received
+            [<LogEntry OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204>]
 
-    def requests(self, path: str | None = None, method: str | None = None, origin: str | None = _ANY,
+        It is the number of requests received so far (`clear_log` does not reset it).
+        """
+        with self._log_lock:
+            return self._received
+
+    def requests(self, path: str | None = None, *, method: str | None = None, origin: str | None = _ANY,
                  preflight: bool | None = None, since: int | None = None) -> list[LogEntry]:
         """The logged requests that match every filter given, oldest first.
 
-        - ``path``: the path exactly (``"/api/public"``), without the query string.
-        - ``method``: ``"GET"``, ``"OPTIONS"``, ... (case-insensitive).
-        - ``origin``: the Origin header's value (``"null"`` included); ``origin=None`` means "sent no Origin".
+            >>> api.requests(path="/api/items/1", preflight=True)
+            [<LogEntry OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204>]
+            >>> api.requests(origin=None)          # requests that carried no Origin (curl, same-origin GETs)
+            [<LogEntry GET /api/public -> 200>]
+
+        - ``path``: the path exactly (``"/api/public"``); with a ``?`` it must match the query too
+          (``"/api/public?x=1"``).
+        - ``method``: ``"GET"``, ``"OPTIONS"``, ... (any case).
+        - ``origin``: the Origin header's value, exactly as sent (``"null"`` is a value too); ``origin=None``
+          means "sent no Origin".
         - ``preflight``: True for CORS preflights only, False for everything else.
-        - ``since``: a number from `mark()`: only requests that arrived after it.
+        - ``since``: a number from `mark`: only requests that arrived after it.
+
+        Safe while requests arrive (the log is read under a lock). A request still being answered is listed
+        with ``status`` 0.
         """
+        if since is not None and (isinstance(since, bool) or not isinstance(since, int)):
+            raise InputError(f"since= takes a number from server.mark(), not {since!r}.")
+        wanted_method = method.upper() if method is not None else None
+
         def matches(entry: LogEntry) -> bool:
-            return ((path is None or entry.path == path)
-                    and (method is None or entry.method == method.upper())
+            target = entry.path + (f"?{entry.query}" if path is not None and "?" in path else "")
+            return ((path is None or target == path)
+                    and (wanted_method is None or entry.method.upper() == wanted_method)
                     and (origin is _ANY or entry.origin == origin)
                     and (preflight is None or entry.is_preflight == preflight)
                     and (since is None or entry.number > since))
@@ -212,17 +296,32 @@ class LabServer:
             entries = list(self.log)
         return [entry for entry in entries if matches(entry)]
 
-    def count(self, **filters) -> int:
-        """How many logged requests match (same filters as `requests`)."""
-        return len(self.requests(**filters))
+    def count(self, path: str | None = None, *, method: str | None = None, origin: str | None = _ANY,
+              preflight: bool | None = None, since: int | None = None) -> int:
+        """How many logged requests match (the filters of `requests`).
 
-    def last_request(self, **filters) -> LogEntry | None:
-        """The newest logged request that matches (same filters as `requests`), or None."""
-        found = self.requests(**filters)
+            >>> api.count(preflight=True, since=before)
+            1
+        """
+        return len(self.requests(path, method=method, origin=origin, preflight=preflight, since=since))
+
+    def last_request(self, path: str | None = None, *, method: str | None = None, origin: str | None = _ANY,
+                     preflight: bool | None = None, since: int | None = None) -> LogEntry | None:
+        """The newest logged request that matches (the filters of `requests`), or None.
+
+            >>> api.last_request(method="PUT").headers["Origin"]
+            'http://localhost:8001'
+        """
+        found = self.requests(path, method=method, origin=origin, preflight=preflight, since=since)
         return found[-1] if found else None
 
     def stop(self) -> None:
-        """Stop serving and free the port at once. Safe to call twice."""
+        """Stop serving and free the port at once. Safe to call twice; the log stays readable.
+
+            >>> api.stop()
+            >>> api
+            <LabServer 'api' http://localhost:8002 stopped, 2 requests>
+        """
         if self._stopped.is_set():
             return
         self._stopped.set()
@@ -248,6 +347,12 @@ class LabServer:
         return f"<LabServer {self.name!r} {self.url} {state}, {len(self.log)} requests{extra}>"
 
     def log_text(self, last: int | None = None) -> str:
+        """The log as text, one line per request (the ``last`` N only, when given).
+
+            >>> print(api.log_text(last=2))
+            OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204
+            PUT /api/items/1 from http://localhost:8001 -> 200
+        """
         entries = self.log[-last:] if last else self.log
         return "\n".join(e.line() for e in entries) or "(no requests yet)"
 
@@ -288,8 +393,16 @@ def _record_flask_errors(app: Any) -> None:
     app.extensions["cors_lab_errors"] = True
 
 
-def serve(app: Callable, port: int | None = None, name: str | None = None, policy=None, host: str = LOOPBACK) -> LabServer:
+def serve(app: Callable, port: int | None = None, name: str | None = None, policy=None,
+          host: str = LOOPBACK) -> LabServer:
     """Start ``app`` (Flask or any WSGI app) on http://localhost:PORT in a background thread.
+
+        >>> api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+        >>> api
+        <LabServer 'api' http://localhost:8002 running, 0 requests>
+        >>> with serve(page_app()) as page:      # a free port; stopped at the end of the block
+        ...     print(page.url)
+        http://localhost:40123
 
     - ``port``: the port to listen on; None picks a free one. A port used by another program raises
       `PortInUseError` with what to do.
@@ -298,7 +411,8 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
     - ``policy``: a `CorsPolicy` to answer with (Flask apps only); change it later with ``server.policy = ...``.
     - ``host``: only loopback is allowed (``127.0.0.1`` / ``localhost``): lab servers are never on the network.
 
-    Returns the running `LabServer` once it accepts connections.
+    Returns the running `LabServer` once it accepts connections. A taken port is never silently swapped for
+    another one (the course's ``serve_teaching`` does that, and says so).
     """
     if host not in _LOOPBACK_NAMES:
         raise ServerError(f"Lab servers listen on 127.0.0.1 only; host={host!r} is refused.")
@@ -336,12 +450,19 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
 
 
 def running_servers() -> list[LabServer]:
-    """Every lab server running in this process."""
+    """Every lab server running in this process, oldest first."""
     return list(_registry.values())
 
 
 def stop_all() -> None:
-    """Stop every lab server started in this process."""
+    """Stop every lab server started in this process (they also stop at interpreter exit).
+
+        >>> cors_lab.stop_all()
+        >>> cors_lab.server.lab.running_servers()
+        []
+
+    The way out when a port is "already in use" by a server an earlier cell started.
+    """
     for server in list(_registry.values()):
         server.stop()
 

@@ -32,12 +32,14 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, request
 
-from cors_lab.errors import CorsLabError
+from cors_lab.browser.origin import DEFAULT_PORTS, is_loopback, origin_of
+from cors_lab.errors import ProxyConfigError
+from cors_lab.headers import Headers
 from cors_lab.policy import CorsPolicy
 from cors_lab.server.flask_policy import install
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEMES = ("http", "https")  # the only schemes either proxy forwards to
 
 # RFC 9110 §7.6.1: connection-specific headers a proxy must not forward (plus those named in Connection).
 HOP_BY_HOP = {
@@ -46,10 +48,6 @@ HOP_BY_HOP = {
 }
 # Headers the proxy recomputes itself: the body is re-sent whole and decoded.
 _RECOMPUTED = {"host", "content-length", "content-encoding"}
-
-
-class ProxyConfigError(CorsLabError, ValueError):
-    """A proxy was configured with something it cannot use (the message says what and why)."""
 
 
 # ---- pure: which upstream may a URL reach? -------------------------------------------------------------
@@ -73,31 +71,35 @@ class Refusal:
     reason: str
 
 
-def _origin_tuple(scheme: str, host: str, port: int | None) -> tuple[str, str, int]:
-    return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
-
-
-def _serialize(scheme: str, host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{shown}" + ("" if DEFAULT_PORTS[scheme] == port else f":{port}")
+def _split(url: str):
+    """`urlsplit`, with the port checked: urlsplit raises ValueError for a bad port only when it is read."""
+    parts = urlsplit(url)
+    _ = parts.port
+    return parts
 
 
 def parse_upstream_origin(spec: str) -> str:
-    """Normalise an allowlist entry such as ``"http://localhost:8002"``; `ProxyConfigError` if it is no origin."""
+    """Normalise an allowlist entry such as ``"http://localhost:8002"``; `ProxyConfigError` if it is no origin.
+
+        >>> parse_upstream_origin("HTTP://LocalHost:80/")
+        'http://localhost'
+
+    The checks below give the refusal its sentence; the origin itself is read and serialised by
+    `cors_lab.browser.origin`, the one origin parser, so the allowlist and the engine agree on what an origin is.
+    """
     if not isinstance(spec, str):
         raise ProxyConfigError(f"An upstream must be an origin such as 'http://localhost:8002', not {spec!r}.")
     try:
-        parts = urlsplit(spec.strip())
-        port = parts.port
+        parts = _split(spec.strip())
     except ValueError:
         raise ProxyConfigError(f"{spec!r} is not a valid origin; write it like 'http://localhost:8002'.") from None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+    if parts.scheme not in _SCHEMES or not parts.hostname:
         raise ProxyConfigError(f"{spec!r} is not an http(s) origin; write it like 'http://localhost:8002'.")
     if "@" in parts.netloc:
         raise ProxyConfigError(f"{spec!r} contains credentials (user:pass@); an upstream is scheme, host and port.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ProxyConfigError(f"{spec!r} has a path; an upstream is an origin: scheme, host and port only.")
-    return _serialize(*_origin_tuple(parts.scheme, parts.hostname, port))
+    return origin_of(spec.strip()).serialize()
 
 
 def check_upstream(target: str, allow_upstreams: Iterable[str]) -> Upstream | Refusal:
@@ -116,21 +118,20 @@ def check_upstream(target: str, allow_upstreams: Iterable[str]) -> Upstream | Re
     scheme, sep, _ = target.partition(":")
     if not sep or not scheme.isascii() or not scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
         return Refusal(target, f"{shown!r} is not an absolute URL; ask for /http://host:port/path on this proxy.")
-    if scheme.lower() not in DEFAULT_PORTS and target[len(scheme) + 1:len(scheme) + 2].isdigit():
+    if scheme.lower() not in _SCHEMES and target[len(scheme) + 1:len(scheme) + 2].isdigit():
         return Refusal(target, f"{shown!r} has no scheme; ask for /http://{target} on this proxy.")
-    if scheme.lower() not in DEFAULT_PORTS:
+    if scheme.lower() not in _SCHEMES:
         return Refusal(target, f"Only http and https upstreams are forwarded; the {scheme.lower()!r} scheme is "
                                "refused.")
     try:
-        parts = urlsplit(target)
-        port = parts.port
+        parts = _split(target)
     except ValueError:
         return Refusal(target, f"{shown!r} is not a well-formed URL (bad host or port).")
     if not target[len(scheme) + 1:].startswith("//") or not parts.hostname:
         return Refusal(target, f"{shown!r} is not a well-formed URL: it has no host.")
     if "@" in parts.netloc:
         return Refusal(target, "URLs with credentials (user:pass@host) are refused: the proxy never forwards them.")
-    origin = _serialize(*_origin_tuple(parts.scheme, parts.hostname, port))
+    origin = origin_of(target).serialize()
     if origin not in allowed:
         listed = ", ".join(sorted(allowed)) or "nothing"
         return Refusal(target, f"The upstream {origin} is not on this proxy's allowlist (it allows {listed}).")
@@ -164,11 +165,9 @@ class RateLimiter:
 
 # ---- glue: forwarding one request ---------------------------------------------------------------------------
 def _connection_named(headers: Iterable[tuple[str, str]]) -> set[str]:
-    named: set[str] = set()
-    for name, value in headers:
-        if name.lower() == "connection":
-            named |= {token.strip().lower() for token in value.split(",") if token.strip()}
-    return named
+    """The header names a Connection header lists (lowercase): hop-by-hop as well (RFC 9110 §7.6.1)."""
+    listed = Headers.from_pairs(headers).get("Connection", "")
+    return {token.strip().lower() for token in listed.split(",") if token.strip()}
 
 
 def _raw_target(environ: dict) -> str:
@@ -202,7 +201,7 @@ def _forward(
 
     incoming = list(request.headers.items())
     skip = HOP_BY_HOP | _RECOMPUTED | _connection_named(incoming) | drop_request
-    headers = {name: value for name, value in incoming if name.lower() not in skip}
+    headers = Headers((name, value) for name, value in incoming if name.lower() not in skip)
     headers["Accept-Encoding"] = "identity"  # the body is passed on as is
     headers["X-Forwarded-For"] = request.remote_addr or ""
     headers["X-Forwarded-Host"] = request.host
@@ -281,17 +280,23 @@ class _Mount:
 
 def _base_url(url: str, what: str) -> str:
     try:
-        parts = urlsplit(url)
-        parts.port
+        parts = _split(url)
     except (ValueError, AttributeError):
         raise ProxyConfigError(f"{what} {url!r} is not a valid URL; write it like 'http://localhost:8002'.") from None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+    if parts.scheme not in _SCHEMES or not parts.hostname or "@" in parts.netloc:
         raise ProxyConfigError(f"{what} {url!r} must be an http(s) URL such as 'http://localhost:8002'.")
     return url.rstrip("/")
 
 
 def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "/api", timeout: float = 5.0) -> Flask:
     """A same-origin dev proxy: one origin serves the frontend and forwards ``prefix`` paths to the API.
+
+        >>> api = serve(api_app(), port=8002, name="api")              # no CORS policy at all
+        >>> dev = serve(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")), port=8010)
+        >>> Browser(origin=dev.origin).fetch(dev.url + "/api/public")   # same-origin: no CORS check
+        <FetchResult basic 200>
+        >>> api.last_request().origin is None                           # the API never sees the page's Origin
+        True
 
     - ``frontend_app_or_url``: a Flask (or any WSGI) app to serve for every other path, or the URL of a running
       frontend server to forward every other path to.
@@ -352,6 +357,13 @@ def cors_proxy(
     clock: Callable[[], float] = time.monotonic,
 ) -> Flask:
     """A CORS-adding proxy in the style of CORS Anywhere, safe by default. Serve it with `serve`.
+
+        >>> cp = serve(cors_proxy(allow_upstreams=["http://localhost:8002"],
+        ...                       allow_origins=["http://localhost:8001"]), port=8011)
+        >>> Browser(origin="http://localhost:8001").fetch(cp.url + "/http://localhost:8002/api/public")
+        <FetchResult cors 200>
+        >>> requests.get(cp.url + "/http://localhost:6379/").text       # not on the allowlist: 403, nothing sent
+        "The upstream http://localhost:6379 is not on this proxy's allowlist (it allows http://localhost:8002).\n"
 
     ``GET /http://localhost:8002/api/public?x=1`` fetches that URL server-to-server and answers with the
     upstream's status, headers and body plus the proxy's own CORS headers (a `CorsPolicy` with ``allow_origins``;
@@ -449,9 +461,10 @@ def cors_proxy(
 
 
 def _is_self(origin: str, environ: dict) -> bool:
-    parts = urlsplit(origin)
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
-    return parts.hostname in ("localhost", "127.0.0.1", "::1") and str(port) == str(environ.get("SERVER_PORT"))
+    """Would forwarding to ``origin`` reach this very proxy (a loopback host on the proxy's own port)?"""
+    upstream = origin_of(origin)
+    port = upstream.port or DEFAULT_PORTS[upstream.scheme]
+    return is_loopback(upstream.host) and str(port) == str(environ.get("SERVER_PORT"))
 
 
 # CORS-safelisted response headers are readable anyway; Set-Cookie/Set-Cookie2 can never be exposed.
@@ -459,4 +472,4 @@ _NOT_EXPOSED = {"cache-control", "content-language", "content-length", "content-
                 "pragma", "set-cookie", "set-cookie2", "vary"}
 
 __all__ = ["dev_proxy", "cors_proxy", "check_upstream", "parse_upstream_origin", "Upstream", "Refusal",
-           "RateLimiter", "ProxyConfigError", "HOP_BY_HOP"]
+           "RateLimiter", "HOP_BY_HOP"]

@@ -2,7 +2,7 @@
 
     checker = credentials_exercise(api, "http://localhost:8001", "http://localhost:8666")
     checker              # the goal and a Check button
-    checker.check()      # runs every check live; -> CheckReport (bool(report), report.text; unpacks as passed, text)
+    checker.check()      # runs every check live -> Verdict (truthy when all pass; one part per Check)
 
 A `Check` is data: a description, the page origin, the fetch() arguments, what is expected
 ("readable", "blocked", or a function of the FetchResult), and a hint shown while it fails.
@@ -10,11 +10,12 @@ All pages share one cookie jar, as tabs of one user's browser do.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Union
 
 import ipywidgets as w
 
+from cors_lab.course.verdict import Verdict
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView
 
@@ -23,74 +24,85 @@ Expectation = Union[str, Callable]
 
 @dataclass
 class Check:
+    """One live check of an `ExerciseChecker`: fetch ``request`` from a page at ``origin``, expect ``expect``.
+
+    ``expect`` is ``"readable"`` (the page's script reads the answer; with ``status``, that status), ``"blocked"``
+    (it reads nothing), or a function of the `FetchResult` returning a bool, a ``(bool, what happened)`` pair or a
+    `Verdict`. ``hint`` is shown while the check fails.
+
+        >>> Check("The frontend reads /api/public.", "http://localhost:8001", dict(url=api.url + "/api/public"),
+        ...       "readable", hint="allow_origins=['http://localhost:8001']")             # doctest: +SKIP
+        >>> Check("Caches are told the answer varies.", "http://localhost:8001", dict(url=api.url + "/api/public"),
+        ...       lambda r: "origin" in r.exchanges[-1].response_headers.get("vary", "").lower())  # doctest: +SKIP
+    """
+
     description: str
     origin: str
     request: dict  # fetch() keyword arguments: url, method, headers, body, credentials, mode
-    expect: Expectation = "readable"  # "readable" | "blocked" | fn(result) -> bool or (bool, "what happened")
+    expect: Expectation = "readable"  # "readable" | "blocked" | fn(result) -> bool, (bool, "what happened"), Verdict
     hint: str = ""
     status: int | None = None  # with "readable": the status JS must see
 
-    def evaluate(self, result) -> tuple[bool, str]:
-        """(passed, what happened in one sentence)."""
-        happened = _happened(result)
+    def evaluate(self, result) -> Verdict:
+        """This check's verdict on ``result``: passed or not, what happened in one sentence, and the hint."""
+        passed, happened = self._judge(result)
+        return Verdict(passed, happened, hint=self.hint or None, about=self.description, result=result)
+
+    def _judge(self, result) -> tuple[bool, str]:
         if callable(self.expect):
-            verdict = self.expect(result)
-            if isinstance(verdict, tuple):
-                return bool(verdict[0]), verdict[1]
-            return bool(verdict), happened
-        readable = not result.blocked and result.type not in ("opaque", "opaqueredirect")
+            outcome = self.expect(result)
+            if isinstance(outcome, Verdict):
+                return outcome.passed, outcome.message
+            if isinstance(outcome, tuple):
+                return bool(outcome[0]), outcome[1]
+            return bool(outcome), _happened(result)
         if self.expect == "blocked":
-            return not readable, happened
+            return not result.readable, _happened(result)
         if self.expect == "readable":
-            if self.status is not None and readable and result.status != self.status:
+            if self.status is not None and result.readable and result.status != self.status:
                 return False, f"JS can read it, but the status is {result.status}, not {self.status}."
-            return readable, happened
+            return result.readable, _happened(result)
         raise ValueError(f"expect must be 'readable', 'blocked' or a function, not {self.expect!r}")
 
 
 def _happened(result) -> str:
     if result.blocked:
-        return f"blocked: {result.reason() or result.exception}" + (f". Console: {result.error.strip()}" if result.error else "")
-    if result.type in ("opaque", "opaqueredirect"):
+        console = f". Console: {result.error.strip()}" if result.error else ""
+        return f"blocked: {result.reason() or result.exception}{console}"
+    if not result.readable:
         return f"{result.type} response: JS reads nothing."
     return f"JS reads status {result.status}."
 
 
-@dataclass
-class CheckReport:
-    """The outcome of `ExerciseChecker.check()`: truthy when every check passed; unpacks as (passed, text)."""
-
-    passed: bool
-    text: str
-    results: list = field(default_factory=list)  # [(Check, passed, FetchResult)]
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __iter__(self):
-        return iter((self.passed, self.text))
-
-    def __repr__(self) -> str:
-        return self.text
-
-
 class ExerciseChecker(WidgetView):
-    """States ``goal``; `check()` (or the Check button) runs every check live and reports."""
+    """States ``goal``; `check()` (or the Check button) runs every `Check` live and shows the `Verdict`.
+
+    Each check runs in a model browser tab at its page origin; the tabs share one cookie jar (one user, several
+    tabs). ``setup(tabs)`` runs first, e.g. to log the user in.
+
+        >>> checker = ExerciseChecker("only the frontend reads /api/public", [
+        ...     Check("The frontend reads it.", "http://localhost:8001", dict(url=api.url + "/api/public")),
+        ...     Check("The attacker cannot.", "http://localhost:8666", dict(url=api.url + "/api/public"), "blocked"),
+        ... ])                                                                         # doctest: +SKIP
+        >>> checker.check()                                                            # doctest: +SKIP
+        PASSED: All 2 checks pass.
+          ✔ The frontend reads it.
+          ✔ The attacker cannot.
+    """
 
     def __init__(self, goal: str, checks: list[Check], title: str = "Exercise", setup: Callable | None = None):
         self.goal, self.checks, self.title, self.setup = goal, list(checks), title, setup
-        self.report: CheckReport | None = None
+        self.verdict: Verdict | None = None
         self.button = w.Button(description="Check", button_style="primary", icon="check")
         self.button.on_click(lambda _: self.check())
         self.output = w.HTML()
         self.widget = w.VBox([w.HTML(f"<b>{fmt.escape(title)}</b>: {fmt.escape(goal)}"), self.button, self.output])
 
     def __repr__(self) -> str:
-        if self.report is None:
+        if self.verdict is None:
             state = "not checked yet"
         else:
-            ok = sum(1 for _, passed, _ in self.report.results if passed)
-            state = f"{ok}/{len(self.checks)} pass"
+            state = f"{sum(part.passed for part in self.verdict.parts)}/{len(self.checks)} pass"
         return f"ExerciseChecker({self.title!r}: {len(self.checks)} checks, {state})"
 
     def browsers(self) -> dict:
@@ -106,50 +118,47 @@ class ExerciseChecker(WidgetView):
                 tabs[check.origin] = tab
         return tabs
 
-    def check(self) -> CheckReport:
-        """Run every check live; show and return what passes, what still fails, and the hints."""
+    def check(self) -> Verdict:
+        """Run every check live; show and return the verdict: what passes, what still fails, and the hints."""
         tabs = self.browsers()
         if self.setup is not None:
             try:
                 self.setup(tabs)
             except Exception as exc:
-                return self._finish(CheckReport(False, f"The exercise could not be set up: {exc}"))
-        results, lines = [], []
+                return self._finish(Verdict(False, f"The exercise could not be set up: {exc}"))
+        parts = []
         for check in self.checks:
             try:
-                result = tabs[check.origin].fetch(**check.request)
-                passed, happened = check.evaluate(result)
+                parts.append(check.evaluate(tabs[check.origin].fetch(**check.request)))
             except Exception as exc:  # a broken check or a stopped server: one line, never a traceback
-                result, passed, happened = None, False, f"could not run: {exc}"
-            results.append((check, passed, result))
-            if passed:
-                lines.append(f"✔ {check.description}")
-            else:
-                lines.append(f"✘ {check.description}\n    what happened: {happened}"
-                             + (f"\n    hint: {check.hint}" if check.hint else ""))
-        ok = sum(1 for _, passed, _ in results if passed)
-        if ok == len(results):
-            head = f"All {ok} checks pass. Well done!"
-        else:
-            head = f"{ok} of {len(results)} checks pass. Still failing:"
-            lines = [line for line in lines if line.startswith("✘")] + [l for l in lines if l.startswith("✔")]
-        return self._finish(CheckReport(ok == len(results), "\n".join([head, *lines]), results))
+                parts.append(Verdict(False, f"could not run: {exc}", hint=check.hint or None, about=check.description))
+        ok = sum(part.passed for part in parts)
+        message = f"All {ok} checks pass." if ok == len(parts) else f"{ok} of {len(parts)} checks pass."
+        return self._finish(Verdict(ok == len(parts), message, parts=parts))
 
-    def _finish(self, report: CheckReport) -> CheckReport:
-        self.report = report
-        self.output.value = fmt.pre(report.text, fmt.GREEN if report.passed else fmt.RED)
-        return report
+    def _finish(self, verdict: Verdict) -> Verdict:
+        self.verdict = verdict
+        self.output.value = fmt.pre(repr(verdict), fmt.GREEN if verdict.passed else fmt.RED)
+        return verdict
 
     def output_text(self) -> str:
-        return self.report.text if self.report else ""
+        """What the widget shows under the button, as text ('' before the first check)."""
+        return repr(self.verdict) if self.verdict is not None else ""
 
 
 def credentials_exercise(api_server, frontend_origin: str = "http://localhost:8001",
                          attacker_origin: str = "http://localhost:8666") -> ExerciseChecker:
     """Goal: only the frontend reads /api/private with the user's cookie; the attacker's page reads nothing.
 
-    ``api_server`` runs `cors_lab.server.apps.api_app` (GET /login sets the ``sid`` cookie; /api/private needs it).
-    The learner edits ``api_server.policy`` (in code or in a Playground) until every check passes.
+    ``api_server`` runs `cors_lab.api_app` (GET /login sets the ``sid`` cookie; /api/private needs it). The learner
+    edits ``api_server.policy`` (in code or in a Playground) until every check passes.
+
+        >>> checker = credentials_exercise(api)                                        # doctest: +SKIP
+        >>> api.policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_credentials=True)  # doctest: +SKIP
+        >>> checker.check()                                                            # doctest: +SKIP
+        PASSED: All 4 checks pass.
+          ✔ The frontend reads /api/private with the user's cookie (status 200).
+          ...
     """
     base = api_server.url
     private = dict(url=f"{base}/api/private", credentials="include")
@@ -159,7 +168,8 @@ def credentials_exercise(api_server, frontend_origin: str = "http://localhost:80
         tabs[frontend_origin].fetch(f"{base}/login?user=alice", credentials="include")
 
     def varies(result):
-        vary = next((ex.response_headers.get("vary", "") for ex in reversed(result.exchanges) if ex.kind == "actual"), "")
+        answers = [ex for ex in result.exchanges if ex.kind == "actual"]
+        vary = answers[-1].response_headers.get("vary", "") if answers else ""
         ok = "origin" in vary.lower()
         return ok, ("the answer says Vary: Origin." if ok else f"the answer's Vary header is {vary or '(absent)'!r}: "
                     "a cache could serve one origin's answer to another.")

@@ -53,12 +53,14 @@ class _Canvas:
 
     def arrow(self, x1: float, x2: float, y: float, color: str, dashed: bool = False) -> None:
         dash = " stroke-dasharray='6,4'" if dashed else ""
-        self.parts.append(f"<line x1='{x1:g}' y1='{y:g}' x2='{x2:g}' y2='{y:g}' stroke='{color}' stroke-width='1.6'{dash}/>")
+        self.parts.append(f"<line x1='{x1:g}' y1='{y:g}' x2='{x2:g}' y2='{y:g}' stroke='{color}' "
+                          f"stroke-width='1.6'{dash}/>")
         d = 8 if x2 > x1 else -8
         self.parts.append(f"<polygon points='{x2:g},{y:g} {x2 - d:g},{y - 4:g} {x2 - d:g},{y + 4:g}' fill='{color}'/>")
 
     def box(self, x: float, y: float, w: float, h: float, stroke: str, fill: str) -> None:
-        self.parts.append(f"<rect x='{x:g}' y='{y:g}' width='{w:g}' height='{h:g}' rx='5' fill='{fill}' stroke='{stroke}'/>")
+        self.parts.append(f"<rect x='{x:g}' y='{y:g}' width='{w:g}' height='{h:g}' rx='5' fill='{fill}' "
+                          f"stroke='{stroke}'/>")
 
 
 def _message(kind: str, ex) -> str:
@@ -113,7 +115,7 @@ def _outcome(c: _Canvas, result, lanes: list[str]) -> None:
         if step is not None:
             lines.append(f"first failed rule: {step.rule}")
         stroke, fill, color = fmt.RED, "#fdecea", fmt.RED
-    elif result.type in ("opaque", "opaqueredirect"):
+    elif not result.readable:  # opaque: the request went out, the script reads nothing
         title = f"● {result.type} response: JS reads nothing"
         lines = ["status 0, no headers, empty body"]
         stroke, fill, color = fmt.GREY, "#f3f3f3", "#444"
@@ -133,7 +135,15 @@ def _outcome(c: _Canvas, result, lanes: list[str]) -> None:
 
 
 def sequence_diagram(result) -> str:
-    """HTML (an inline SVG and the console sentence) for any FetchResult, even one that sent nothing."""
+    """HTML (an inline SVG and the console sentence) for any FetchResult, even one that sent nothing.
+
+    Pure and deterministic: the same result always gives the same HTML (a widget embeds it; a test reads it).
+
+        >>> from cors_lab.widgets import sequence_diagram
+        >>> html = sequence_diagram(Browser("http://localhost:8001").fetch(api.url + "/api/public"))  # doctest: +SKIP
+        >>> "<svg" in html                                                                        # doctest: +SKIP
+        True
+    """
     lanes = _lanes(result)
     width = LANE0 + GAP * max(1, len(lanes)) + 130
     c = _Canvas(width)
@@ -164,12 +174,23 @@ def sequence_diagram(result) -> str:
         console = (f"<div style='color:{fmt.RED};font-family:monospace;font-size:12px;margin:4px 0'>"
                    f"Console: {escape(result.error.strip())}</div>")
     return (f"<div class='cors-lab-diagram' style='overflow-x:auto'>"
-            f"<div style='color:{fmt.GREY};font-size:11px;font-family:monospace'>{escape(fmt.fetch_code(result.request))} "
+            f"<div style='color:{fmt.GREY};font-size:11px;font-family:monospace'>"
+            f"{escape(fmt.fetch_code(result.request))} "
             f"&middot; {source}</div>{svg}{console}</div>")
 
 
 class SequenceDiagram:
-    """Display a FetchResult as a sequence diagram: ``SequenceDiagram(result)`` as a cell's last line."""
+    """Display a FetchResult as a sequence diagram: ``SequenceDiagram(result)`` as a cell's last line.
+
+    One lane for the page and one per server origin; an arrow for each request the browser put on the wire (the
+    preflight first) and for each answer, with the CORS headers; then where the browser blocked, or what the
+    script reads. Cookie values are never drawn, only their names.
+
+        >>> from cors_lab.widgets import SequenceDiagram
+        >>> r = Browser("http://localhost:8001").fetch(api.url + "/api/items/1", method="PUT")   # doctest: +SKIP
+        >>> SequenceDiagram(r)                                                                  # doctest: +SKIP
+        <SequenceDiagram 1 exchange, blocked: ...>
+    """
 
     def __init__(self, result):
         self.result = result

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import urlsplit
+
+from cors_lab.browser.origin import origin_of, parse_origin
+from cors_lab.errors import InputError
 
 TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token: method and header names
-ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 KNOWN_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CREDENTIALS = ("omit", "same-origin", "include")
 MODES = ("cors", "no-cors", "same-origin")
@@ -15,10 +18,6 @@ MODES = ("cors", "no-cors", "same-origin")
 KEY_REQUEST_HEADERS = ("origin", "access-control-request-method", "access-control-request-headers", "cookie",
                        "content-type")
 RED, GREEN, GREY, BLUE = "#b00020", "#1b5e20", "#777777", "#1a4f8b"
-
-
-class InputError(ValueError):
-    """Something a learner typed cannot be used; the message is one sentence saying what to write instead."""
 
 
 # ---- reading fields ---------------------------------------------------------------------------------
@@ -29,17 +28,24 @@ def single_line(field: str, value: str) -> str:
     return value.strip()
 
 
+def _is_origin(value: str) -> bool:
+    """Is ``value`` an http(s) origin, as the engine's parser reads one? (A trailing '/' is allowed.)"""
+    try:
+        parse_origin(value)
+    except ValueError:  # InputError is one, and so is whatever the parser raises for a value it cannot read
+        return False
+    return True
+
+
 def page_origin(value: str) -> str:
-    """A page origin such as http://localhost:8001 (no path)."""
+    """A page origin such as http://localhost:8001 (no path), serialized as the browser would send it."""
     value = single_line("Page origin", value)
     if not value:
         raise InputError("Page origin is empty: write scheme://host:port, for example http://localhost:8001.")
-    if value.endswith("/") and ORIGIN.match(value.rstrip("/")):
-        value = value.rstrip("/")  # a page URL's root is fine for the page itself
-    if not ORIGIN.match(value):
+    if not _is_origin(value):
         raise InputError(f"Page origin {value!r} is not an origin: write scheme://host:port, "
                          "for example http://localhost:8001 (no path).")
-    return value
+    return parse_origin(value).serialize()  # a page URL's root ('.../') is fine for the page itself
 
 
 def url(value: str) -> str:
@@ -124,13 +130,13 @@ def origin_list(text: str) -> list[str] | str:
             raise InputError("Allowed origins: '*' must stand alone (it means any origin).")
         if item == "null":
             continue
-        if item.endswith("/") and ORIGIN.match(item.rstrip("/")):
-            raise InputError(f"Allowed origins: {item!r} ends with '/'; an origin has no path, write "
-                             f"{item.rstrip('/')!r}.")
-        if not ORIGIN.match(item):
+        if not _is_origin(item):
             raise InputError(f"Allowed origins: {item!r} is not an origin; write scheme://host:port, "
                              "for example http://localhost:8001.")
-    return items
+        if item.endswith("/"):  # the engine's parser accepts a page URL's root; an allowed origin must be exact
+            raise InputError(f"Allowed origins: {item!r} ends with '/'; an origin has no path, write "
+                             f"{item.rstrip('/')!r}.")
+    return items  # as typed: the server sends them as they are, and the browser compares them exactly
 
 
 def max_age(text: str) -> int | None:
@@ -145,21 +151,27 @@ def max_age(text: str) -> int | None:
 def status(text: str) -> int:
     text = single_line("Preflight status", text)
     if not re.fullmatch(r"\d{3}", text) or not 100 <= int(text) <= 599:
-        raise InputError(f"Preflight status must be an HTTP status code from 100 to 599 (for example 204), not {text!r}.")
+        raise InputError("Preflight status must be an HTTP status code from 100 to 599 (for example 204), "
+                         f"not {text!r}.")
     return int(text)
 
 
 # ---- describing results -----------------------------------------------------------------------------
 def path_of(full_url: str) -> str:
-    """'http://localhost:8002/api/x?y=1' -> '/api/x?y=1'."""
-    match = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*", full_url)
-    rest = full_url[match.end():] if match else full_url
-    return rest or "/"
+    """What the request line names: 'http://localhost:8002/api/x?y=1' -> '/api/x?y=1' (a fragment is never sent)."""
+    try:
+        parts = urlsplit(full_url)
+    except ValueError:  # a URL the learner typed that fetch() refused ('http://[::1'): show it as typed
+        return full_url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def origin_part(full_url: str) -> str:
-    match = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*", full_url)
-    return match.group(0).lower() if match else full_url
+    """The origin of a URL the browser fetched: 'http://LOCALHOST:8002/api/x' -> 'http://localhost:8002'."""
+    try:
+        return origin_of(full_url).serialize()
+    except ValueError:  # a port out of range, a broken IPv6 host: a URL fetch() refused, shown as typed
+        return full_url
 
 
 def cookie_names(value: str) -> str:
@@ -207,8 +219,9 @@ def console_text(result) -> str:
 def js_text(result, max_body: int = 300) -> str:
     """What the page's JavaScript gets back."""
     if result.blocked:
-        return f"fetch() rejects with {result.exception or 'an error'}: JS reads nothing (no status, no headers, no body)."
-    if result.type in ("opaque", "opaqueredirect"):
+        return (f"fetch() rejects with {result.exception or 'an error'}: "
+                "JS reads nothing (no status, no headers, no body).")
+    if not result.readable:  # opaque or opaqueredirect: sent and answered, and hidden from the script
         return (f"response.type '{result.type}': status 0, no headers, empty body. "
                 "The request was sent, but JS reads nothing.")
     body = result.text if len(result.text) <= max_body else result.text[:max_body] + "…"

@@ -3,17 +3,19 @@
     pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/public")
     pg                      # the widget
     pg.send()               # -> FetchResult (the model browser); same as pressing Send
-    pg.ask_chromium()       # -> FetchResult from real headless Chromium, and whether it agrees
+    pg.ask_chromium()       # -> FetchResult from real headless Chromium; pg.agreement says whether they agree
     pg.output_text()        # what the widget shows, as text
 
 Views only: the engine (`cors_lab.browser.fetch.Browser`) decides, the server answers, the policy is the
-server's own (`server.policy`). Policy fields edited in the widget are written to the server when you press
-Apply or Send; a policy changed in code is read back into the fields on the next Send.
+server's own (`server.policy`), and `compare` says whether the engine and Chromium agree. Policy fields edited in
+the widget are written to the server when you press Apply or Send; a policy changed in code is read back into the
+fields on the next Send.
 """
 from __future__ import annotations
 
 import ipywidgets as w
 
+from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView
 from cors_lab.widgets.diagram import sequence_diagram
@@ -33,26 +35,43 @@ def _names_value(value) -> str:
     return ", ".join(value)
 
 
-def server_log_snapshot() -> dict:
-    """How many log entries each running lab server has now (to show only the new lines afterwards)."""
+def log_marks() -> dict:
+    """A `mark()` of every running lab server's log, to show only what arrives afterwards."""
     from cors_lab.server.lab import running_servers
 
-    return {srv: len(srv.log) for srv in running_servers()}
+    return {server: server.mark() for server in running_servers()}
 
 
-def new_log_lines(before: dict, extra=()) -> list[str]:
+def new_log_lines(marks: dict, extra=()) -> list[str]:
+    """The log lines every lab server (and each of ``extra``) received since ``marks``, named by server."""
     from cors_lab.server.lab import running_servers
 
-    lines = []
     servers = list(dict.fromkeys([*extra, *running_servers()]))
-    for srv in servers:
-        for entry in srv.log[before.get(srv, 0):]:
-            lines.append(f"{srv.name}: {entry.line()}")
-    return lines
+    # a server started after the marks were taken has no mark: everything it received is new
+    return [f"{server.name}: {entry.line()}"
+            for server in servers for entry in server.requests(since=marks.get(server))]
 
 
 class Playground(WidgetView):
-    """Edit ``server.policy``, build a request from a page ``origin``, Send it, read the outcome."""
+    """Edit ``server.policy``, build a request from a page ``origin``, Send it, read the outcome.
+
+    The left half shows the server's CORS policy as fields, the right half the ``fetch()`` a script on the page at
+    ``origin`` makes (``url``, ``method``, ``headers`` as a dict or 'Name: value' lines, ``body``, ``credentials``,
+    ``mode``). Send runs it in the model browser and shows the console, what JavaScript reads, the wire, the new log
+    lines and the engine's steps; "Ask real Chromium" runs it in headless Chromium and says whether they agree.
+    Pass ``browser`` to share a model `Browser` whose cookies were set in code.
+
+        >>> from cors_lab.widgets import Playground
+        >>> pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/items/1", method="PUT",
+        ...                 headers={"Content-Type": "application/json"}, body='{"name": "kiwi"}')   # doctest: +SKIP
+        >>> pg                                  # the widget, as a cell's last line            # doctest: +SKIP
+        >>> pg.allow_methods.value = "GET, PUT"                                                # doctest: +SKIP
+        >>> pg.send()                           # same as pressing Send                        # doctest: +SKIP
+        <FetchResult blocked: ...>
+        >>> print(pg.output_text())             # what the widget shows, as text               # doctest: +SKIP
+
+    A field a learner fills wrongly gives one sentence under the fields and sends nothing.
+    """
 
     def __init__(self, server, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
                  headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
@@ -60,7 +79,7 @@ class Playground(WidgetView):
         self.server = server
         self.last_result = None
         self.last_chromium = None
-        self.agrees: bool | None = None
+        self.agreement = None  # the last `compare(engine, Chromium)`, or None
         self._browser = browser  # a model Browser to share (cookies set in code), or None: one is made
         self._browser_origin = browser.origin.serialize() if browser is not None else None
         self._edited_fields: set = set()
@@ -106,7 +125,8 @@ class Playground(WidgetView):
         self.message = w.HTML()
         self.output = w.HTML()
         self.chromium_output = w.HTML()
-        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{server.name}</code> at <code>{server.url}</code>")
+        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{server.name}</code> "
+                       f"at <code>{server.url}</code>")
         policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
                             layout=w.Layout(width="50%"))
         request_box = w.VBox([w.HTML("<b>Request (JavaScript on the page)</b>"), self.origin, self.url, self.method,
@@ -185,7 +205,7 @@ class Playground(WidgetView):
         try:
             policy = self.policy_from_fields()
             self.server.policy = policy
-        except fmt.InputError as exc:
+        except InputError as exc:
             self._say(str(exc))
             return False
         except Exception as exc:  # e.g. a plain WSGI app that takes no policy
@@ -214,7 +234,7 @@ class Playground(WidgetView):
         """Validate everything, sync the policy; (origin, kwargs) or None after showing the message."""
         try:
             origin, kwargs = self.request_kwargs()
-        except fmt.InputError as exc:
+        except InputError as exc:
             self._say(str(exc))
             return None
         if self._dirty:  # fields edited in the widget: they win (and the message says the policy was applied)
@@ -246,16 +266,16 @@ class Playground(WidgetView):
         if prepared is None:
             return None
         origin, kwargs = prepared
-        before = server_log_snapshot()
+        marks = log_marks()
         try:
             result = self.browser(origin).fetch(**kwargs)
         except ValueError as exc:
             self._say(str(exc))
             return None
         self.last_result = result
-        self.last_chromium, self.agrees = None, None
+        self.last_chromium, self.agreement = None, None
         self.chromium_output.value = ""
-        self._show(result, new_log_lines(before, [self.server]))
+        self._show(result, new_log_lines(marks, [self.server]))
         return result
 
     def ask_chromium(self):
@@ -278,6 +298,7 @@ class Playground(WidgetView):
             self._chromium_line(f"Real Chromium is not available here: {reason}")
             return None
         from cors_lab.browser.fetch import Browser
+        from cors_lab.browser.result import compare
 
         try:
             model = Browser(origin).fetch(**kwargs)
@@ -289,21 +310,20 @@ class Playground(WidgetView):
         except Exception as exc:  # Chromium crashed or timed out: one line, never a traceback
             self._chromium_line(f"Real Chromium could not answer: {exc}")
             return None
-        mine, theirs = model.comparable(), real.comparable()
-        diff = [key for key in mine if mine[key] != theirs[key]]
-        self.last_chromium, self.agrees = real, not diff
-        if not diff:
-            verdict = "Real Chromium agrees with the engine (blocked, type, status, console, headers, body, preflight)."
-        else:
-            verdict = "Real Chromium DISAGREES with the engine on: " + "; ".join(
-                f"{key}: engine {mine[key]!r}, Chromium {theirs[key]!r}" for key in diff)
-        text = (f"{verdict}\n(both from a fresh profile: no cookies, no cached preflight)\n"
+        self.last_chromium, self.agreement = real, compare(model, real)
+        sentence = self.agreement.sentence()
+        text = (f"{sentence}\n(both from a fresh profile: no cookies, no cached preflight)\n"
                 f"Chromium console: {fmt.console_text(real)}\nChromium JS: {fmt.js_text(real)}")
         self._text = [item for item in self._text if item[0] != "Real Chromium"] + [("Real Chromium", text)]
         self.chromium_output.value = fmt.section(
-            "Real Chromium", fmt.pre(verdict, fmt.GREEN if not diff else fmt.RED)
+            "Real Chromium", fmt.pre(sentence, fmt.GREEN if self.agreement else fmt.RED)
             + fmt.pre(text.split("\n", 1)[1]) + sequence_diagram(real))
         return real
+
+    @property
+    def agrees(self) -> bool | None:
+        """Did real Chromium agree with the engine on the last "Ask real Chromium"? None before (or without one)."""
+        return None if self.agreement is None else bool(self.agreement)
 
     # ---- showing -----------------------------------------------------------------------------------
     def _say(self, text: str, ok: bool | None = False) -> None:
@@ -311,7 +331,7 @@ class Playground(WidgetView):
         self._message_text = text
 
     def _chromium_line(self, text: str) -> None:
-        self.last_chromium, self.agrees = None, None
+        self.last_chromium, self.agreement = None, None
         self._text = [item for item in self._text if item[0] != "Real Chromium"] + [("Real Chromium", text)]
         self.chromium_output.value = fmt.message_html(text, None)
 
@@ -324,7 +344,7 @@ class Playground(WidgetView):
             ("Server log (new lines)", "\n".join(log_lines) or "(no request reached a lab server)"),
             ("Step by step", result.explain()),
         ]
-        color = fmt.RED if result.blocked else fmt.GREEN
+        color = fmt.GREEN if result.readable else fmt.RED
         self.output.value = (
             sequence_diagram(result)
             + fmt.section("What JavaScript can read", fmt.pre(self._text[2][1], color))

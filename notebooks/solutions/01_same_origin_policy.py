@@ -14,13 +14,13 @@ answers = {
     "http://LOCALHOST:8001/": True,                   # host names are case-insensitive
     "http://localhost/": False,                       # no port = port 80
 }
-passed, message = check_same_origin_answers(answers)
-print(message)
-assert passed, message
+verdict = check_same_origin_answers(answers)
+print(verdict)
+assert verdict, verdict
 
 # Exercise 2: outside a browser, Origin is just a header.
 api = serve_teaching(api_app(), port=8002, name="api")
 data = requests.get(api.url + "/api/public", headers={"Origin": ATTACKER}, timeout=5).json()
-passed, message = check_forged_origin(api, data)
-print(message)
-assert passed, message
+verdict = check_forged_origin(api, data)
+print(verdict)
+assert verdict, verdict

@@ -8,6 +8,6 @@ policy = CorsPolicy(
     allow_headers=["Content-Type", "X-Api-Key"],   # both non-safelisted request headers
     max_age=600,                                   # cache the preflight answer for ten minutes
 )
-passed, message = check_preflight_policy(policy)
-print(message)
-assert passed, message
+verdict = check_preflight_policy(policy)
+print(verdict)
+assert verdict, verdict

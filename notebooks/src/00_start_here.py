@@ -12,14 +12,14 @@
 
 # %% [markdown]
 # ## 1. Is the machine ready?
-# Each line says `ok` or `NO`, and what to do about a `NO`. Chromium is only needed for the cells that
+# Each line says ✔ or ✘, and what to do about a ✘. Chromium is only needed for the cells that
 # ask a real browser; everything else works without it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from cors_lab.course import check_environment
 
-check_environment();
+check_environment()
 
 # %% [markdown]
 # ## 2. Two servers, one line each
@@ -92,8 +92,7 @@ api2 = None
 # %%
 from cors_lab.course import check_third_server
 
-passed, message = check_third_server(api2)
-print(message)
+check_third_server(api2)
 
 # %% [markdown]
 # ## 6. Stop everything

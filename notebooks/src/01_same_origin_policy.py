@@ -47,8 +47,7 @@ answers = {
 # %%
 from cors_lab.course import check_same_origin_answers
 
-passed, message = check_same_origin_answers(answers)
-print(message)
+check_same_origin_answers(answers)
 
 # %% [markdown]
 # <details><summary>Hints</summary>
@@ -154,8 +153,7 @@ data = None  # your code here
 # %%
 from cors_lab.course import check_forged_origin
 
-passed, message = check_forged_origin(api, data)
-print(message)
+check_forged_origin(api, data)
 
 # %% [markdown]
 # <details><summary>Hints</summary>

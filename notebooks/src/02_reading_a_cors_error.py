@@ -162,8 +162,7 @@ policy = CorsPolicy(allow_origins="*", headers_on_errors=False)  # your policy h
 # %%
 from cors_lab.course import check_error_status_policy
 
-passed, message = check_error_status_policy(policy)
-print(message)
+check_error_status_policy(policy)
 
 # %% [markdown]
 # <details><summary>Hints</summary>

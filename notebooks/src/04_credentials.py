@@ -162,8 +162,7 @@ policy = CorsPolicy(allow_origins="*", allow_credentials=True)  # your policy he
 # %%
 from cors_lab.course import check_credentials_policy
 
-passed, message = check_credentials_policy(policy)
-print(message)
+check_credentials_policy(policy)
 
 # %% [markdown]
 # <details><summary>Hints</summary>

@@ -139,8 +139,7 @@ policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True, expose_headers
 # %%
 from cors_lab.course import check_exposed_headers_policy
 
-passed, message = check_exposed_headers_policy(policy)
-print(message)
+check_exposed_headers_policy(policy)
 
 # %% [markdown]
 # <details><summary>Hints</summary>

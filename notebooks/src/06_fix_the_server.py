@@ -216,8 +216,7 @@ api = serve_teaching(app, port=8002, name="api")
 # %%
 from cors_lab.course import check_private_api
 
-passed, message = check_private_api(api.url)
-print(message)
+check_private_api(api.url)
 
 # %%
 stop_all()

@@ -99,11 +99,11 @@ print(r.type, r.status, r.text.strip())
 # **Ask a real browser.** The same request in headless Chromium:
 
 # %%
-from cors_lab import ChromiumBrowser, chromium_available
+from cors_lab import ChromiumBrowser, chromium_available, compare
 
 if chromium_available():
     real = ChromiumBrowser(origin=FRONTEND).fetch(via)
-    print("Chromium:", real.type, real.status, "| agrees with the engine:", real.comparable() == r.comparable())
+    print("Chromium:", real.type, real.status, "| agrees with the engine:", bool(compare(r, real)))
 else:
     print("Chromium is not installed here: sudo apt-get install chromium")
 
@@ -129,7 +129,7 @@ attempts = [
 for target in attempts:
     answer = requests.get(cp.url + "/" + target, headers={"Origin": FRONTEND})
     print(answer.status_code, answer.text.strip()[:100])
-print("requests that reached the internal service:", len(internal.log))
+print("requests that reached the internal service:", internal.count())
 
 # %% [markdown]
 # Every one refused with one sentence, and nothing was forwarded. The proxy's own record says the same:
@@ -157,8 +157,7 @@ my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port
 # %%
 from cors_lab.course import check_cors_proxy
 
-passed, message = check_cors_proxy(my_proxy, api.url, internal.url)
-print(message)
+check_cors_proxy(my_proxy, api.url, internal.url)
 
 # %%
 stop_all()

@@ -118,8 +118,7 @@ answers = {
 # %%
 from cors_lab.course import check_devtools_quiz
 
-passed, message = check_devtools_quiz(answers)
-print(message)
+check_devtools_quiz(answers)
 
 # %%
 stop_all()

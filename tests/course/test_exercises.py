@@ -23,10 +23,10 @@ from cors_lab.server.apps import api_app
 # ---- 01 ---------------------------------------------------------------------------------------------
 def test_same_origin_quiz_accepts_the_engines_answers_and_refuses_one_flipped_answer():
     right = {url: same_origin_answer(url) for url in SAME_ORIGIN_QUIZ}
-    assert check_same_origin_answers(right)[0]
+    assert check_same_origin_answers(right)
     flipped = dict(right, **{SAME_ORIGIN_QUIZ[3]: not right[SAME_ORIGIN_QUIZ[3]]})
-    passed, message = check_same_origin_answers(flipped)
-    assert not passed and "Hint" in message
+    verdict = check_same_origin_answers(flipped)
+    assert not verdict and SAME_ORIGIN_QUIZ[3] in verdict.message and "scheme, host and port" in verdict.hint
 
 
 def test_same_origin_quiz_has_both_kinds_of_answer_and_knows_the_tricky_ones():
@@ -36,17 +36,17 @@ def test_same_origin_quiz_has_both_kinds_of_answer_and_knows_the_tricky_ones():
 
 
 def test_same_origin_quiz_names_the_first_unanswered_url():
-    passed, message = check_same_origin_answers({url: None for url in SAME_ORIGIN_QUIZ})
-    assert not passed and SAME_ORIGIN_QUIZ[0] in message
+    verdict = check_same_origin_answers({url: None for url in SAME_ORIGIN_QUIZ})
+    assert not verdict and SAME_ORIGIN_QUIZ[0] in verdict.message
 
 
 def test_forged_origin_check_needs_a_request_claiming_the_attackers_origin():
     api = serve(api_app(), port=None, name="api")
     requests.get(api.url + "/api/public", timeout=5)
-    assert not check_forged_origin(api, None)[0]
+    assert not check_forged_origin(api, None)
     data = requests.get(api.url + "/api/public", headers={"Origin": ATTACKER}, timeout=5).json()
-    assert not check_forged_origin(api, None)[0]
-    assert check_forged_origin(api, data)[0]
+    assert not check_forged_origin(api, None)
+    assert check_forged_origin(api, data)
 
 
 # ---- 02 ---------------------------------------------------------------------------------------------
@@ -58,18 +58,18 @@ def test_forged_origin_check_needs_a_request_claiming_the_attackers_origin():
     (CorsPolicy(reflect_origin=True), "attacker"),
 ])
 def test_error_status_check_refuses_wrong_policies(policy, says):
-    passed, message = check_error_status_policy(policy)
-    assert not passed and says in message
+    verdict = check_error_status_policy(policy)
+    assert not verdict and says in verdict.message
 
 
 def test_error_status_check_accepts_the_frontend_only_with_headers_on_errors():
-    passed, message = check_error_status_policy(CorsPolicy(allow_origins=[FRONTEND]))
-    assert passed, message
+    verdict = check_error_status_policy(CorsPolicy(allow_origins=[FRONTEND]))
+    assert verdict, verdict
 
 
 def test_error_status_check_refuses_a_dict_in_a_sentence():
-    passed, message = check_error_status_policy({"allow_origins": [FRONTEND]})
-    assert not passed and "CorsPolicy" in message
+    verdict = check_error_status_policy({"allow_origins": [FRONTEND]})
+    assert not verdict and "CorsPolicy" in verdict.message and "dict" in verdict.message
 
 
 # ---- 03 ---------------------------------------------------------------------------------------------
@@ -87,13 +87,13 @@ RIGHT_PREFLIGHT = CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PU
     (dict(allow_origins="*"), "attacker"),
 ])
 def test_preflight_check_refuses_each_missing_piece(change, says):
-    passed, message = check_preflight_policy(RIGHT_PREFLIGHT.copy(**change))
-    assert not passed and says in message
+    verdict = check_preflight_policy(RIGHT_PREFLIGHT.copy(**change))
+    assert not verdict and says in verdict.message
 
 
 def test_preflight_check_accepts_methods_headers_and_ten_minutes_of_cache():
-    passed, message = check_preflight_policy(RIGHT_PREFLIGHT)
-    assert passed, message
+    verdict = check_preflight_policy(RIGHT_PREFLIGHT)
+    assert verdict, verdict
 
 
 # ---- 04 ---------------------------------------------------------------------------------------------
@@ -104,13 +104,13 @@ def test_preflight_check_accepts_methods_headers_and_ten_minutes_of_cache():
     (CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True, vary_origin=False), "Vary: Origin"),
 ])
 def test_credentials_check_refuses_wrong_policies(policy, says):
-    passed, message = check_credentials_policy(policy)
-    assert not passed and says in message
+    verdict = check_credentials_policy(policy)
+    assert not verdict and says in verdict.message
 
 
 def test_credentials_check_accepts_the_frontend_with_credentials():
-    passed, message = check_credentials_policy(CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True))
-    assert passed, message
+    verdict = check_credentials_policy(CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True))
+    assert verdict, verdict
 
 
 # ---- 05 ---------------------------------------------------------------------------------------------
@@ -118,16 +118,18 @@ def test_credentials_check_accepts_the_frontend_with_credentials():
     (CorsPolicy(allow_origins=[FRONTEND]), "blocked"),
     (CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True), "x-request-id"),
     (CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True, expose_headers="*"), "literally"),
-    (CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True, expose_headers=["X-Request-Id"]), "x-ratelimit-remaining"),
-    (CorsPolicy(reflect_origin=True, allow_credentials=True, expose_headers=["X-Request-Id", "X-RateLimit-Remaining"]), "attacker"),
+    (CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True, expose_headers=["X-Request-Id"]),
+     "x-ratelimit-remaining"),
+    (CorsPolicy(reflect_origin=True, allow_credentials=True, expose_headers=["X-Request-Id", "X-RateLimit-Remaining"]),
+     "attacker"),
 ])
 def test_exposed_headers_check_refuses_wrong_policies(policy, says):
-    passed, message = check_exposed_headers_policy(policy)
-    assert not passed and says in message
+    verdict = check_exposed_headers_policy(policy)
+    assert not verdict and says in verdict.message
 
 
 def test_exposed_headers_check_accepts_the_two_names_with_credentials():
     policy = CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True,
                         expose_headers=["X-Request-Id", "X-RateLimit-Remaining"])
-    passed, message = check_exposed_headers_policy(policy)
-    assert passed, message
+    verdict = check_exposed_headers_policy(policy)
+    assert verdict, verdict

@@ -13,7 +13,7 @@ SOURCES = sorted((NOTEBOOKS / "src").glob("*.py"))
 def code_cells_of_source(path: Path) -> list[str]:
     chunks = re.split(r"^# %%(.*)$", path.read_text(), flags=re.M)
     # re.split gives [before, header1, body1, header2, body2, ...]
-    return [body.strip() for header, body in zip(chunks[1::2], chunks[2::2]) if "[markdown]" not in header]
+    return [body.strip() for header, body in zip(chunks[1::2], chunks[2::2], strict=True) if "[markdown]" not in header]
 
 
 def test_every_notebook_has_a_source_and_every_source_a_notebook():

@@ -18,7 +18,8 @@ def test_every_cell_can_be_run_twice(path):
         if cell.cell_type == "code":
             doubled.cells += [nbformat.v4.new_code_cell(cell.source), nbformat.v4.new_code_cell(cell.source)]
     doubled.cells.append(nbformat.v4.new_code_cell(CHECK_LEFT))
-    NotebookClient(doubled, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(doubled, timeout=120, kernel_name="python3", resources=resources).execute()
     errors = [o for c in doubled.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == [], f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}" if errors else ""
     assert doubled.cells[-1].outputs[0]["text"].strip() == "servers left: 0"

@@ -7,8 +7,10 @@ import threading
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from cors_lab import serve
-from cors_lab.real.chromium import ChromiumBrowser, ChromiumNotFoundError, chromium_available, unavailable_reason
+from cors_lab import Browser, serve
+from cors_lab.errors import ChromiumNotFoundError, InputError
+from cors_lab.headers import Headers
+from cors_lab.real.chromium import ChromiumBrowser, chromium_available, unavailable_reason
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"real Chromium not available: {unavailable_reason()}")
 
@@ -54,8 +56,8 @@ def test_a_get_without_acao_is_blocked_with_chromiums_console_sentence(server, b
     r = browser.fetch(server.url + "/closed")
     assert r.blocked and r.type == "error" and r.status == 0 and r.text == ""
     assert r.exception == "TypeError: Failed to fetch"
-    assert r.error == (f"Access to fetch at '{server.url}/closed' from origin '{PAGE}' has been blocked by CORS policy: "
-                       "No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+    assert r.error == (f"Access to fetch at '{server.url}/closed' from origin '{PAGE}' has been blocked by CORS "
+                       "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
     assert "Failed to load resource: net::ERR_FAILED" in r.console  # kept in .console, not taken as the error
 
 
@@ -75,7 +77,8 @@ def test_a_preflight_is_seen_and_recorded_before_the_actual_request(server, brow
     server.clear_log()
     r = browser.fetch(server.url + "/p", method="PUT", headers={"X-Custom": "1"})
     assert not r.blocked and r.preflight
-    assert [(x.kind, x.method, x.status) for x in r.exchanges] == [("preflight", "OPTIONS", 204), ("actual", "PUT", 200)]
+    assert [(x.kind, x.method, x.status) for x in r.exchanges] == [("preflight", "OPTIONS", 204),
+                                                                   ("actual", "PUT", 200)]
     assert r.exchanges[0].request_headers["access-control-request-headers"] == "x-custom"
     assert [e.method for e in server.log] == ["OPTIONS", "PUT"]
     again = browser.fetch(server.url + "/p", method="PUT", headers={"X-Custom": "1"})
@@ -85,7 +88,8 @@ def test_a_preflight_is_seen_and_recorded_before_the_actual_request(server, brow
 def test_a_request_refused_before_sending_reaches_no_server(server, browser):
     server.clear_log()
     r = browser.fetch(server.url + "/x", method="TRACE")
-    assert r.blocked and r.exception == "TypeError: Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
+    assert r.blocked
+    assert r.exception == "TypeError: Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
     assert r.error is None and r.exchanges == [] and server.log == []
 
 
@@ -143,8 +147,46 @@ def test_the_web_security_disabled_variant_reads_what_cors_would_block(server):
 
 
 def test_an_invalid_page_origin_is_one_clear_value_error():
-    with pytest.raises(ValueError, match="'localhost:8001' is not an origin"):
+    with pytest.raises(InputError, match="'localhost:8001' is not an origin"):  # an InputError is a ValueError
         ChromiumBrowser("localhost:8001")
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:8001", "HTTP://LOCALHOST:8001/", "https://shop.localhost",
+                                    "http://127.0.0.1:80", "http://[::1]:8002"])
+def test_the_page_origin_is_read_by_the_engines_origin_parser(origin):
+    real, model = ChromiumBrowser(origin), Browser(origin)
+    assert real.origin == model.origin and real.page_url == model.page_url
+    assert repr(real) == f"<ChromiumBrowser page {model.origin.serialize()}>"
+
+
+@pytest.mark.parametrize("origin", ["localhost:8001", "http://localhost:8001/app", "ftp://localhost",
+                                    "http://localhost:8001?x=1", "http://user@localhost:8001", 8001])
+def test_an_origin_the_engine_refuses_is_refused_here_too(origin):
+    with pytest.raises(InputError):
+        Browser(origin)
+    with pytest.raises(InputError, match="is not an origin like 'http://localhost:8001'"):
+        ChromiumBrowser(origin)
+
+
+@pytest.mark.parametrize("page_url", ["http://localhost:8002/", "http://localhost:8001.evil.net/", "not a url:"])
+def test_a_page_url_on_another_origin_is_refused(page_url):
+    with pytest.raises(InputError, match="is not on origin http://localhost:8001"):
+        ChromiumBrowser(PAGE, page_url=page_url)
+
+
+def test_a_page_url_is_kept_as_the_url_parser_writes_it():
+    assert ChromiumBrowser(PAGE, page_url="HTTP://LOCALHOST:8001/app").page_url == "http://localhost:8001/app"
+
+
+def test_exchanges_and_results_hold_headers_found_in_any_case(server, browser):
+    r = browser.fetch(server.url + "/p", method="PUT", headers={"X-Custom": "1"}, credentials="include")
+    actual = r.exchanges[-1]
+    assert isinstance(actual.response_headers, Headers) and isinstance(r.headers, Headers)
+    received = actual.response_headers
+    assert received["Access-Control-Allow-Origin"] == received["access-control-allow-origin"] == PAGE
+    assert actual.request_headers["ORIGIN"] == PAGE
+    assert all(name == name.lower() for name in actual.response_headers)  # shown as the engine shows them
+    assert r.comparable()["headers"] == dict(sorted((k.lower(), v) for k, v in r.headers.items()))
 
 
 def test_a_missing_chromium_is_reported_in_one_line_with_how_to_install(monkeypatch):

@@ -1,4 +1,6 @@
-"""Lab servers with real HTTP on loopback: lifecycle, log, live policy changes, clashes, load."""
+"""Lab servers with real HTTP on loopback: lifecycle, log and its queries, live policy changes, clashes, load."""
+import http.client
+import inspect
 import os
 import socket
 import threading
@@ -8,12 +10,14 @@ import pytest
 import requests
 from flask import Flask
 
-from cors_lab import CorsPolicy, PortInUseError, ServerError, serve
+from cors_lab import CorsPolicy, InputError, LabServer, PortInUseError, ServerError, serve
 from cors_lab.course.teaching import serve_teaching
+from cors_lab.headers import Headers
 from cors_lab.server.apps import api_app, attacker_app, page_app
 from cors_lab.server.lab import free_port, running_servers
 
 PAGE = "http://localhost:8001"
+EVIL = "http://localhost:8666"
 
 
 def test_serve_returns_a_server_that_already_answers():
@@ -140,7 +144,8 @@ def test_ready_made_apps_login_private_and_pages():
         login = session.post(api.url + "/login", json={"user": "alice"}, timeout=5)
         assert "SameSite=Lax" in login.headers["Set-Cookie"]
         assert session.get(api.url + "/api/private", timeout=5).json()["user"] == "alice"
-        assert session.put(api.url + "/api/items/3", json={"name": "fig"}, timeout=5).json() == {"id": "3", "name": "fig"}
+        changed = session.put(api.url + "/api/items/3", json={"name": "fig"}, timeout=5)
+        assert changed.json() == {"id": "3", "name": "fig"}
         assert session.delete(api.url + "/api/items/3", timeout=5).json() == {"deleted": "3"}
         echo = session.post(api.url + "/api/echo", json={"a": 1}, timeout=5).json()
         assert echo == {"content_type": "application/json", "body": {"a": 1}}
@@ -188,3 +193,179 @@ def test_eight_servers_take_concurrent_requests_without_errors():
     assert results == [(200, PAGE)] * 200
     assert [len(s.log) for s in servers] == [25] * 8
     assert all(e.error is None for s in servers for e in s.log)
+
+
+# ---- querying the log ---------------------------------------------------------------------------------------
+def _send_raw(url: str, method: str, target: str, headers: dict[str, str]) -> None:
+    """One request exactly as written (method case included), which `requests` would normalise."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        connection.request(method, target, headers=headers)
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+PREFLIGHT_ASK = {"Origin": PAGE, "Access-Control-Request-Method": "PUT"}
+
+# What the `logged` server receives, in this order: (method, path + query, request headers)
+RECEIVED = [
+    ("GET", "/api/public", {}),  # 1: no Origin at all (curl, a same-origin GET)
+    ("GET", "/api/public?x=1", {"Origin": PAGE}),  # 2
+    ("OPTIONS", "/api/items/1", PREFLIGHT_ASK),  # 3: a CORS preflight
+    ("PUT", "/api/items/1", {"Origin": PAGE, "Content-Type": "application/json"}),  # 4
+    ("GET", "/api/public", {"Origin": "null"}),  # 5: the opaque origin is a value too
+    ("OPTIONS", "/api/items/1", {"Origin": PAGE}),  # 6: a plain OPTIONS, no preflight ask
+    ("OPTIONS", "/api/items/1", {"Access-Control-Request-Method": "PUT"}),  # 7: asks, but no Origin: no preflight
+    ("patch", "/api/public", {"Origin": EVIL}),  # 8: a lowercase method, as a script may send it
+]
+
+
+@pytest.fixture
+def logged():
+    """A server that has received every request of RECEIVED, in order."""
+    server = serve(api_app(CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"])), name="logged")
+    for method, target, headers in RECEIVED:
+        _send_raw(server.url, method, target, headers)
+    return server
+
+
+# (filters given to server.requests, numbers of the RECEIVED requests it must return, oldest first)
+QUERY_TABLE = [
+    pytest.param({}, [1, 2, 3, 4, 5, 6, 7, 8], id="no-filter-lists-everything-oldest-first"),
+    pytest.param({"path": "/api/public"}, [1, 2, 5, 8], id="path-ignores-the-query-string"),
+    pytest.param({"path": "/api/public?x=1"}, [2], id="a-path-with-a-query-matches-the-query-too"),
+    pytest.param({"path": "/api/public?x=2"}, [], id="another-query-matches-nothing"),
+    pytest.param({"path": "/api"}, [], id="path-is-exact-not-a-prefix"),
+    pytest.param({"method": "OPTIONS"}, [3, 6, 7], id="method"),
+    pytest.param({"method": "put"}, [4], id="method-in-any-case-finds-an-uppercase-request"),
+    pytest.param({"method": "PATCH"}, [8], id="method-finds-a-lowercase-request-too"),
+    pytest.param({"origin": PAGE}, [2, 3, 4, 6], id="origin"),
+    pytest.param({"origin": None}, [1, 7], id="origin-none-means-sent-no-origin"),
+    pytest.param({"origin": "null"}, [5], id="origin-null-is-the-string-null"),
+    pytest.param({"origin": PAGE + "/"}, [], id="origin-is-compared-exactly"),
+    pytest.param({"preflight": True}, [3], id="preflight-needs-options-origin-and-a-method-ask"),
+    pytest.param({"preflight": False}, [1, 2, 4, 5, 6, 7, 8], id="preflight-false-is-everything-else"),
+    pytest.param({"since": 0}, [1, 2, 3, 4, 5, 6, 7, 8], id="since-zero-is-everything"),
+    pytest.param({"since": 5}, [6, 7, 8], id="since-a-number-is-what-came-after-it"),
+    pytest.param({"since": 8}, [], id="since-the-last-number-is-nothing"),
+    pytest.param({"path": "/api/items/1", "method": "OPTIONS", "origin": PAGE, "preflight": False}, [6],
+                 id="filters-combine"),
+    pytest.param({"path": "/api/public", "origin": None, "since": 1}, [], id="filters-combine-to-nothing"),
+]
+
+
+@pytest.mark.parametrize("filters, numbers", QUERY_TABLE)
+def test_the_log_answers_queries_with_every_filter(logged, filters, numbers):
+    found = logged.requests(**filters)
+    assert [entry.number for entry in found] == numbers
+    assert [(e.method, e.path + (f"?{e.query}" if e.query else "")) for e in found] == [
+        RECEIVED[n - 1][:2] for n in numbers]
+    assert logged.count(**filters) == len(numbers)
+    newest = logged.last_request(**filters)
+    assert (newest.number if newest else None) == (numbers[-1] if numbers else None)
+
+
+def test_path_is_the_one_positional_filter():
+    with pytest.raises(TypeError):
+        LabServer.requests(None, "/api/public", "GET")
+
+
+def test_a_mark_shows_only_what_one_fetch_caused(logged):
+    before = logged.mark()
+    assert before == 8
+    _send_raw(logged.url, "OPTIONS", "/api/items/2", PREFLIGHT_ASK)
+    _send_raw(logged.url, "PUT", "/api/items/2", {"Origin": PAGE})
+    assert [(e.method, e.is_preflight) for e in logged.requests(since=before)] == [("OPTIONS", True), ("PUT", False)]
+    assert logged.count(since=before, preflight=True) == 1
+    assert logged.last_request(since=before).method == "PUT"
+    assert logged.mark() == 10
+
+
+def test_numbers_and_marks_survive_clear_log(logged):
+    before = logged.mark()
+    logged.clear_log()
+    assert logged.log == [] and logged.count() == 0 and logged.last_request() is None
+    assert logged.mark() == before == 8  # clearing forgets entries, never the count
+    _send_raw(logged.url, "GET", "/api/public", {"Origin": PAGE})
+    (entry,) = logged.requests(since=before)
+    assert entry.number == 9 and logged.requests(since=9) == []
+    assert repr(logged).endswith("running, 1 requests>")
+
+
+def test_a_fresh_server_has_an_empty_log_and_a_zero_mark():
+    with serve(api_app()) as server:
+        assert (server.mark(), server.requests(), server.count(), server.last_request()) == (0, [], 0, None)
+
+
+@pytest.mark.parametrize("since", ["5", 2.5, True, object()])
+def test_since_takes_only_a_number_from_mark(logged, since):
+    with pytest.raises(InputError, match="since= takes a number from server.mark()"):
+        logged.requests(since=since)
+
+
+def test_unknown_filters_are_refused_by_python_itself(logged):
+    with pytest.raises(TypeError):
+        logged.count(host="localhost")
+
+
+def test_the_query_signature_reads_well_in_a_notebook():
+    shown = str(inspect.signature(LabServer.requests))
+    assert "origin: 'str | None' = any" in shown and "object at" not in shown
+    for query in (LabServer.count, LabServer.last_request):
+        assert inspect.signature(query).parameters.keys() == inspect.signature(LabServer.requests).parameters.keys()
+
+
+def test_queries_are_safe_while_requests_arrive_from_many_threads():
+    server = serve(api_app(CorsPolicy(allow_origins=[PAGE])), name="busy")
+    before = server.mark()
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def query_while_serving():
+        while not stop.is_set():
+            found = server.requests(path="/api/public", since=before)
+            numbers = [e.number for e in found]
+            assert numbers == sorted(set(numbers))  # never a half-written or duplicated entry
+            seen.append(len(found))
+
+    def get(i: int) -> int:
+        with requests.Session() as session:
+            return session.get(server.url + "/api/public", headers={"Origin": PAGE}, timeout=10).status_code
+
+    reader = ThreadPoolExecutor(max_workers=1)
+    watching = reader.submit(query_while_serving)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(get, range(200)))
+    stop.set()
+    watching.result(timeout=10)  # re-raises an assertion of the reader thread
+    reader.shutdown()
+    assert statuses == [200] * 200
+    assert server.count(since=before) == server.mark() - before == 200
+    assert sorted(e.number for e in server.requests()) == list(range(1, 201))
+    assert seen == sorted(seen) and seen[-1] <= 200  # the reader only ever saw the log grow
+
+
+# ---- one log entry ------------------------------------------------------------------------------------------
+def test_a_response_header_is_read_in_any_case_and_repeats_are_combined_as_a_browser_reads_them():
+    def two_origins(environ, start_response):
+        start_response("200 OK", [("Access-Control-Allow-Origin", PAGE), ("access-control-allow-origin", EVIL),
+                                  ("Vary", "Origin")])
+        return [b"{}"]
+
+    with serve(two_origins) as server:
+        requests.get(server.url, headers={"Origin": PAGE}, timeout=5)
+        entry = server.last_request()
+    assert entry.response_header("ACCESS-CONTROL-ALLOW-ORIGIN") == f"{PAGE}, {EVIL}"
+    assert entry.response_header("vary") == "Origin" and entry.response_header("X-Missing") is None
+    assert len(entry.response_headers) == 3  # the lines themselves stay as answered
+
+
+def test_request_headers_are_found_in_any_case():
+    with serve(api_app()) as server:
+        requests.get(server.url + "/api/public", headers={"Origin": PAGE, "X-Api-Key": "k"}, timeout=5)
+        entry = server.last_request()
+    assert isinstance(entry.headers, Headers)
+    assert entry.headers["x-api-key"] == entry.headers["X-API-KEY"] == "k" and "ORIGIN" in entry.headers
+    assert entry.cookies_sent is False and entry.origin == PAGE

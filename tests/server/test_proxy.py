@@ -7,12 +7,14 @@ import requests
 from flask import Flask, Response
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.errors import ProxyConfigError
 from cors_lab.server.apps import api_app, page_app
 from cors_lab.server.proxy import (
-    ProxyConfigError,
     RateLimiter,
     Refusal,
     Upstream,
+    _connection_named,
+    _is_self,
     _strip_cookie_domain,
     check_upstream,
     cors_proxy,
@@ -124,6 +126,38 @@ def test_anything_else_is_refused_with_one_sentence(target, words):
     assert isinstance(decision, Refusal)
     assert words in decision.reason
     assert decision.reason.count(". ") == 0 and decision.reason.endswith(".")
+
+
+@pytest.mark.parametrize("spec, origin", [
+    ("http://localhost:8002", "http://localhost:8002"),
+    ("HTTP://LocalHost:8002/", "http://localhost:8002"),
+    ("http://localhost:80", "http://localhost"),
+    ("https://localhost:443", "https://localhost"),
+    ("http://[::1]:8002", "http://[::1]:8002"),
+])
+def test_an_allowlist_entry_is_serialised_as_the_engine_serialises_origins(spec, origin):
+    from cors_lab.browser.origin import parse_origin
+
+    assert parse_upstream_origin(spec) == origin == parse_origin(spec).serialize()
+
+
+@pytest.mark.parametrize("origin, port, is_self", [
+    ("http://localhost:8011", "8011", True),
+    ("http://127.0.0.1:8011", "8011", True),
+    ("http://[::1]:8011", "8011", True),
+    ("http://api.localhost:8011", "8011", True),  # Chromium and the engine resolve *.localhost to loopback
+    ("http://localhost:8002", "8011", False),
+    ("http://example.com:8011", "8011", False),
+    ("http://localhost", "80", True),  # the default port is the proxy's port too
+])
+def test_the_proxy_knows_when_an_upstream_is_itself(origin, port, is_self):
+    assert _is_self(origin, {"SERVER_PORT": port}) is is_self
+
+
+def test_the_headers_a_connection_header_lists_are_hop_by_hop_in_any_case():
+    lines = [("Connection", "close, X-Hop"), ("connection", "X-Other "), ("X-Hop", "1")]
+    assert _connection_named(lines) == {"close", "x-hop", "x-other"}
+    assert _connection_named([("X-Hop", "1")]) == set()
 
 
 @pytest.mark.parametrize("spec", ["http://localhost:8002/api", "file:///tmp", "localhost:8002",

@@ -25,7 +25,8 @@ class ScenarioApp:
 
     def find(self, request: Request) -> Reply | None:
         if request.path == PAGE_PATH:
-            return Reply(200, (("Content-Type", "text/html"),), "<!doctype html><link rel=icon href='data:,'><title>page</title>")
+            page = "<!doctype html><link rel=icon href='data:,'><title>page</title>"
+            return Reply(200, (("Content-Type", "text/html"),), page)
         parts = request.path.split("/", 3)  # ['', 's', id, rest]
         if len(parts) < 3 or parts[1] != "s" or parts[2] not in self.by_id:
             return None

@@ -11,6 +11,7 @@ Placeholders, filled per run (ports may differ from the teaching ports when thos
   UPPERCASE = this scenario's base URL on that origin (origin + "/s/<id>"): {PAGE} {API} {API2} {PAGE_IP} ...
   *_uc / *_UC = the same with the host written LOCALHOST
 """
+
 from __future__ import annotations
 
 import time
@@ -43,8 +44,15 @@ class Call:
         headers = self.headers
         if isinstance(headers, dict):
             headers = {k: fill(v, urls, sid) for k, v in headers.items()}
-        return dict(url=fill(self.url, urls, sid), method=self.method, headers=headers, body=self.body,
-                    credentials=self.credentials, mode=self.mode, redirect=self.redirect)
+        return dict(
+            url=fill(self.url, urls, sid),
+            method=self.method,
+            headers=headers,
+            body=self.body,
+            credentials=self.credentials,
+            mode=self.mode,
+            redirect=self.redirect,
+        )
 
 
 @dataclass(frozen=True)
@@ -133,102 +141,318 @@ def add(id, bullet, about, calls, routes=None, origin="{page}", cookies=(), serv
     if isinstance(calls, Call):
         calls = (calls,)
     assert all(s.id != id for s in SCENARIOS), id
-    SCENARIOS.append(Scenario(id, bullet, about, tuple(calls), dict(routes or {}), origin, tuple(cookies), claims,
-                              served_page))
+    SCENARIOS.append(
+        Scenario(id, bullet, about, tuple(calls), dict(routes or {}), origin, tuple(cookies), claims, served_page)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 1. same-origin vs cross-origin
 B = "origin"
 add("so-get", B, "same-origin GET needs no CORS headers", Call("{PAGE}/d"), {"/d": ok()}, blocked=False, type="basic")
-add("so-get-relative", B, "a relative URL resolves against the page", Call("/s/so-get-relative/d"), {"/d": ok()},
-    blocked=False, type="basic")
-add("so-put-json", B, "same-origin PUT with JSON: no preflight", Call("{PAGE}/d", "PUT", {"Content-Type": "application/json", "X-Custom": "1"}, '{"a":1}'),
-    {"/d": ok(echo=("method", "origin"))}, blocked=False, preflight=False, preflights=0)
-add("so-post-origin-header", B, "same-origin POST carries Origin", Call("{PAGE}/d", "POST", body="x"),
-    {"/d": ok(echo=("origin",))}, blocked=False)
-add("so-get-no-origin-header", B, "same-origin GET sends no Origin", Call("{PAGE}/d"), {"/d": ok(echo=("origin",))},
-    blocked=False)
-add("so-all-headers-visible", B, "same-origin: every response header but Set-Cookie is visible",
-    Call("{PAGE}/d"), {"/d": ok(("X-Custom", "1"), ("Date-Ish", "2"), ("Set-Cookie", "a=1"))}, blocked=False)
-add("so-ignores-wrong-acao", B, "same-origin ignores a wrong ACAO", Call("{PAGE}/d"),
-    {"/d": ok(acao("http://evil.test"))}, blocked=False, type="basic")
+add(
+    "so-get-relative",
+    B,
+    "a relative URL resolves against the page",
+    Call("/s/so-get-relative/d"),
+    {"/d": ok()},
+    blocked=False,
+    type="basic",
+)
+add(
+    "so-put-json",
+    B,
+    "same-origin PUT with JSON: no preflight",
+    Call("{PAGE}/d", "PUT", {"Content-Type": "application/json", "X-Custom": "1"}, '{"a":1}'),
+    {"/d": ok(echo=("method", "origin"))},
+    blocked=False,
+    preflight=False,
+    preflights=0,
+)
+add(
+    "so-post-origin-header",
+    B,
+    "same-origin POST carries Origin",
+    Call("{PAGE}/d", "POST", body="x"),
+    {"/d": ok(echo=("origin",))},
+    blocked=False,
+)
+add(
+    "so-get-no-origin-header",
+    B,
+    "same-origin GET sends no Origin",
+    Call("{PAGE}/d"),
+    {"/d": ok(echo=("origin",))},
+    blocked=False,
+)
+add(
+    "so-all-headers-visible",
+    B,
+    "same-origin: every response header but Set-Cookie is visible",
+    Call("{PAGE}/d"),
+    {"/d": ok(("X-Custom", "1"), ("Date-Ish", "2"), ("Set-Cookie", "a=1"))},
+    blocked=False,
+)
+add(
+    "so-ignores-wrong-acao",
+    B,
+    "same-origin ignores a wrong ACAO",
+    Call("{PAGE}/d"),
+    {"/d": ok(acao("http://evil.test"))},
+    blocked=False,
+    type="basic",
+)
 add("xo-port-no-acao", B, "another port is another origin", Call("{API}/d"), {"/d": ok()}, blocked=True)
-add("xo-port-acao", B, "cross-port GET allowed by ACAO", Call("{API}/d"), {"/d": ok(ACAO_PAGE)}, blocked=False,
-    type="cors")
-add("xo-localhost-vs-ip", B, "localhost and 127.0.0.1 are different origins (same port)", Call("{PAGE_IP}/d"),
-    {"/d": ok()}, blocked=True)
-add("xo-ip-page-localhost-acao", B, "page on 127.0.0.1, ACAO names localhost", Call("{PAGE}/d"),
-    {"/d": ok(ACAO_PAGE)}, origin="{page_ip}", blocked=True)
-add("xo-ip-page-ip-acao", B, "page on 127.0.0.1 allowed by ACAO http://127.0.0.1", Call("{API_IP}/d"),
-    {"/d": ok(acao("{page_ip}"))}, origin="{page_ip}", blocked=False)
-add("so-ip-page", B, "page on 127.0.0.1 fetching 127.0.0.1 same port is same-origin", Call("{PAGE_IP}/d"),
-    {"/d": ok()}, origin="{page_ip}", blocked=False, type="basic")
-add("xo-uppercase-host", B, "host names are case-insensitive", Call("{API_UC}/d"),
-    {"/d": ok(ACAO_PAGE)}, blocked=False)
-add("xo-404-with-acao", B, "a 404 with ACAO is readable", Call("{API}/missing"), {"/missing": ok(ACAO_PAGE, status=404, body="nf")},
-    blocked=False)
+add(
+    "xo-port-acao",
+    B,
+    "cross-port GET allowed by ACAO",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE)},
+    blocked=False,
+    type="cors",
+)
+add(
+    "xo-localhost-vs-ip",
+    B,
+    "localhost and 127.0.0.1 are different origins (same port)",
+    Call("{PAGE_IP}/d"),
+    {"/d": ok()},
+    blocked=True,
+)
+add(
+    "xo-ip-page-localhost-acao",
+    B,
+    "page on 127.0.0.1, ACAO names localhost",
+    Call("{PAGE}/d"),
+    {"/d": ok(ACAO_PAGE)},
+    origin="{page_ip}",
+    blocked=True,
+)
+add(
+    "xo-ip-page-ip-acao",
+    B,
+    "page on 127.0.0.1 allowed by ACAO http://127.0.0.1",
+    Call("{API_IP}/d"),
+    {"/d": ok(acao("{page_ip}"))},
+    origin="{page_ip}",
+    blocked=False,
+)
+add(
+    "so-ip-page",
+    B,
+    "page on 127.0.0.1 fetching 127.0.0.1 same port is same-origin",
+    Call("{PAGE_IP}/d"),
+    {"/d": ok()},
+    origin="{page_ip}",
+    blocked=False,
+    type="basic",
+)
+add("xo-uppercase-host", B, "host names are case-insensitive", Call("{API_UC}/d"), {"/d": ok(ACAO_PAGE)}, blocked=False)
+add(
+    "xo-404-with-acao",
+    B,
+    "a 404 with ACAO is readable",
+    Call("{API}/missing"),
+    {"/missing": ok(ACAO_PAGE, status=404, body="nf")},
+    blocked=False,
+)
 add("xo-500-no-acao", B, "a 500 without ACAO is blocked", Call("{API}/boom"), {"/boom": ok(status=500)}, blocked=True)
 add("xo-204-acao", B, "204 with ACAO", Call("{API}/d"), {"/d": ok(ACAO_PAGE, status=204, body="")}, blocked=False)
-add("xo-origin-echo", B, "cross-origin GET sends Origin", Call("{API}/d"), {"/d": ok(ACAO_PAGE, echo=("origin",))},
-    blocked=False)
+add(
+    "xo-origin-echo",
+    B,
+    "cross-origin GET sends Origin",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE, echo=("origin",))},
+    blocked=False,
+)
 add("xo-connection-refused", B, "nothing listens: network error", Call("{closed}/x"), {}, blocked=True)
 add("xo-unsafe-port", B, "port 9 is on Chromium's unsafe-port list", Call("http://localhost:9/x"), {}, blocked=True)
 
 # 2. safelisted methods and request headers -> simple or preflight
 B = "safelist"
 SIMPLE_OK = {"/d": ok(ACAO_PAGE, echo=("method",)), "OPTIONS /d": pre(ACAO_PAGE)}
-for i, ct in enumerate(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                        "text/plain; charset=utf-8", "TEXT/PLAIN", "text/plain;charset=UTF-8", " text/plain "]):
-    add(f"ct-simple-{i}", B, f"POST Content-Type {ct!r} is safelisted", Call("{API}/d", "POST", {"Content-Type": ct}, "x"),
-        SIMPLE_OK, preflight=False, blocked=False)
-for i, ct in enumerate(["application/json", "text/html", "text/plain, application/json", "text/xml",
-                        "application/octet-stream", "text/plain; x=\"a\x7fb\"" if False else "text/plain; a=\"b\"",
-                        "multipart/related", "text/plain(x)"]):
-    add(f"ct-preflight-{i}", B, f"POST Content-Type {ct!r} needs a preflight (none allowed -> blocked)",
-        Call("{API}/d", "POST", {"Content-Type": ct}, "x"), SIMPLE_OK, preflight=True, blocked=True)
+for i, ct in enumerate(
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain; charset=utf-8",
+        "TEXT/PLAIN",
+        "text/plain;charset=UTF-8",
+        " text/plain ",
+    ]
+):
+    add(
+        f"ct-simple-{i}",
+        B,
+        f"POST Content-Type {ct!r} is safelisted",
+        Call("{API}/d", "POST", {"Content-Type": ct}, "x"),
+        SIMPLE_OK,
+        preflight=False,
+        blocked=False,
+    )
+for i, ct in enumerate(
+    [
+        "application/json",
+        "text/html",
+        "text/plain, application/json",
+        "text/xml",
+        "application/octet-stream",
+        'text/plain; x="a\x7fb"' if False else 'text/plain; a="b"',
+        "multipart/related",
+        "text/plain(x)",
+    ]
+):
+    add(
+        f"ct-preflight-{i}",
+        B,
+        f"POST Content-Type {ct!r} needs a preflight (none allowed -> blocked)",
+        Call("{API}/d", "POST", {"Content-Type": ct}, "x"),
+        SIMPLE_OK,
+        preflight=True,
+        blocked=True,
+    )
 for name, value, kind in [
-    ("Accept", "application/json", "simple"), ("Accept", "a" * 128, "simple"), ("Accept", "a" * 129, "preflight"),
-    ("Accept", 'text/"x"', "preflight"), ("Accept", "text/html{x}", "preflight"),
-    ("Accept-Language", "en-US,en;q=0.9", "simple"), ("Accept-Language", "en_US", "preflight"),
-    ("Content-Language", "de", "simple"), ("Content-Language", "de@x", "preflight"),
-    ("Content-Language", "d" * 129, "preflight"), ("Content-Type", "text/plain;" + "a" * 117, "simple"),
+    ("Accept", "application/json", "simple"),
+    ("Accept", "a" * 128, "simple"),
+    ("Accept", "a" * 129, "preflight"),
+    ("Accept", 'text/"x"', "preflight"),
+    ("Accept", "text/html{x}", "preflight"),
+    ("Accept-Language", "en-US,en;q=0.9", "simple"),
+    ("Accept-Language", "en_US", "preflight"),
+    ("Content-Language", "de", "simple"),
+    ("Content-Language", "de@x", "preflight"),
+    ("Content-Language", "d" * 129, "preflight"),
+    ("Content-Type", "text/plain;" + "a" * 117, "simple"),
     ("Content-Type", "text/plain;" + "a" * 118, "preflight"),
-    ("Range", "bytes=0-10", "simple"), ("Range", "bytes=5-", "simple"), ("Range", "bytes=-5", "preflight"),
-    ("Range", "bytes=0-1,3-4", "preflight"), ("Range", "bytes=10-5", "preflight"),
-    ("X-Custom", "1", "preflight"), ("Authorization", "Bearer x", "preflight"), ("x-requested-with", "XMLHttpRequest", "preflight"),
-    ("Cache-Control", "no-cache", "preflight"), ("DPR", "2", "simple"), ("Save-Data", "on", "simple"), ("Device-Memory", "8", "simple"), ("Viewport-Width", "800", "simple"), ("Width", "100", "simple"), ("DPR", "abc", "preflight"), ("Save-Data", "off!", "preflight"),
+    ("Range", "bytes=0-10", "simple"),
+    ("Range", "bytes=5-", "simple"),
+    ("Range", "bytes=-5", "preflight"),
+    ("Range", "bytes=0-1,3-4", "preflight"),
+    ("Range", "bytes=10-5", "preflight"),
+    ("X-Custom", "1", "preflight"),
+    ("Authorization", "Bearer x", "preflight"),
+    ("x-requested-with", "XMLHttpRequest", "preflight"),
+    ("Cache-Control", "no-cache", "preflight"),
+    ("DPR", "2", "simple"),
+    ("Save-Data", "on", "simple"),
+    ("Device-Memory", "8", "simple"),
+    ("Viewport-Width", "800", "simple"),
+    ("Width", "100", "simple"),
+    ("DPR", "abc", "preflight"),
+    ("Save-Data", "off!", "preflight"),
 ]:
     tag = f"{name.lower()}-{len(value)}-{kind}"
-    add(f"hdr-{tag}", B, f"request header {name}: {value[:20]!r}... -> {kind}", Call("{API}/d", headers={name: value}),
-        {"/d": ok(ACAO_PAGE, status=206 if name == "Range" else 200)}, preflight=(kind == "preflight"),
-        blocked=(kind == "preflight"))
-add("hdr-total-under-1024", B, "Accept, Accept-Language, Content-Language at 128 bytes each: still simple",
-    Call("{API}/d", "POST", {"Accept": "a" * 128, "Accept-Language": "b" * 128, "Content-Language": "c" * 128,
-                             "Content-Type": "text/plain;" + "d" * 117}, "x"), SIMPLE_OK, preflight=False)
-BIG_SAFELISTED = {"Accept": "a" * 128, "Accept-Language": "b" * 128, "Content-Language": "c" * 128,
-                  "Content-Type": "text/plain;" + "d" * 117, "DPR": "2." + "0" * 126, "Device-Memory": "8." + "0" * 126,
-                  "Viewport-Width": "0" * 127 + "1", "Width": "0" * 127 + "1"}
-add("hdr-total-1024", B, "eight safelisted headers of 128 bytes: exactly 1024 bytes of values",
-    Call("{API}/d", "POST", BIG_SAFELISTED, "x"), SIMPLE_OK)
-add("hdr-total-over-1024", B, "the same plus Save-Data: on -> 1026 bytes, more than 1024: preflight (ACAH * allows)",
+    add(
+        f"hdr-{tag}",
+        B,
+        f"request header {name}: {value[:20]!r}... -> {kind}",
+        Call("{API}/d", headers={name: value}),
+        {"/d": ok(ACAO_PAGE, status=206 if name == "Range" else 200)},
+        preflight=(kind == "preflight"),
+        blocked=(kind == "preflight"),
+    )
+add(
+    "hdr-total-under-1024",
+    B,
+    "Accept, Accept-Language, Content-Language at 128 bytes each: still simple",
+    Call(
+        "{API}/d",
+        "POST",
+        {
+            "Accept": "a" * 128,
+            "Accept-Language": "b" * 128,
+            "Content-Language": "c" * 128,
+            "Content-Type": "text/plain;" + "d" * 117,
+        },
+        "x",
+    ),
+    SIMPLE_OK,
+    preflight=False,
+)
+BIG_SAFELISTED = {
+    "Accept": "a" * 128,
+    "Accept-Language": "b" * 128,
+    "Content-Language": "c" * 128,
+    "Content-Type": "text/plain;" + "d" * 117,
+    "DPR": "2." + "0" * 126,
+    "Device-Memory": "8." + "0" * 126,
+    "Viewport-Width": "0" * 127 + "1",
+    "Width": "0" * 127 + "1",
+}
+add(
+    "hdr-total-1024",
+    B,
+    "eight safelisted headers of 128 bytes: exactly 1024 bytes of values",
+    Call("{API}/d", "POST", BIG_SAFELISTED, "x"),
+    SIMPLE_OK,
+)
+add(
+    "hdr-total-over-1024",
+    B,
+    "the same plus Save-Data: on -> 1026 bytes, more than 1024: preflight (ACAH * allows)",
     Call("{API}/d", "POST", {**BIG_SAFELISTED, "Save-Data": "on"}, "x"),
-    {"/d": ok(ACAO_PAGE), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*"))}, preflight=True, blocked=False)
-for name, value in [("Downlink", "10.5"), ("RTT", "50"), ("ECT", "4g"), ("ECT", "5g"), ("Device-Memory", "8GB"),
-                    ("Width", "1.5"), ("Save-Data", "ON")]:
-    add(f"hdr-client-hint-{name.lower()}-{value.lower().replace('.', '_')}", B, f"client hint {name}: {value}",
-        Call("{API}/d", headers={name: value}), {"/d": ok(ACAO_PAGE)})
-add("hdr-duplicate-accept-joined", B, "two Accept values are joined with ', ' and still simple",
-    Call("{API}/d", headers=(("Accept", "text/a"), ("Accept", "text/b"))), {"/d": ok(ACAO_PAGE, echo=("accept",))},
-    preflight=False)
-add("hdr-name-case", B, "header names are case-insensitive: X-CUSTOM needs a preflight",
-    Call("{API}/d", headers={"X-CUSTOM": "1"}), {"/d": ok(ACAO_PAGE), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-custom"))},
-    preflight=True, blocked=False)
-for m, kind in [("GET", "simple"), ("HEAD", "simple"), ("POST", "simple"), ("get", "simple"), ("post", "simple"),
-                ("PUT", "preflight"), ("DELETE", "preflight"), ("PATCH", "preflight"), ("OPTIONS", "preflight"),
-                ("delete", "preflight"), ("FOO", "preflight")]:
-    add(f"method-{m}-{kind}", B, f"method {m} is {kind}", Call("{API}/d", m, body=None),
-        {"/d": ok(ACAO_PAGE, echo=("method",))}, preflight=(kind == "preflight"), blocked=(kind == "preflight"))
+    {"/d": ok(ACAO_PAGE), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*"))},
+    preflight=True,
+    blocked=False,
+)
+for name, value in [
+    ("Downlink", "10.5"),
+    ("RTT", "50"),
+    ("ECT", "4g"),
+    ("ECT", "5g"),
+    ("Device-Memory", "8GB"),
+    ("Width", "1.5"),
+    ("Save-Data", "ON"),
+]:
+    add(
+        f"hdr-client-hint-{name.lower()}-{value.lower().replace('.', '_')}",
+        B,
+        f"client hint {name}: {value}",
+        Call("{API}/d", headers={name: value}),
+        {"/d": ok(ACAO_PAGE)},
+    )
+add(
+    "hdr-duplicate-accept-joined",
+    B,
+    "two Accept values are joined with ', ' and still simple",
+    Call("{API}/d", headers=(("Accept", "text/a"), ("Accept", "text/b"))),
+    {"/d": ok(ACAO_PAGE, echo=("accept",))},
+    preflight=False,
+)
+add(
+    "hdr-name-case",
+    B,
+    "header names are case-insensitive: X-CUSTOM needs a preflight",
+    Call("{API}/d", headers={"X-CUSTOM": "1"}),
+    {"/d": ok(ACAO_PAGE), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-custom"))},
+    preflight=True,
+    blocked=False,
+)
+for m, kind in [
+    ("GET", "simple"),
+    ("HEAD", "simple"),
+    ("POST", "simple"),
+    ("get", "simple"),
+    ("post", "simple"),
+    ("PUT", "preflight"),
+    ("DELETE", "preflight"),
+    ("PATCH", "preflight"),
+    ("OPTIONS", "preflight"),
+    ("delete", "preflight"),
+    ("FOO", "preflight"),
+]:
+    add(
+        f"method-{m}-{kind}",
+        B,
+        f"method {m} is {kind}",
+        Call("{API}/d", m, body=None),
+        {"/d": ok(ACAO_PAGE, echo=("method",))},
+        preflight=(kind == "preflight"),
+        blocked=(kind == "preflight"),
+    )
 
 # 3. preflight responses
 B = "preflight"
@@ -237,8 +461,15 @@ PUTX = dict(method="PUT", headers={"X-Custom": "1"})
 
 def pf(id, about, preflight_reply, call=None, actual=None, **claims):
     call = call or Call("{API}/d", **PUTX)
-    add(f"pf-{id}", B, about, call, {"OPTIONS /d": preflight_reply, "/d": actual or ok(ACAO_PAGE, echo=("method",))},
-        preflight=True, **claims)
+    add(
+        f"pf-{id}",
+        B,
+        about,
+        call,
+        {"OPTIONS /d": preflight_reply, "/d": actual or ok(ACAO_PAGE, echo=("method",))},
+        preflight=True,
+        **claims,
+    )
 
 
 ALLOW_PUTX = (ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom"))
@@ -246,59 +477,227 @@ pf("ok", "preflight allows PUT + X-Custom", pre(*ALLOW_PUTX), blocked=False)
 pf("ok-200", "preflight answered 200 is ok", pre(*ALLOW_PUTX, status=200), blocked=False)
 for st in (401, 403, 404, 500, 302, 301):
     pf(f"status-{st}", f"preflight answered {st} fails", pre(*ALLOW_PUTX, status=st), blocked=True)
-pf("no-acao", "preflight without ACAO", pre(("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("wrong-acao", "preflight ACAO names another origin", pre(acao("{api2}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("acao-star", "preflight ACAO * without credentials", pre(ACAO_STAR, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
-   actual=ok(ACAO_STAR), blocked=False)
-pf("acao-multi", "preflight with two ACAO values", pre(acao("{page}, {api2}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("acao-star-creds", "preflight ACAO * with credentials include", pre(ACAO_STAR, ACAC, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
-   call=Call("{API}/d", credentials="include", **PUTX), blocked=True)
-pf("no-acac", "credentialed preflight without ACAC", pre(*ALLOW_PUTX), call=Call("{API}/d", credentials="include", **PUTX), blocked=True)
-pf("acac-True", "ACAC must be exactly 'true'", pre(*ALLOW_PUTX, ("Access-Control-Allow-Credentials", "True")),
-   call=Call("{API}/d", credentials="include", **PUTX), blocked=True)
-pf("acac-ok", "credentialed preflight with ACAC true", pre(*ALLOW_PUTX, ACAC),
-   call=Call("{API}/d", credentials="include", **PUTX), actual=ok(ACAO_PAGE, ACAC), blocked=False)
+pf(
+    "no-acao",
+    "preflight without ACAO",
+    pre(("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
+pf(
+    "wrong-acao",
+    "preflight ACAO names another origin",
+    pre(acao("{api2}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
+pf(
+    "acao-star",
+    "preflight ACAO * without credentials",
+    pre(ACAO_STAR, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    actual=ok(ACAO_STAR),
+    blocked=False,
+)
+pf(
+    "acao-multi",
+    "preflight with two ACAO values",
+    pre(acao("{page}, {api2}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
+pf(
+    "acao-star-creds",
+    "preflight ACAO * with credentials include",
+    pre(ACAO_STAR, ACAC, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    blocked=True,
+)
+pf(
+    "no-acac",
+    "credentialed preflight without ACAC",
+    pre(*ALLOW_PUTX),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    blocked=True,
+)
+pf(
+    "acac-True",
+    "ACAC must be exactly 'true'",
+    pre(*ALLOW_PUTX, ("Access-Control-Allow-Credentials", "True")),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    blocked=True,
+)
+pf(
+    "acac-ok",
+    "credentialed preflight with ACAC true",
+    pre(*ALLOW_PUTX, ACAC),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    actual=ok(ACAO_PAGE, ACAC),
+    blocked=False,
+)
 pf("acam-missing", "ACAM missing for PUT", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("acam-other", "ACAM lists GET, POST but not PUT", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "GET, POST"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("acam-lower", "ACAM 'put' for PUT (normalized method)", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "put"), ("Access-Control-Allow-Headers", "X-Custom")))
-pf("acam-star", "ACAM * without credentials", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=False)
-pf("acam-star-creds", "ACAM * with credentials is the literal method '*'", pre(ACAO_PAGE, ACAC, ("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "X-Custom")),
-   call=Call("{API}/d", credentials="include", **PUTX), actual=ok(ACAO_PAGE, ACAC), blocked=True)
-pf("acam-parse-error", "ACAM that is not a list of tokens", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT POST"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
-pf("acam-two-lines", "ACAM split over two header lines", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "GET"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=False)
-pf("patch-lower-vs-upper", "method 'patch' is not normalized; ACAM PATCH does not match",
-   pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PATCH")), call=Call("{API}/d", "patch"), blocked=True)
-pf("patch-lower-ok", "method 'patch' allowed by ACAM 'patch'", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "patch")),
-   call=Call("{API}/d", "patch"), blocked=False)
-pf("patch-upper-ok", "method PATCH allowed by ACAM PATCH", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PATCH")),
-   call=Call("{API}/d", "PATCH"), blocked=False)
-pf("custom-method", "custom method FOO allowed by ACAM", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "FOO")),
-   call=Call("{API}/d", "FOO"), blocked=False)
+pf(
+    "acam-other",
+    "ACAM lists GET, POST but not PUT",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "GET, POST"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
+pf(
+    "acam-lower",
+    "ACAM 'put' for PUT (normalized method)",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "put"), ("Access-Control-Allow-Headers", "X-Custom")),
+)
+pf(
+    "acam-star",
+    "ACAM * without credentials",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=False,
+)
+pf(
+    "acam-star-creds",
+    "ACAM * with credentials is the literal method '*'",
+    pre(ACAO_PAGE, ACAC, ("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "X-Custom")),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    actual=ok(ACAO_PAGE, ACAC),
+    blocked=True,
+)
+pf(
+    "acam-parse-error",
+    "ACAM that is not a list of tokens",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT POST"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
+pf(
+    "acam-two-lines",
+    "ACAM split over two header lines",
+    pre(
+        ACAO_PAGE,
+        ("Access-Control-Allow-Methods", "GET"),
+        ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "X-Custom"),
+    ),
+    blocked=False,
+)
+pf(
+    "patch-lower-vs-upper",
+    "method 'patch' is not normalized; ACAM PATCH does not match",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PATCH")),
+    call=Call("{API}/d", "patch"),
+    blocked=True,
+)
+pf(
+    "patch-lower-ok",
+    "method 'patch' allowed by ACAM 'patch'",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "patch")),
+    call=Call("{API}/d", "patch"),
+    blocked=False,
+)
+pf(
+    "patch-upper-ok",
+    "method PATCH allowed by ACAM PATCH",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PATCH")),
+    call=Call("{API}/d", "PATCH"),
+    blocked=False,
+)
+pf(
+    "custom-method",
+    "custom method FOO allowed by ACAM",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "FOO")),
+    call=Call("{API}/d", "FOO"),
+    blocked=False,
+)
 pf("acah-missing", "ACAH missing for X-Custom", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT")), blocked=True)
-pf("acah-case", "ACAH names compare case-insensitively", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-CUSTOM")), blocked=False)
-pf("acah-star", "ACAH * without credentials", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")), blocked=False)
-pf("acah-star-creds", "ACAH * with credentials is the literal name '*'", pre(ACAO_PAGE, ACAC, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")),
-   call=Call("{API}/d", credentials="include", **PUTX), actual=ok(ACAO_PAGE, ACAC), blocked=True)
-pf("acah-star-authorization", "does ACAH * cover Authorization?", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*")),
-   call=Call("{API}/d", headers={"Authorization": "Bearer t"}))
-pf("acah-authorization", "ACAH names Authorization", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "Authorization")),
-   call=Call("{API}/d", headers={"Authorization": "Bearer t"}), blocked=False)
-pf("acah-star-and-authorization", "ACAH '*, Authorization'", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*, Authorization")),
-   call=Call("{API}/d", headers={"Authorization": "Bearer t"}), blocked=False)
-pf("acah-partial", "ACAH allows x-a but not x-b", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-a")),
-   call=Call("{API}/d", headers={"X-A": "1", "X-B": "2"}), blocked=True)
-pf("acah-json", "JSON Content-Type allowed by ACAH content-type", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "Content-Type")),
-   call=Call("{API}/d", "POST", {"Content-Type": "application/json"}, "{}"), blocked=False)
-pf("acah-parse-error", "ACAH that is not a list of tokens", pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-custom x-b")), blocked=True)
-pf("two-headers-missing", "X-B and X-A both not allowed: which one does the message name?",
-   pre(ACAO_PAGE), call=Call("{API}/d", headers=(("X-B", "1"), ("X-A", "1"))), blocked=True)
-pf("three-headers-missing", "X-Zed, X-Mid, X-Alpha not allowed", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-mid")),
-   call=Call("{API}/d", headers=(("X-Zed", "1"), ("X-Mid", "1"), ("X-Alpha", "1"))), blocked=True)
-pf("acrh-sorted", "several non-safelisted headers: ACRH lowercased, sorted", pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-b, x-a, x-c")),
-   call=Call("{API}/d", headers={"X-C": "1", "X-A": "1", "X-B": "1"}), blocked=False)
+pf(
+    "acah-case",
+    "ACAH names compare case-insensitively",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-CUSTOM")),
+    blocked=False,
+)
+pf(
+    "acah-star",
+    "ACAH * without credentials",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")),
+    blocked=False,
+)
+pf(
+    "acah-star-creds",
+    "ACAH * with credentials is the literal name '*'",
+    pre(ACAO_PAGE, ACAC, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")),
+    call=Call("{API}/d", credentials="include", **PUTX),
+    actual=ok(ACAO_PAGE, ACAC),
+    blocked=True,
+)
+pf(
+    "acah-star-authorization",
+    "does ACAH * cover Authorization?",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*")),
+    call=Call("{API}/d", headers={"Authorization": "Bearer t"}),
+)
+pf(
+    "acah-authorization",
+    "ACAH names Authorization",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "Authorization")),
+    call=Call("{API}/d", headers={"Authorization": "Bearer t"}),
+    blocked=False,
+)
+pf(
+    "acah-star-and-authorization",
+    "ACAH '*, Authorization'",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*, Authorization")),
+    call=Call("{API}/d", headers={"Authorization": "Bearer t"}),
+    blocked=False,
+)
+pf(
+    "acah-partial",
+    "ACAH allows x-a but not x-b",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-a")),
+    call=Call("{API}/d", headers={"X-A": "1", "X-B": "2"}),
+    blocked=True,
+)
+pf(
+    "acah-json",
+    "JSON Content-Type allowed by ACAH content-type",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "Content-Type")),
+    call=Call("{API}/d", "POST", {"Content-Type": "application/json"}, "{}"),
+    blocked=False,
+)
+pf(
+    "acah-parse-error",
+    "ACAH that is not a list of tokens",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-custom x-b")),
+    blocked=True,
+)
+pf(
+    "two-headers-missing",
+    "X-B and X-A both not allowed: which one does the message name?",
+    pre(ACAO_PAGE),
+    call=Call("{API}/d", headers=(("X-B", "1"), ("X-A", "1"))),
+    blocked=True,
+)
+pf(
+    "three-headers-missing",
+    "X-Zed, X-Mid, X-Alpha not allowed",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-mid")),
+    call=Call("{API}/d", headers=(("X-Zed", "1"), ("X-Mid", "1"), ("X-Alpha", "1"))),
+    blocked=True,
+)
+pf(
+    "acrh-sorted",
+    "several non-safelisted headers: ACRH lowercased, sorted",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "x-b, x-a, x-c")),
+    call=Call("{API}/d", headers={"X-C": "1", "X-A": "1", "X-B": "1"}),
+    blocked=False,
+)
 pf("actual-no-acao", "preflight passes, actual response has no ACAO", pre(*ALLOW_PUTX), actual=ok(), blocked=True)
-pf("actual-404", "preflight passes, actual answers 404 with ACAO", pre(*ALLOW_PUTX), actual=ok(ACAO_PAGE, status=404), blocked=False)
-pf("acao-null", "preflight ACAO null", pre(acao("null"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")), blocked=True)
+pf(
+    "actual-404",
+    "preflight passes, actual answers 404 with ACAO",
+    pre(*ALLOW_PUTX),
+    actual=ok(ACAO_PAGE, status=404),
+    blocked=False,
+)
+pf(
+    "acao-null",
+    "preflight ACAO null",
+    pre(acao("null"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
+    blocked=True,
+)
 pf("empty-body-200", "preflight 200 with a body is fine", Reply(200, ALLOW_PUTX, "hello"), blocked=False)
 
 # 4. the preflight cache
@@ -306,114 +705,405 @@ B = "cache"
 
 
 def cache(id, about, preflight_reply, calls, **claims):
-    add(f"cache-{id}", B, about, calls, {"OPTIONS /d": preflight_reply, "OPTIONS /e": preflight_reply,
-                                          "/d": ok(ACAO_PAGE, ACAC), "/e": ok(ACAO_PAGE, ACAC)}, **claims)
+    add(
+        f"cache-{id}",
+        B,
+        about,
+        calls,
+        {
+            "OPTIONS /d": preflight_reply,
+            "OPTIONS /e": preflight_reply,
+            "/d": ok(ACAO_PAGE, ACAC),
+            "/e": ok(ACAO_PAGE, ACAC),
+        },
+        **claims,
+    )
 
 
 C1 = Call("{API}/d", **PUTX)
-cache("hit", "second identical request skips the preflight", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, C1), preflight=False)
+cache(
+    "hit",
+    "second identical request skips the preflight",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, C1),
+    preflight=False,
+)
 cache("default-5s", "no Max-Age: cached for 5 s", pre(*ALLOW_PUTX), (C1, C1), preflight=False)
-cache("max-age-0", "Max-Age 0: never cached", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "0")), (C1, C1), preflight=True)
+cache(
+    "max-age-0", "Max-Age 0: never cached", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "0")), (C1, C1), preflight=True
+)
 cache("max-age-neg", "Max-Age -1", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "-1")), (C1, C1))
 cache("max-age-junk", "Max-Age 'soon'", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "soon")), (C1, C1))
 cache("max-age-float", "Max-Age '5.5'", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "5.5")), (C1, C1))
-cache("max-age-huge", "Max-Age 86400 (capped at 2 h in Chromium)", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "86400")), (C1, C1), preflight=False)
-cache("expires", "Max-Age 1 expires after 1.5 s", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "1")),
-      (C1, Call("{API}/d", sleep_before=1.5, **PUTX)), preflight=True)
-cache("other-url", "cache is per URL", pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, Call("{API}/e", **PUTX)), preflight=True)
-cache("omit-then-include", "cache is per credentials mode", pre(*ALLOW_PUTX, ACAC, ("Access-Control-Max-Age", "600")),
-      (C1, Call("{API}/d", credentials="include", **PUTX)), preflight=True)
-cache("include-then-omit", "an entry made with credentials covers a request without?", pre(*ALLOW_PUTX, ACAC, ("Access-Control-Max-Age", "600")),
-      (Call("{API}/d", credentials="include", **PUTX), Call("{API}/d", credentials="omit", **PUTX)))
-cache("same-origin-then-omit", "credentials same-origin and omit on a cross-origin URL",
-      pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, Call("{API}/d", credentials="omit", **PUTX)))
-cache("new-header-covered", "a second header the cached entry already allows: no new preflight",
-      pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom, X-Other"), ("Access-Control-Max-Age", "600")),
-      (C1, Call("{API}/d", "PUT", {"X-Custom": "1", "X-Other": "2"})))
-cache("new-header", "a header the cached entry does not allow needs a new preflight",
-      pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, Call("{API}/d", "PUT", {"X-Custom": "1", "X-Other": "2"})),
-      preflight=True)
-cache("other-method-listed", "a method listed in the cached ACAM reuses the entry",
-      pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT, DELETE"), ("Access-Control-Allow-Headers", "X-Custom"), ("Access-Control-Max-Age", "600")),
-      (C1, Call("{API}/d", "DELETE", {"X-Custom": "1"})))
-cache("other-method-unlisted", "a method not in the cached entry needs a new preflight",
-      pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, Call("{API}/d", "DELETE", {"X-Custom": "1"})), preflight=True)
-cache("failed-not-cached", "a failed preflight is not cached",
-      pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "600")), (C1, C1), preflight=True, blocked=True)
-cache("simple-after", "a simple request never uses the cache",
-      pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")), (C1, Call("{API}/d")), preflight=False)
+cache(
+    "max-age-huge",
+    "Max-Age 86400 (capped at 2 h in Chromium)",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "86400")),
+    (C1, C1),
+    preflight=False,
+)
+cache(
+    "expires",
+    "Max-Age 1 expires after 1.5 s",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "1")),
+    (C1, Call("{API}/d", sleep_before=1.5, **PUTX)),
+    preflight=True,
+)
+cache(
+    "other-url",
+    "cache is per URL",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/e", **PUTX)),
+    preflight=True,
+)
+cache(
+    "omit-then-include",
+    "cache is per credentials mode",
+    pre(*ALLOW_PUTX, ACAC, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/d", credentials="include", **PUTX)),
+    preflight=True,
+)
+cache(
+    "include-then-omit",
+    "an entry made with credentials covers a request without?",
+    pre(*ALLOW_PUTX, ACAC, ("Access-Control-Max-Age", "600")),
+    (Call("{API}/d", credentials="include", **PUTX), Call("{API}/d", credentials="omit", **PUTX)),
+)
+cache(
+    "same-origin-then-omit",
+    "credentials same-origin and omit on a cross-origin URL",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/d", credentials="omit", **PUTX)),
+)
+cache(
+    "new-header-covered",
+    "a second header the cached entry already allows: no new preflight",
+    pre(
+        ACAO_PAGE,
+        ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "X-Custom, X-Other"),
+        ("Access-Control-Max-Age", "600"),
+    ),
+    (C1, Call("{API}/d", "PUT", {"X-Custom": "1", "X-Other": "2"})),
+)
+cache(
+    "new-header",
+    "a header the cached entry does not allow needs a new preflight",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/d", "PUT", {"X-Custom": "1", "X-Other": "2"})),
+    preflight=True,
+)
+cache(
+    "other-method-listed",
+    "a method listed in the cached ACAM reuses the entry",
+    pre(
+        ACAO_PAGE,
+        ("Access-Control-Allow-Methods", "PUT, DELETE"),
+        ("Access-Control-Allow-Headers", "X-Custom"),
+        ("Access-Control-Max-Age", "600"),
+    ),
+    (C1, Call("{API}/d", "DELETE", {"X-Custom": "1"})),
+)
+cache(
+    "other-method-unlisted",
+    "a method not in the cached entry needs a new preflight",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/d", "DELETE", {"X-Custom": "1"})),
+    preflight=True,
+)
+cache(
+    "failed-not-cached",
+    "a failed preflight is not cached",
+    pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "600")),
+    (C1, C1),
+    preflight=True,
+    blocked=True,
+)
+cache(
+    "simple-after",
+    "a simple request never uses the cache",
+    pre(*ALLOW_PUTX, ("Access-Control-Max-Age", "600")),
+    (C1, Call("{API}/d")),
+    preflight=False,
+)
 
 # 5. the CORS check of the actual response
 B = "check"
-for i, (value, creds) in enumerate([
-    ("{page}", "same-origin"), ("*", "same-origin"), ("*", "omit"), ("*", "include"), ("{page}, {api2}", "same-origin"),
-    ("null", "same-origin"), ("{page}/", "same-origin"), ("{api2}", "same-origin"), ("{page_uc}", "same-origin"),
-    ("", "same-origin"), ("{page_ip}", "same-origin"), ("{page} ", "same-origin"), ("*, {page}", "same-origin"),
-    ("{page},{page}", "same-origin"), ("{page}:80", "same-origin"),
-]):
-    add(f"acao-{i}", B, f"actual ACAO {value!r} with credentials {creds}", Call("{API}/d", credentials=creds),
-        {"/d": ok(acao(value))})
+for i, (value, creds) in enumerate(
+    [
+        ("{page}", "same-origin"),
+        ("*", "same-origin"),
+        ("*", "omit"),
+        ("*", "include"),
+        ("{page}, {api2}", "same-origin"),
+        ("null", "same-origin"),
+        ("{page}/", "same-origin"),
+        ("{api2}", "same-origin"),
+        ("{page_uc}", "same-origin"),
+        ("", "same-origin"),
+        ("{page_ip}", "same-origin"),
+        ("{page} ", "same-origin"),
+        ("*, {page}", "same-origin"),
+        ("{page},{page}", "same-origin"),
+        ("{page}:80", "same-origin"),
+    ]
+):
+    add(
+        f"acao-{i}",
+        B,
+        f"actual ACAO {value!r} with credentials {creds}",
+        Call("{API}/d", credentials=creds),
+        {"/d": ok(acao(value))},
+    )
 add("acao-two-lines", B, "two ACAO header lines", Call("{API}/d"), {"/d": ok(ACAO_PAGE, ACAO_PAGE)}, blocked=True)
-add("acao-two-lines-star", B, "two ACAO lines '*' and the page", Call("{API}/d"), {"/d": ok(ACAO_STAR, ACAO_PAGE)}, blocked=True)
-add("creds-include-ok", B, "include with exact ACAO and ACAC true", Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, ACAC)}, blocked=False)
-add("creds-include-no-acac", B, "include without ACAC", Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE)}, blocked=True)
-add("creds-include-acac-false", B, "include with ACAC false", Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "false"))}, blocked=True)
-add("creds-include-acac-TRUE", B, "include with ACAC TRUE", Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "TRUE"))}, blocked=True)
-add("creds-include-acac-two", B, "include with ACAC sent twice", Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, ACAC, ACAC)})
-add("creds-omit-acac-ignored", B, "omit: ACAC is not looked at", Call("{API}/d", credentials="omit"), {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "nope"))}, blocked=False)
-add("check-redirect-status-error", B, "actual 500 with ACAO is readable", Call("{API}/d"), {"/d": ok(ACAO_PAGE, status=500, body="err")}, blocked=False)
+add(
+    "acao-two-lines-star",
+    B,
+    "two ACAO lines '*' and the page",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_STAR, ACAO_PAGE)},
+    blocked=True,
+)
+add(
+    "creds-include-ok",
+    B,
+    "include with exact ACAO and ACAC true",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, ACAC)},
+    blocked=False,
+)
+add(
+    "creds-include-no-acac",
+    B,
+    "include without ACAC",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE)},
+    blocked=True,
+)
+add(
+    "creds-include-acac-false",
+    B,
+    "include with ACAC false",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "false"))},
+    blocked=True,
+)
+add(
+    "creds-include-acac-TRUE",
+    B,
+    "include with ACAC TRUE",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "TRUE"))},
+    blocked=True,
+)
+add(
+    "creds-include-acac-two",
+    B,
+    "include with ACAC sent twice",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, ACAC, ACAC)},
+)
+add(
+    "creds-omit-acac-ignored",
+    B,
+    "omit: ACAC is not looked at",
+    Call("{API}/d", credentials="omit"),
+    {"/d": ok(ACAO_PAGE, ("Access-Control-Allow-Credentials", "nope"))},
+    blocked=False,
+)
+add(
+    "check-redirect-status-error",
+    B,
+    "actual 500 with ACAO is readable",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE, status=500, body="err")},
+    blocked=False,
+)
 
 # 6. credentials and cookies
 B = "cookies"
 ECHO_C = {"/d": ok(ACAO_PAGE, ACAC, echo=("cookie",)), "/e": ok(ACAO_PAGE, ACAC, echo=("cookie",))}
-for same_site in ("", "; SameSite=Lax", "; SameSite=Strict", "; SameSite=None", "; SameSite=None; Secure", "; Secure", "; HttpOnly"):
+for same_site in (
+    "",
+    "; SameSite=Lax",
+    "; SameSite=Strict",
+    "; SameSite=None",
+    "; SameSite=None; Secure",
+    "; Secure",
+    "; HttpOnly",
+):
     tag = same_site.replace("; ", "-").replace("=", "").lower() or "-plain"
     for creds in ("include", "omit", "same-origin"):
-        add(f"cookie{tag}-api-{creds}", B, f"cookie 'sid=1{same_site}' on api, credentials {creds}",
-            Call("{API}/d", credentials=creds), ECHO_C, cookies=(("{api}/", "sid=1" + same_site),))
-    add(f"cookie{tag}-api-ip-include", B, f"cookie 'sid=1{same_site}' on 127.0.0.1 (cross-site), include",
-        Call("{API_IP}/d", credentials="include"), ECHO_C, cookies=(("{api_ip}/", "sid=1" + same_site),))
-add("cookie-same-origin-default", B, "same-origin fetch sends the page's cookies by default", Call("{PAGE}/d"),
-    ECHO_C, cookies=(("{page}/", "sid=1"),), blocked=False)
-add("cookie-same-origin-omit", B, "same-origin fetch with omit sends no cookie", Call("{PAGE}/d", credentials="omit"),
-    ECHO_C, cookies=(("{page}/", "sid=1"),), blocked=False)
-add("cookie-ports-same-site", B, "a cookie set for localhost:8002 also goes to localhost:8003 (cookies ignore ports)",
-    Call("{API2}/d", credentials="include"), ECHO_C, cookies=(("{api}/", "sid=1; SameSite=Strict"),))
-add("cookie-path", B, "a cookie with Path=/other is not sent to /s/<id>/d",
-    Call("{API}/d", credentials="include"), ECHO_C, cookies=(("{api}/", "sid=1; Path=/other"),))
-add("cookie-set-then-sent", B, "a cookie set by a credentialed response goes out next time",
+        add(
+            f"cookie{tag}-api-{creds}",
+            B,
+            f"cookie 'sid=1{same_site}' on api, credentials {creds}",
+            Call("{API}/d", credentials=creds),
+            ECHO_C,
+            cookies=(("{api}/", "sid=1" + same_site),),
+        )
+    add(
+        f"cookie{tag}-api-ip-include",
+        B,
+        f"cookie 'sid=1{same_site}' on 127.0.0.1 (cross-site), include",
+        Call("{API_IP}/d", credentials="include"),
+        ECHO_C,
+        cookies=(("{api_ip}/", "sid=1" + same_site),),
+    )
+add(
+    "cookie-same-origin-default",
+    B,
+    "same-origin fetch sends the page's cookies by default",
+    Call("{PAGE}/d"),
+    ECHO_C,
+    cookies=(("{page}/", "sid=1"),),
+    blocked=False,
+)
+add(
+    "cookie-same-origin-omit",
+    B,
+    "same-origin fetch with omit sends no cookie",
+    Call("{PAGE}/d", credentials="omit"),
+    ECHO_C,
+    cookies=(("{page}/", "sid=1"),),
+    blocked=False,
+)
+add(
+    "cookie-ports-same-site",
+    B,
+    "a cookie set for localhost:8002 also goes to localhost:8003 (cookies ignore ports)",
+    Call("{API2}/d", credentials="include"),
+    ECHO_C,
+    cookies=(("{api}/", "sid=1; SameSite=Strict"),),
+)
+add(
+    "cookie-path",
+    B,
+    "a cookie with Path=/other is not sent to /s/<id>/d",
+    Call("{API}/d", credentials="include"),
+    ECHO_C,
+    cookies=(("{api}/", "sid=1; Path=/other"),),
+)
+add(
+    "cookie-set-then-sent",
+    B,
+    "a cookie set by a credentialed response goes out next time",
     (Call("{API}/login", credentials="include"), Call("{API}/d", credentials="include")),
-    {"/login": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "tok=9; Path=/")), **ECHO_C})
-add("cookie-set-without-creds-ignored", B, "a Set-Cookie on a non-credentialed response is ignored",
+    {"/login": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "tok=9; Path=/")), **ECHO_C},
+)
+add(
+    "cookie-set-without-creds-ignored",
+    B,
+    "a Set-Cookie on a non-credentialed response is ignored",
     (Call("{API}/login"), Call("{API}/d", credentials="include")),
-    {"/login": ok(ACAO_PAGE, ("Set-Cookie", "tok=9; Path=/")), **ECHO_C})
-add("cookie-set-cookie-hidden", B, "Set-Cookie is never visible to JS, even exposed",
-    Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "a=1"), ("Access-Control-Expose-Headers", "Set-Cookie"))})
-add("cookie-blocked-still-sent", B, "include without ACAC: blocked, but the cookie went out",
-    Call("{API}/d", credentials="include"), {"/d": ok(ACAO_PAGE, echo=("cookie",))}, cookies=(("{api}/", "sid=1"),), blocked=True)
-add("cookie-preflight-no-cookie", B, "credentialed preflight: the preflight carries no cookie",
+    {"/login": ok(ACAO_PAGE, ("Set-Cookie", "tok=9; Path=/")), **ECHO_C},
+)
+add(
+    "cookie-set-cookie-hidden",
+    B,
+    "Set-Cookie is never visible to JS, even exposed",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "a=1"), ("Access-Control-Expose-Headers", "Set-Cookie"))},
+)
+add(
+    "cookie-blocked-still-sent",
+    B,
+    "include without ACAC: blocked, but the cookie went out",
+    Call("{API}/d", credentials="include"),
+    {"/d": ok(ACAO_PAGE, echo=("cookie",))},
+    cookies=(("{api}/", "sid=1"),),
+    blocked=True,
+)
+add(
+    "cookie-preflight-no-cookie",
+    B,
+    "credentialed preflight: the preflight carries no cookie",
     Call("{API}/d", credentials="include", **PUTX),
-    {"OPTIONS /d": pre(*ALLOW_PUTX, ACAC), "/d": ok(ACAO_PAGE, ACAC, echo=("cookie",))}, cookies=(("{api}/", "sid=1"),), preflight=True)
+    {"OPTIONS /d": pre(*ALLOW_PUTX, ACAC), "/d": ok(ACAO_PAGE, ACAC, echo=("cookie",))},
+    cookies=(("{api}/", "sid=1"),),
+    preflight=True,
+)
 
 # 7. headers visible to JS
 B = "expose"
-STD = (("Cache-Control", "no-store"), ("Content-Language", "en"), ("Expires", "0"), ("Last-Modified", "Tue, 01 Jan 2030 00:00:00 GMT"),
-       ("Pragma", "no-cache"), ("X-Custom", "1"), ("X-Other", "2"), ("Date-Custom", "3"), ("Set-Cookie", "a=1"))
-for i, (aceh, creds) in enumerate([
-    (None, "same-origin"), ("X-Custom", "same-origin"), ("x-custom", "same-origin"), ("X-Custom, X-Other", "same-origin"),
-    ("*", "same-origin"), ("*", "include"), ("*, X-Custom", "include"), ("X-Custom", "include"), ("Set-Cookie", "same-origin"),
-    ("X-Custom X-Other", "same-origin"), ("X-Custom,,X-Other", "same-origin"), ("", "same-origin"), ("Content-Length", "same-origin"),
-]):
-    headers = (ACAO_PAGE,) + STD + ((ACAC,) if creds == "include" else ()) + \
-        ((("Access-Control-Expose-Headers", aceh),) if aceh is not None else ())
-    add(f"expose-{i}", B, f"ACEH {aceh!r} with credentials {creds}", Call("{API}/d", credentials=creds), {"/d": ok(*headers)}, blocked=False)
-add("expose-two-lines", B, "ACEH over two lines", Call("{API}/d"),
-    {"/d": ok(ACAO_PAGE, *STD, ("Access-Control-Expose-Headers", "X-Custom"), ("Access-Control-Expose-Headers", "X-Other"))}, blocked=False)
-add("expose-acao-star", B, "ACEH * with ACAO *", Call("{API}/d"), {"/d": ok(ACAO_STAR, *STD, ("Access-Control-Expose-Headers", "*"))}, blocked=False)
-add("expose-duplicate-values", B, "a header sent twice is joined with ', '", Call("{API}/d"),
-    {"/d": ok(ACAO_PAGE, ("X-Custom", "a"), ("X-Custom", "b"), ("Access-Control-Expose-Headers", "X-Custom"))}, blocked=False)
-add("expose-preflighted", B, "exposed headers after a preflight", Call("{API}/d", **PUTX),
-    {"OPTIONS /d": pre(*ALLOW_PUTX), "/d": ok(ACAO_PAGE, *STD, ("Access-Control-Expose-Headers", "X-Custom"))}, blocked=False)
+STD = (
+    ("Cache-Control", "no-store"),
+    ("Content-Language", "en"),
+    ("Expires", "0"),
+    ("Last-Modified", "Tue, 01 Jan 2030 00:00:00 GMT"),
+    ("Pragma", "no-cache"),
+    ("X-Custom", "1"),
+    ("X-Other", "2"),
+    ("Date-Custom", "3"),
+    ("Set-Cookie", "a=1"),
+)
+for i, (aceh, creds) in enumerate(
+    [
+        (None, "same-origin"),
+        ("X-Custom", "same-origin"),
+        ("x-custom", "same-origin"),
+        ("X-Custom, X-Other", "same-origin"),
+        ("*", "same-origin"),
+        ("*", "include"),
+        ("*, X-Custom", "include"),
+        ("X-Custom", "include"),
+        ("Set-Cookie", "same-origin"),
+        ("X-Custom X-Other", "same-origin"),
+        ("X-Custom,,X-Other", "same-origin"),
+        ("", "same-origin"),
+        ("Content-Length", "same-origin"),
+    ]
+):
+    headers = (
+        (ACAO_PAGE,)
+        + STD
+        + ((ACAC,) if creds == "include" else ())
+        + ((("Access-Control-Expose-Headers", aceh),) if aceh is not None else ())
+    )
+    add(
+        f"expose-{i}",
+        B,
+        f"ACEH {aceh!r} with credentials {creds}",
+        Call("{API}/d", credentials=creds),
+        {"/d": ok(*headers)},
+        blocked=False,
+    )
+add(
+    "expose-two-lines",
+    B,
+    "ACEH over two lines",
+    Call("{API}/d"),
+    {
+        "/d": ok(
+            ACAO_PAGE, *STD, ("Access-Control-Expose-Headers", "X-Custom"), ("Access-Control-Expose-Headers", "X-Other")
+        )
+    },
+    blocked=False,
+)
+add(
+    "expose-acao-star",
+    B,
+    "ACEH * with ACAO *",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_STAR, *STD, ("Access-Control-Expose-Headers", "*"))},
+    blocked=False,
+)
+add(
+    "expose-duplicate-values",
+    B,
+    "a header sent twice is joined with ', '",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE, ("X-Custom", "a"), ("X-Custom", "b"), ("Access-Control-Expose-Headers", "X-Custom"))},
+    blocked=False,
+)
+add(
+    "expose-preflighted",
+    B,
+    "exposed headers after a preflight",
+    Call("{API}/d", **PUTX),
+    {"OPTIONS /d": pre(*ALLOW_PUTX), "/d": ok(ACAO_PAGE, *STD, ("Access-Control-Expose-Headers", "X-Custom"))},
+    blocked=False,
+)
 
 # 8. redirects
 B = "redirects"
@@ -424,125 +1114,480 @@ def loc(target, status=302, *extra):
 
 
 ECHO_O = ("origin", "cookie", "method")
-add("redir-same-origin", B, "same-origin redirect", Call("{PAGE}/a"), {"/a": loc("{PAGE}/b"), "/b": ok(echo=ECHO_O)}, blocked=False)
-add("redir-same-to-cross", B, "same-origin URL redirecting to the api", Call("{PAGE}/a"),
-    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE, echo=ECHO_O)}, blocked=False)
-add("redir-same-to-cross-no-acao", B, "same-origin URL redirecting to an api without ACAO", Call("{PAGE}/a"),
-    {"/a": loc("{API}/b"), "/b": ok(echo=ECHO_O)}, blocked=True)
-add("redir-cross-same-host", B, "api redirect within the api, ACAO on both", Call("{API}/a"),
-    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=ECHO_O)}, blocked=False)
-add("redir-cross-missing-acao-on-hop", B, "the 302 itself lacks ACAO", Call("{API}/a"),
-    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE, echo=ECHO_O)}, blocked=True)
-add("redir-third-origin-page-acao", B, "api -> api2: Origin becomes null, ACAO page fails", Call("{API}/a"),
-    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=ECHO_O)}, blocked=True)
-add("redir-third-origin-null-acao", B, "api -> api2 with ACAO null", Call("{API}/a"),
-    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(acao("null"), echo=ECHO_O)}, blocked=False)
-add("redir-third-origin-star", B, "api -> api2 with ACAO *", Call("{API}/a"),
-    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(ACAO_STAR, echo=ECHO_O)}, blocked=False)
-add("redir-third-origin-null-creds", B, "api -> api2 with ACAO null + ACAC and include", Call("{API}/a", credentials="include"),
-    {"/a": loc("{API2}/b", 302, ACAO_PAGE, ACAC), "/b": ok(acao("null"), ACAC, echo=ECHO_O)})
-add("redir-back-to-page", B, "api redirects back to the page origin", Call("{API}/a"),
-    {"/a": loc("{PAGE}/b", 302, ACAO_PAGE), "/b": ok(echo=ECHO_O)})
-add("redir-back-to-page-star", B, "api redirects back to the page origin which answers ACAO *", Call("{API}/a"),
-    {"/a": loc("{PAGE}/b", 302, ACAO_PAGE), "/b": ok(ACAO_STAR, echo=ECHO_O)})
+add(
+    "redir-same-origin",
+    B,
+    "same-origin redirect",
+    Call("{PAGE}/a"),
+    {"/a": loc("{PAGE}/b"), "/b": ok(echo=ECHO_O)},
+    blocked=False,
+)
+add(
+    "redir-same-to-cross",
+    B,
+    "same-origin URL redirecting to the api",
+    Call("{PAGE}/a"),
+    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE, echo=ECHO_O)},
+    blocked=False,
+)
+add(
+    "redir-same-to-cross-no-acao",
+    B,
+    "same-origin URL redirecting to an api without ACAO",
+    Call("{PAGE}/a"),
+    {"/a": loc("{API}/b"), "/b": ok(echo=ECHO_O)},
+    blocked=True,
+)
+add(
+    "redir-cross-same-host",
+    B,
+    "api redirect within the api, ACAO on both",
+    Call("{API}/a"),
+    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=ECHO_O)},
+    blocked=False,
+)
+add(
+    "redir-cross-missing-acao-on-hop",
+    B,
+    "the 302 itself lacks ACAO",
+    Call("{API}/a"),
+    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE, echo=ECHO_O)},
+    blocked=True,
+)
+add(
+    "redir-third-origin-page-acao",
+    B,
+    "api -> api2: Origin becomes null, ACAO page fails",
+    Call("{API}/a"),
+    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=ECHO_O)},
+    blocked=True,
+)
+add(
+    "redir-third-origin-null-acao",
+    B,
+    "api -> api2 with ACAO null",
+    Call("{API}/a"),
+    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(acao("null"), echo=ECHO_O)},
+    blocked=False,
+)
+add(
+    "redir-third-origin-star",
+    B,
+    "api -> api2 with ACAO *",
+    Call("{API}/a"),
+    {"/a": loc("{API2}/b", 302, ACAO_PAGE), "/b": ok(ACAO_STAR, echo=ECHO_O)},
+    blocked=False,
+)
+add(
+    "redir-third-origin-null-creds",
+    B,
+    "api -> api2 with ACAO null + ACAC and include",
+    Call("{API}/a", credentials="include"),
+    {"/a": loc("{API2}/b", 302, ACAO_PAGE, ACAC), "/b": ok(acao("null"), ACAC, echo=ECHO_O)},
+)
+add(
+    "redir-back-to-page",
+    B,
+    "api redirects back to the page origin",
+    Call("{API}/a"),
+    {"/a": loc("{PAGE}/b", 302, ACAO_PAGE), "/b": ok(echo=ECHO_O)},
+)
+add(
+    "redir-back-to-page-star",
+    B,
+    "api redirects back to the page origin which answers ACAO *",
+    Call("{API}/a"),
+    {"/a": loc("{PAGE}/b", 302, ACAO_PAGE), "/b": ok(ACAO_STAR, echo=ECHO_O)},
+)
 for st in (301, 302, 303, 307, 308):
-    add(f"redir-post-{st}", B, f"POST answered {st}: method and body after the hop", Call("{API}/a", "POST", body="payload"),
-        {"/a": loc("{API}/b", st, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=("method", "body", "content-type"))}, blocked=False)
-add("redir-preflight-302", B, "a redirected preflight fails", Call("{API}/d", **PUTX),
-    {"OPTIONS /d": loc("{API}/e", 302, *ALLOW_PUTX), "/d": ok(ACAO_PAGE), "OPTIONS /e": pre(*ALLOW_PUTX)}, blocked=True, preflight=True)
-add("redir-after-preflight-same-origin", B, "preflighted request redirected within the api: new preflight",
-    Call("{API}/d", **PUTX), {"OPTIONS /d": pre(*ALLOW_PUTX), "/d": loc("{API}/e", 307, ACAO_PAGE),
-                              "OPTIONS /e": pre(*ALLOW_PUTX), "/e": ok(ACAO_PAGE, echo=ECHO_O)}, blocked=False)
-add("redir-after-preflight-cross", B, "preflighted request redirected to api2: preflight with Origin null",
-    Call("{API}/d", **PUTX), {"OPTIONS /d": pre(*ALLOW_PUTX), "/d": loc("{API2}/e", 307, ACAO_PAGE),
-                              "OPTIONS /e": pre(acao("null"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
-                              "/e": ok(acao("null"), echo=ECHO_O)})
-add("redir-manual", B, "redirect manual gives an opaque-redirect", Call("{API}/a", redirect="manual"),
-    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE)}, blocked=False, type="opaqueredirect")
-add("redir-manual-same-origin", B, "redirect manual, same origin", Call("{PAGE}/a", redirect="manual"),
-    {"/a": loc("{PAGE}/b"), "/b": ok()}, blocked=False, type="opaqueredirect")
-add("redir-manual-no-acao", B, "redirect manual on a 302 without ACAO", Call("{API}/a", redirect="manual"),
-    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE)})
-add("redir-error", B, "redirect error rejects", Call("{API}/a", redirect="error"),
-    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE)}, blocked=True)
-add("redir-error-same-origin", B, "redirect error, same origin", Call("{PAGE}/a", redirect="error"),
-    {"/a": loc("{PAGE}/b"), "/b": ok()}, blocked=True)
-add("redir-no-location", B, "a 302 without Location is just a response", Call("{API}/a"),
-    {"/a": Reply(302, (ACAO_PAGE,), "no location")}, blocked=False)
+    add(
+        f"redir-post-{st}",
+        B,
+        f"POST answered {st}: method and body after the hop",
+        Call("{API}/a", "POST", body="payload"),
+        {"/a": loc("{API}/b", st, ACAO_PAGE), "/b": ok(ACAO_PAGE, echo=("method", "body", "content-type"))},
+        blocked=False,
+    )
+add(
+    "redir-preflight-302",
+    B,
+    "a redirected preflight fails",
+    Call("{API}/d", **PUTX),
+    {"OPTIONS /d": loc("{API}/e", 302, *ALLOW_PUTX), "/d": ok(ACAO_PAGE), "OPTIONS /e": pre(*ALLOW_PUTX)},
+    blocked=True,
+    preflight=True,
+)
+add(
+    "redir-after-preflight-same-origin",
+    B,
+    "preflighted request redirected within the api: new preflight",
+    Call("{API}/d", **PUTX),
+    {
+        "OPTIONS /d": pre(*ALLOW_PUTX),
+        "/d": loc("{API}/e", 307, ACAO_PAGE),
+        "OPTIONS /e": pre(*ALLOW_PUTX),
+        "/e": ok(ACAO_PAGE, echo=ECHO_O),
+    },
+    blocked=False,
+)
+add(
+    "redir-after-preflight-cross",
+    B,
+    "preflighted request redirected to api2: preflight with Origin null",
+    Call("{API}/d", **PUTX),
+    {
+        "OPTIONS /d": pre(*ALLOW_PUTX),
+        "/d": loc("{API2}/e", 307, ACAO_PAGE),
+        "OPTIONS /e": pre(
+            acao("null"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")
+        ),
+        "/e": ok(acao("null"), echo=ECHO_O),
+    },
+)
+add(
+    "redir-manual",
+    B,
+    "redirect manual gives an opaque-redirect",
+    Call("{API}/a", redirect="manual"),
+    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE)},
+    blocked=False,
+    type="opaqueredirect",
+)
+add(
+    "redir-manual-same-origin",
+    B,
+    "redirect manual, same origin",
+    Call("{PAGE}/a", redirect="manual"),
+    {"/a": loc("{PAGE}/b"), "/b": ok()},
+    blocked=False,
+    type="opaqueredirect",
+)
+add(
+    "redir-manual-no-acao",
+    B,
+    "redirect manual on a 302 without ACAO",
+    Call("{API}/a", redirect="manual"),
+    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE)},
+)
+add(
+    "redir-error",
+    B,
+    "redirect error rejects",
+    Call("{API}/a", redirect="error"),
+    {"/a": loc("{API}/b", 302, ACAO_PAGE), "/b": ok(ACAO_PAGE)},
+    blocked=True,
+)
+add(
+    "redir-error-same-origin",
+    B,
+    "redirect error, same origin",
+    Call("{PAGE}/a", redirect="error"),
+    {"/a": loc("{PAGE}/b"), "/b": ok()},
+    blocked=True,
+)
+add(
+    "redir-no-location",
+    B,
+    "a 302 without Location is just a response",
+    Call("{API}/a"),
+    {"/a": Reply(302, (ACAO_PAGE,), "no location")},
+    blocked=False,
+)
 # A routed stand-in page makes Chromium word a redirect loop as a Local Network Access refusal: use a served page.
-add("redir-loop", B, "more than 20 redirects", Call("{API}/a"), {"/a": loc("{API}/a", 302, ACAO_PAGE)}, served_page=True,
-    blocked=True)
-add("redir-to-credentials-url", B, "cross-origin redirect to a URL with user:pass", Call("{API}/a"),
-    {"/a": loc("http://u:p@localhost:1/x", 302, ACAO_PAGE)}, blocked=True)
-add("redir-cookie-on-hop", B, "include: cookie goes to both hops within the api", Call("{API}/a", credentials="include"),
-    {"/a": loc("{API}/b", 302, ACAO_PAGE, ACAC), "/b": ok(ACAO_PAGE, ACAC, echo=ECHO_O)}, cookies=(("{api}/", "sid=1"),))
-add("redir-to-unsupported-scheme", B, "redirect to ftp:", Call("{API}/a"), {"/a": loc("ftp://localhost/x", 302, ACAO_PAGE)}, blocked=True)
+add(
+    "redir-loop",
+    B,
+    "more than 20 redirects",
+    Call("{API}/a"),
+    {"/a": loc("{API}/a", 302, ACAO_PAGE)},
+    served_page=True,
+    blocked=True,
+)
+add(
+    "redir-to-credentials-url",
+    B,
+    "cross-origin redirect to a URL with user:pass",
+    Call("{API}/a"),
+    {"/a": loc("http://u:p@localhost:1/x", 302, ACAO_PAGE)},
+    blocked=True,
+)
+add(
+    "redir-cookie-on-hop",
+    B,
+    "include: cookie goes to both hops within the api",
+    Call("{API}/a", credentials="include"),
+    {"/a": loc("{API}/b", 302, ACAO_PAGE, ACAC), "/b": ok(ACAO_PAGE, ACAC, echo=ECHO_O)},
+    cookies=(("{api}/", "sid=1"),),
+)
+add(
+    "redir-to-unsupported-scheme",
+    B,
+    "redirect to ftp:",
+    Call("{API}/a"),
+    {"/a": loc("ftp://localhost/x", 302, ACAO_PAGE)},
+    blocked=True,
+)
 
 # 9. no-cors and same-origin modes
 B = "modes"
-add("nocors-get", B, "no-cors GET cross-origin is opaque", Call("{API}/d", mode="no-cors"), {"/d": ok(echo=ECHO_O)}, blocked=False, type="opaque")
-add("nocors-get-acao", B, "no-cors ignores ACAO: still opaque", Call("{API}/d", mode="no-cors"), {"/d": ok(ACAO_PAGE)}, type="opaque")
-add("nocors-post", B, "no-cors POST text/plain", Call("{API}/d", "POST", {"Content-Type": "text/plain"}, "x", mode="no-cors"), {"/d": ok()}, type="opaque")
-add("nocors-post-json", B, "no-cors POST application/json: the header is dropped, not an error",
-    Call("{API}/d", "POST", {"Content-Type": "application/json"}, "{}", mode="no-cors"), {"/d": ok()}, type="opaque", preflight=False)
-add("nocors-put", B, "no-cors PUT is refused before sending", Call("{API}/d", "PUT", mode="no-cors"), {"/d": ok()}, blocked=True, preflights=0)
+add(
+    "nocors-get",
+    B,
+    "no-cors GET cross-origin is opaque",
+    Call("{API}/d", mode="no-cors"),
+    {"/d": ok(echo=ECHO_O)},
+    blocked=False,
+    type="opaque",
+)
+add(
+    "nocors-get-acao",
+    B,
+    "no-cors ignores ACAO: still opaque",
+    Call("{API}/d", mode="no-cors"),
+    {"/d": ok(ACAO_PAGE)},
+    type="opaque",
+)
+add(
+    "nocors-post",
+    B,
+    "no-cors POST text/plain",
+    Call("{API}/d", "POST", {"Content-Type": "text/plain"}, "x", mode="no-cors"),
+    {"/d": ok()},
+    type="opaque",
+)
+add(
+    "nocors-post-json",
+    B,
+    "no-cors POST application/json: the header is dropped, not an error",
+    Call("{API}/d", "POST", {"Content-Type": "application/json"}, "{}", mode="no-cors"),
+    {"/d": ok()},
+    type="opaque",
+    preflight=False,
+)
+add(
+    "nocors-put",
+    B,
+    "no-cors PUT is refused before sending",
+    Call("{API}/d", "PUT", mode="no-cors"),
+    {"/d": ok()},
+    blocked=True,
+    preflights=0,
+)
 add("nocors-patch", B, "no-cors PATCH is refused", Call("{API}/d", "PATCH", mode="no-cors"), {"/d": ok()}, blocked=True)
-add("nocors-custom-header", B, "no-cors drops a non-safelisted header", Call("{API}/d", headers={"X-Custom": "1"}, mode="no-cors"),
-    {"/d": ok()}, type="opaque", preflight=False)
-add("nocors-same-origin", B, "no-cors to the same origin is basic", Call("{PAGE}/d", mode="no-cors"), {"/d": ok(("X-Custom", "1"))}, type="basic")
+add(
+    "nocors-custom-header",
+    B,
+    "no-cors drops a non-safelisted header",
+    Call("{API}/d", headers={"X-Custom": "1"}, mode="no-cors"),
+    {"/d": ok()},
+    type="opaque",
+    preflight=False,
+)
+add(
+    "nocors-same-origin",
+    B,
+    "no-cors to the same origin is basic",
+    Call("{PAGE}/d", mode="no-cors"),
+    {"/d": ok(("X-Custom", "1"))},
+    type="basic",
+)
 add("nocors-500", B, "no-cors hides a 500", Call("{API}/d", mode="no-cors"), {"/d": ok(status=500)}, type="opaque")
-add("nocors-redirect", B, "no-cors follows a cross-origin redirect", Call("{API}/a", mode="no-cors"), {"/a": loc("{API2}/b"), "/b": ok()}, type="opaque")
+add(
+    "nocors-redirect",
+    B,
+    "no-cors follows a cross-origin redirect",
+    Call("{API}/a", mode="no-cors"),
+    {"/a": loc("{API2}/b"), "/b": ok()},
+    type="opaque",
+)
 add("nocors-refused", B, "no-cors to a closed port", Call("{closed}/x", mode="no-cors"), {}, blocked=True)
-add("nocors-manual", B, "no-cors with redirect manual", Call("{API}/a", mode="no-cors", redirect="manual"), {"/a": loc("{API}/b"), "/b": ok()})
-add("sameorigin-mode-ok", B, "mode same-origin to the same origin", Call("{PAGE}/d", mode="same-origin"), {"/d": ok()}, blocked=False, type="basic")
-add("sameorigin-mode-cross", B, "mode same-origin to another origin rejects", Call("{API}/d", mode="same-origin"), {"/d": ok(ACAO_PAGE)}, blocked=True, preflights=0)
-add("sameorigin-mode-redirect-cross", B, "mode same-origin redirected cross-origin", Call("{PAGE}/a", mode="same-origin"),
-    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE)}, blocked=True)
-add("cors-mode-same-origin-url", B, "mode cors to the same origin is basic", Call("{PAGE}/d", mode="cors"), {"/d": ok()}, type="basic")
+add(
+    "nocors-manual",
+    B,
+    "no-cors with redirect manual",
+    Call("{API}/a", mode="no-cors", redirect="manual"),
+    {"/a": loc("{API}/b"), "/b": ok()},
+)
+add(
+    "sameorigin-mode-ok",
+    B,
+    "mode same-origin to the same origin",
+    Call("{PAGE}/d", mode="same-origin"),
+    {"/d": ok()},
+    blocked=False,
+    type="basic",
+)
+add(
+    "sameorigin-mode-cross",
+    B,
+    "mode same-origin to another origin rejects",
+    Call("{API}/d", mode="same-origin"),
+    {"/d": ok(ACAO_PAGE)},
+    blocked=True,
+    preflights=0,
+)
+add(
+    "sameorigin-mode-redirect-cross",
+    B,
+    "mode same-origin redirected cross-origin",
+    Call("{PAGE}/a", mode="same-origin"),
+    {"/a": loc("{API}/b"), "/b": ok(ACAO_PAGE)},
+    blocked=True,
+)
+add(
+    "cors-mode-same-origin-url",
+    B,
+    "mode cors to the same origin is basic",
+    Call("{PAGE}/d", mode="cors"),
+    {"/d": ok()},
+    type="basic",
+)
 
 # 10. bad input
 B = "bad-input"
-for i, url in enumerate(["http://localhost:99999/x", "http://[::1/x", "http://exa mple.test/", "ftp://localhost/x",
-                         "http://u:p@localhost:1/x", "javascript:alert(1)", "file:///etc/hostname", "about:blank", "",
-                         "data:text/plain,hi", "{API}/d#frag", "d", "{API}/d?q=a b", "HTTP://LOCALHOST:{port}/x".replace("{port}", "1")]):
+for i, url in enumerate(
+    [
+        "http://localhost:99999/x",
+        "http://[::1/x",
+        "http://exa mple.test/",
+        "ftp://localhost/x",
+        "http://u:p@localhost:1/x",
+        "javascript:alert(1)",
+        "file:///etc/hostname",
+        "about:blank",
+        "",
+        "data:text/plain,hi",
+        "{API}/d#frag",
+        "d",
+        "{API}/d?q=a b",
+        "HTTP://LOCALHOST:{port}/x".replace("{port}", "1"),
+    ]
+):
     add(f"bad-url-{i}", B, f"URL {url!r}", Call(url), {"/d": ok(ACAO_PAGE)})
-for i, (name, value) in enumerate([("X-A", "a\r\nb"), ("X-A", "a\nb"), ("X-A", "a\x00b"), ("X A", "1"), ("X:A", "1"),
-                                   ("", "1"), ("X-A", "  padded  "), ("X-A", "é"), ("X-\u00e9", "1")]):
-    add(f"bad-header-{i}", B, f"header {name!r}: {value!r}", Call("{PAGE}/d", headers={name: value}),
-        {"/d": ok(echo=("x-a",))})
-for field_, value in [("mode", "xyz"), ("mode", "navigate"), ("mode", "CORS"), ("credentials", "all"), ("credentials", "Include"),
-                      ("redirect", "never"), ("redirect", "Manual")]:
-    add(f"bad-{field_}-{value}", B, f"{field_}={value!r}", Call("{PAGE}/d", **{field_: value}), {"/d": ok()}, blocked=True)
+for i, (name, value) in enumerate(
+    [
+        ("X-A", "a\r\nb"),
+        ("X-A", "a\nb"),
+        ("X-A", "a\x00b"),
+        ("X A", "1"),
+        ("X:A", "1"),
+        ("", "1"),
+        ("X-A", "  padded  "),
+        ("X-A", "é"),
+        ("X-\u00e9", "1"),
+    ]
+):
+    add(
+        f"bad-header-{i}",
+        B,
+        f"header {name!r}: {value!r}",
+        Call("{PAGE}/d", headers={name: value}),
+        {"/d": ok(echo=("x-a",))},
+    )
+for field_, value in [
+    ("mode", "xyz"),
+    ("mode", "navigate"),
+    ("mode", "CORS"),
+    ("credentials", "all"),
+    ("credentials", "Include"),
+    ("redirect", "never"),
+    ("redirect", "Manual"),
+]:
+    add(
+        f"bad-{field_}-{value}",
+        B,
+        f"{field_}={value!r}",
+        Call("{PAGE}/d", **{field_: value}),
+        {"/d": ok()},
+        blocked=True,
+    )
 for m in ("TRACE", "trace", "TRACK", "CONNECT", "connect", "GE T", "", "G\u00e9T"):
-    add(f"bad-method-{m.encode('ascii', 'replace').decode() or 'empty'}", B, f"method {m!r}", Call("{PAGE}/d", m), {"/d": ok()}, blocked=True, preflights=0)
+    add(
+        f"bad-method-{m.encode('ascii', 'replace').decode() or 'empty'}",
+        B,
+        f"method {m!r}",
+        Call("{PAGE}/d", m),
+        {"/d": ok()},
+        blocked=True,
+        preflights=0,
+    )
 add("bad-get-body", B, "GET with a body", Call("{PAGE}/d", "GET", body="x"), {"/d": ok()}, blocked=True)
 add("bad-head-body", B, "HEAD with a body", Call("{PAGE}/d", "HEAD", body="x"), {"/d": ok()}, blocked=True)
-for name, value in [("Host", "evil.test"), ("Cookie", "sid=forged"), ("Origin", "http://evil.test"), ("Referer", "http://evil.test/"),
-                    ("Connection", "close"), ("Content-Length", "5"), ("Sec-Custom", "1"), ("Proxy-Authorization", "x"),
-                    ("X-HTTP-Method-Override", "TRACE"), ("Keep-Alive", "1"), ("Access-Control-Request-Method", "PUT"),
-                    ("Date", "x"), ("DNT", "1"), ("Via", "x")]:
-    add(f"forbidden-{name.lower()}", B, f"forbidden header {name} set by hand is dropped silently",
+for name, value in [
+    ("Host", "evil.test"),
+    ("Cookie", "sid=forged"),
+    ("Origin", "http://evil.test"),
+    ("Referer", "http://evil.test/"),
+    ("Connection", "close"),
+    ("Content-Length", "5"),
+    ("Sec-Custom", "1"),
+    ("Proxy-Authorization", "x"),
+    ("X-HTTP-Method-Override", "TRACE"),
+    ("Keep-Alive", "1"),
+    ("Access-Control-Request-Method", "PUT"),
+    ("Date", "x"),
+    ("DNT", "1"),
+    ("Via", "x"),
+]:
+    add(
+        f"forbidden-{name.lower()}",
+        B,
+        f"forbidden header {name} set by hand is dropped silently",
         Call("{API}/d", headers={name: value}),
-        {"/d": ok(ACAO_PAGE, echo=(f"{name.lower()}?{value}",)), "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*"))})
+        {
+            "/d": ok(ACAO_PAGE, echo=(f"{name.lower()}?{value}",)),
+            "OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Headers", "*")),
+        },
+    )
 
 # ---------------------------------------------------------------------------------------------------------------
 # 11. client hints at the edge of Chromium's value rules (cors.cc IsCorsSafelistedHeader)
 B = "safelist"
-for name, value in [("ECT", "2G"), ("ECT", "slow-2g"), ("DPR", ".5"), ("DPR", "1."), ("Width", "-1"), ("RTT", "1.5"),
-                    ("Downlink", "1e3"), ("Downlink", ""), ("Device-Memory", "0.25"), ("Save-Data", "On"), ("Intervention", "x")]:
-    add(f"hdr-hint-edge-{name.lower()}-{value.lower().replace('.', '_') or 'empty'}", B, f"client hint {name}: {value!r}",
-        Call("{API}/d", headers={name: value}), {"/d": ok(ACAO_PAGE, echo=(name.lower(),))})
+for name, value in [
+    ("ECT", "2G"),
+    ("ECT", "slow-2g"),
+    ("DPR", ".5"),
+    ("DPR", "1."),
+    ("Width", "-1"),
+    ("RTT", "1.5"),
+    ("Downlink", "1e3"),
+    ("Downlink", ""),
+    ("Device-Memory", "0.25"),
+    ("Save-Data", "On"),
+    ("Intervention", "x"),
+]:
+    add(
+        f"hdr-hint-edge-{name.lower()}-{value.lower().replace('.', '_') or 'empty'}",
+        B,
+        f"client hint {name}: {value!r}",
+        Call("{API}/d", headers={name: value}),
+        {"/d": ok(ACAO_PAGE, echo=(name.lower(),))},
+    )
 
 # 12. data: and file: URLs, hosts Chromium's URL parser escapes or refuses
 B = "bad-input"
-for i, (url, kw) in enumerate([
-    ("data:,hi", {}), ("data:text/plain;base64,aGk", {}), ("data:text/plain;base64,a", {}), ("data:hi", {}),
-    ("data:TEXT/Plain;Charset=utf-8;foo=bar,hi", {}), ("data:text/plain,hi", {"mode": "same-origin"}),
-    ("data:text/plain,hi", {"mode": "no-cors"}), ("data:text/plain,hi", {"method": "HEAD"}),
-    ("data:application/json,%7B%22a%22%3A1%7D", {"method": "PUT", "headers": {"X-Custom": "1"}, "credentials": "include"}),
-    ("file:///etc/hostname", {"mode": "no-cors"}), ("file:///etc/hostname", {"mode": "same-origin"}), ("FILE:///tmp/a b#f", {}),
-    ("http://exa*mple.test/", {}), ("http://exa^mple.test/", {}), ("http://exa mple.test/", {"method": "PUT"}),
-]):
+for i, (url, kw) in enumerate(
+    [
+        ("data:,hi", {}),
+        ("data:text/plain;base64,aGk", {}),
+        ("data:text/plain;base64,a", {}),
+        ("data:hi", {}),
+        ("data:TEXT/Plain;Charset=utf-8;foo=bar,hi", {}),
+        ("data:text/plain,hi", {"mode": "same-origin"}),
+        ("data:text/plain,hi", {"mode": "no-cors"}),
+        ("data:text/plain,hi", {"method": "HEAD"}),
+        (
+            "data:application/json,%7B%22a%22%3A1%7D",
+            {"method": "PUT", "headers": {"X-Custom": "1"}, "credentials": "include"},
+        ),
+        ("file:///etc/hostname", {"mode": "no-cors"}),
+        ("file:///etc/hostname", {"mode": "same-origin"}),
+        ("FILE:///tmp/a b#f", {}),
+        ("http://exa*mple.test/", {}),
+        ("http://exa^mple.test/", {}),
+        ("http://exa mple.test/", {"method": "PUT"}),
+    ]
+):
     add(f"url-scheme-{i}", B, f"URL {url!r} {kw}", Call(url, **kw), {})
 
 # 13. page origins other than http://localhost:<port>: sites, cookies and Local Network Access
@@ -551,41 +1596,163 @@ for i, (url, kw) in enumerate([
 B = "origin"
 SHOP_ECHO = {"/d": ok(acao("{page_shop}"), ACAC, echo=("cookie", "origin"))}
 for tag, cookie in (("lax", "sid=1; SameSite=Lax"), ("none-secure", "sid=1; SameSite=None; Secure")):
-    add(f"site-shop-page-localhost-api-{tag}", B, f"page shop.localhost -> localhost API: cross-site, cookie '{cookie}' stays home",
-        Call("{API}/d", credentials="include"), SHOP_ECHO, origin="{page_shop}", cookies=(("{api}/", cookie),), blocked=False)
-add("site-shop-page-shop-api", B, "page shop.localhost -> shop.localhost on another port: same site, the cookie goes",
-    Call("{API_SHOP}/d", credentials="include"), SHOP_ECHO, origin="{page_shop}", cookies=(("{api_shop}/", "sid=1"),), blocked=False)
-add("site-localhost-page-shop-api", B, "page localhost -> shop.localhost API: cross-site, no cookie",
-    Call("{API_SHOP}/d", credentials="include"), ECHO_C, cookies=(("{api_shop}/", "sid=1; SameSite=None; Secure"),), blocked=False)
-add("site-shop-page-no-acao", B, "page shop.localhost -> localhost API without ACAO", Call("{API}/d"), {"/d": ok()},
-    origin="{page_shop}", blocked=True)
-add("site-shop-page-acao-localhost", B, "page shop.localhost, ACAO names http://localhost:<page port>", Call("{API}/d"),
-    {"/d": ok(ACAO_PAGE)}, origin="{page_shop}", blocked=True)
-add("site-shop-page-same-origin", B, "page shop.localhost fetching its own origin sends its cookie", Call("{PAGE_SHOP}/d"),
-    {"/d": ok(echo=("cookie", "origin"))}, origin="{page_shop}", cookies=(("{page_shop}/", "sid=1"),), type="basic")
-add("site-shop-page-preflight", B, "page shop.localhost: a preflighted PUT allowed for its origin", Call("{API}/d", **PUTX),
-    {"OPTIONS /d": pre(acao("{page_shop}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")),
-     "/d": ok(acao("{page_shop}"))}, origin="{page_shop}", preflight=True, blocked=False)
-add("site-cookie-domain-localhost-refused", B, "shop.localhost cannot set a cookie for Domain=localhost",
-    Call("{API}/d", credentials="include"), ECHO_C, cookies=(("{api_shop}/", "sid=1; Domain=localhost"),), blocked=False)
+    add(
+        f"site-shop-page-localhost-api-{tag}",
+        B,
+        f"page shop.localhost -> localhost API: cross-site, cookie '{cookie}' stays home",
+        Call("{API}/d", credentials="include"),
+        SHOP_ECHO,
+        origin="{page_shop}",
+        cookies=(("{api}/", cookie),),
+        blocked=False,
+    )
+add(
+    "site-shop-page-shop-api",
+    B,
+    "page shop.localhost -> shop.localhost on another port: same site, the cookie goes",
+    Call("{API_SHOP}/d", credentials="include"),
+    SHOP_ECHO,
+    origin="{page_shop}",
+    cookies=(("{api_shop}/", "sid=1"),),
+    blocked=False,
+)
+add(
+    "site-localhost-page-shop-api",
+    B,
+    "page localhost -> shop.localhost API: cross-site, no cookie",
+    Call("{API_SHOP}/d", credentials="include"),
+    ECHO_C,
+    cookies=(("{api_shop}/", "sid=1; SameSite=None; Secure"),),
+    blocked=False,
+)
+add(
+    "site-shop-page-no-acao",
+    B,
+    "page shop.localhost -> localhost API without ACAO",
+    Call("{API}/d"),
+    {"/d": ok()},
+    origin="{page_shop}",
+    blocked=True,
+)
+add(
+    "site-shop-page-acao-localhost",
+    B,
+    "page shop.localhost, ACAO names http://localhost:<page port>",
+    Call("{API}/d"),
+    {"/d": ok(ACAO_PAGE)},
+    origin="{page_shop}",
+    blocked=True,
+)
+add(
+    "site-shop-page-same-origin",
+    B,
+    "page shop.localhost fetching its own origin sends its cookie",
+    Call("{PAGE_SHOP}/d"),
+    {"/d": ok(echo=("cookie", "origin"))},
+    origin="{page_shop}",
+    cookies=(("{page_shop}/", "sid=1"),),
+    type="basic",
+)
+add(
+    "site-shop-page-preflight",
+    B,
+    "page shop.localhost: a preflighted PUT allowed for its origin",
+    Call("{API}/d", **PUTX),
+    {
+        "OPTIONS /d": pre(
+            acao("{page_shop}"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")
+        ),
+        "/d": ok(acao("{page_shop}")),
+    },
+    origin="{page_shop}",
+    preflight=True,
+    blocked=False,
+)
+add(
+    "site-cookie-domain-localhost-refused",
+    B,
+    "shop.localhost cannot set a cookie for Domain=localhost",
+    Call("{API}/d", credentials="include"),
+    ECHO_C,
+    cookies=(("{api_shop}/", "sid=1; Domain=localhost"),),
+    blocked=False,
+)
 IP_ECHO = {"/d": ok(acao("{page_ip}"), ACAC, echo=("cookie", "origin"))}
-add("site-ip-page-localhost-api", B, "page 127.0.0.1 -> localhost API: cross-site, no cookie",
-    Call("{API}/d", credentials="include"), IP_ECHO, origin="{page_ip}", cookies=(("{api}/", "sid=1"),), blocked=False)
-add("site-ip-page-ip-api", B, "page 127.0.0.1 -> 127.0.0.1 on another port: same site, the cookie goes",
-    Call("{API_IP}/d", credentials="include"), IP_ECHO, origin="{page_ip}", cookies=(("{api_ip}/", "sid=1; SameSite=Strict"),),
-    blocked=False)
-add("site-ip-page-localhost-same-port", B, "page 127.0.0.1 -> localhost on the same port: cross-origin",
-    Call("{PAGE}/d"), {"/d": ok(acao("{page_ip}"), echo=("origin",))}, origin="{page_ip}", type="cors")
-add("site-loopback-127-0-0-2", B, "page on 127.0.0.2 (loopback) reaches localhost", Call("{API}/d"),
-    {"/d": ok(acao("http://127.0.0.2:8001"))}, origin="http://127.0.0.2:8001", blocked=False)
+add(
+    "site-ip-page-localhost-api",
+    B,
+    "page 127.0.0.1 -> localhost API: cross-site, no cookie",
+    Call("{API}/d", credentials="include"),
+    IP_ECHO,
+    origin="{page_ip}",
+    cookies=(("{api}/", "sid=1"),),
+    blocked=False,
+)
+add(
+    "site-ip-page-ip-api",
+    B,
+    "page 127.0.0.1 -> 127.0.0.1 on another port: same site, the cookie goes",
+    Call("{API_IP}/d", credentials="include"),
+    IP_ECHO,
+    origin="{page_ip}",
+    cookies=(("{api_ip}/", "sid=1; SameSite=Strict"),),
+    blocked=False,
+)
+add(
+    "site-ip-page-localhost-same-port",
+    B,
+    "page 127.0.0.1 -> localhost on the same port: cross-origin",
+    Call("{PAGE}/d"),
+    {"/d": ok(acao("{page_ip}"), echo=("origin",))},
+    origin="{page_ip}",
+    type="cors",
+)
+add(
+    "site-loopback-127-0-0-2",
+    B,
+    "page on 127.0.0.2 (loopback) reaches localhost",
+    Call("{API}/d"),
+    {"/d": ok(acao("http://127.0.0.2:8001"))},
+    origin="http://127.0.0.2:8001",
+    blocked=False,
+)
 EVIL = "http://shop.example.com.evil.net"
-for tag, call in (("get", Call("{API}/d")), ("put", Call("{API}/d", **PUTX)), ("nocors", Call("{API}/d", mode="no-cors")),
-                  ("ip", Call("{API_IP}/d", credentials="include"))):
-    add(f"lna-public-http-page-{tag}", B, f"a public http page cannot reach loopback ({tag})", call,
-        {"/d": ok(acao(EVIL), ACAC), "OPTIONS /d": pre(acao(EVIL), ("Access-Control-Allow-Methods", "PUT"),
-                                                       ("Access-Control-Allow-Headers", "X-Custom"))},
-        origin=EVIL, blocked=True, preflights=0)
-add("lna-private-ip-http-page", B, "a page on a private IP over http cannot reach loopback", Call("{API}/d"),
-    {"/d": ok(acao("http://192.168.1.10:8001"))}, origin="http://192.168.1.10:8001", blocked=True)
-add("lna-public-https-page", B, "a public https page reaches loopback (the bridge grants local-network-access)",
-    Call("{API}/d"), {"/d": ok(acao("https://shop.example.com"))}, origin="https://shop.example.com", blocked=False)
+for tag, call in (
+    ("get", Call("{API}/d")),
+    ("put", Call("{API}/d", **PUTX)),
+    ("nocors", Call("{API}/d", mode="no-cors")),
+    ("ip", Call("{API_IP}/d", credentials="include")),
+):
+    add(
+        f"lna-public-http-page-{tag}",
+        B,
+        f"a public http page cannot reach loopback ({tag})",
+        call,
+        {
+            "/d": ok(acao(EVIL), ACAC),
+            "OPTIONS /d": pre(
+                acao(EVIL), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom")
+            ),
+        },
+        origin=EVIL,
+        blocked=True,
+        preflights=0,
+    )
+add(
+    "lna-private-ip-http-page",
+    B,
+    "a page on a private IP over http cannot reach loopback",
+    Call("{API}/d"),
+    {"/d": ok(acao("http://192.168.1.10:8001"))},
+    origin="http://192.168.1.10:8001",
+    blocked=True,
+)
+add(
+    "lna-public-https-page",
+    B,
+    "a public https page reaches loopback (the bridge grants local-network-access)",
+    Call("{API}/d"),
+    {"/d": ok(acao("https://shop.example.com"))},
+    origin="https://shop.example.com",
+    blocked=False,
+)

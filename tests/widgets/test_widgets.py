@@ -6,8 +6,9 @@ from html import escape
 
 import pytest
 
-from cors_lab import CorsPolicy, serve
+from cors_lab import CorsPolicy, InputError, serve
 from cors_lab.browser.result import Exchange, FetchResult, Step
+from cors_lab.course import Verdict
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import (
     Check,
@@ -30,12 +31,14 @@ def preflighted_put(api="http://localhost:8002", blocked=False):
                     "access-control-request-headers": "content-type"}, 204,
                    {"access-control-allow-origin": PAGE, "access-control-allow-methods": "GET, PUT",
                     "access-control-allow-headers": "content-type", "date": "Wed, 25 Nov 2026 16:11:15 GMT"})
-    request = {"url": f"{api}/api/items/1", "method": "PUT", "origin": PAGE, "headers": {"Content-Type": "application/json"}}
+    request = {"url": f"{api}/api/items/1", "method": "PUT", "origin": PAGE,
+               "headers": {"Content-Type": "application/json"}}
     if blocked:
         pre.response_headers.pop("access-control-allow-methods")
         return FetchResult(blocked=True, type="error", exception="TypeError: Failed to fetch",
-                           error=f"Access to fetch at '{api}/api/items/1' from origin '{PAGE}' has been blocked by CORS "
-                                 "policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.",
+                           error=f"Access to fetch at '{api}/api/items/1' from origin '{PAGE}' has been blocked "
+                                 "by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in "
+                                 "preflight response.",
                            preflight=True, exchanges=[pre], request=request,
                            steps=[Step("preflight response", "Fetch Standard: CORS-preflight fetch", False, "no PUT")])
     actual = Exchange("actual", "PUT", f"{api}/api/items/1",
@@ -81,7 +84,8 @@ def test_diagram_of_a_redirect_draws_one_lane_per_origin_and_the_null_origin_of_
 
 def test_diagram_of_a_request_rejected_before_sending_says_nothing_was_sent():
     result = FetchResult(blocked=True, type="error",
-                         exception="TypeError: Failed to execute 'fetch' on 'Window': 'G ET' is not a valid HTTP method.",
+                         exception="TypeError: Failed to execute 'fetch' on 'Window': "
+                                   "'G ET' is not a valid HTTP method.",
                          request={"url": "http://localhost:8002/api/public", "method": "G ET", "origin": PAGE},
                          steps=[Step("invalid method name", "Fetch Standard", False, "'G ET' is not a token")])
     html = sequence_diagram(result)
@@ -240,14 +244,33 @@ def test_bad_input_gives_a_one_line_message_and_sends_nothing(api, field, value,
     pg = Playground(api, origin=PAGE)
     policy_before = api.policy
     getattr(pg, field).value = value
-    requests_before = len(api.log)
+    before = api.mark()
     pg.send_button.click()
     assert pg.last_result is None
     assert expected in pg.message_text()
     assert "\n" not in pg.message_text() and "Traceback" not in pg.message_text()
     assert escape(expected) in pg.message.value  # shown in the widget, not only returned
-    assert len(api.log) == requests_before
+    assert api.count(since=before) == 0
     assert api.policy is policy_before
+
+
+def test_what_a_learner_types_wrongly_is_the_packages_one_input_error():
+    import cors_lab.widgets
+    from cors_lab.errors import CorsLabError
+    from cors_lab.widgets import format as fmt
+
+    assert cors_lab.widgets.InputError is InputError
+    with pytest.raises(CorsLabError, match="is not an origin"):
+        fmt.page_origin("localhost:8001")
+    with pytest.raises(InputError, match="ends with '/'"):
+        fmt.origin_list("http://localhost:8001/")
+
+
+def test_the_page_origin_field_is_read_as_the_browser_reads_an_origin(api):
+    pg = Playground(api, origin="http://LOCALHOST:8001/")
+    result = pg.send()
+    assert result.request["origin"] == PAGE and not result.blocked
+    assert pg.browser().origin.serialize() == PAGE
 
 
 def test_a_server_without_a_flask_app_gets_a_one_line_message_when_its_policy_is_edited():
@@ -281,7 +304,7 @@ def test_ask_chromium_without_chromium_says_in_one_line_how_to_install_it(api, m
     assert pg.ask_chromium() is None
     line = pg.output_text().split("Real Chromium:\n", 1)[1]
     assert "\n" not in line and "apt-get install chromium" in line
-    assert pg.agrees is None
+    assert pg.agrees is None and pg.agreement is None
 
 
 def test_ask_real_chromium_reports_that_it_agrees_with_the_engine(api):
@@ -292,7 +315,7 @@ def test_ask_real_chromium_reports_that_it_agrees_with_the_engine(api):
     pg = Playground(api, origin=PAGE, url=api.url + "/api/items/1", method="DELETE")
     pg.chromium_button.click()
     assert pg.last_chromium is not None and pg.last_chromium.source == "chromium"
-    assert pg.agrees is True, pg.output_text()
+    assert pg.agrees is True and pg.agreement, pg.output_text()
     assert "Real Chromium agrees with the engine" in pg.output_text()
 
 
@@ -331,47 +354,54 @@ def test_header_quiz_asks_whether_javascript_sees_a_response_header(api):
 
 def test_quiz_answers_an_unknown_prediction_with_one_line_and_runs_nothing(api):
     quiz = WillItCors(api, "/api/public", origin=PAGE)
-    before = len(api.log)
+    before = api.mark()
     assert quiz.predict("maybe") == "Answer with one of: allowed, blocked (not 'maybe')."
-    assert quiz.prediction is None and len(api.log) == before
+    assert quiz.prediction is None and api.count(since=before) == 0
 
 
 # ---- exercise checker ------------------------------------------------------------------------------
 def test_credentials_exercise_fails_without_credentials_and_gives_the_hint(api):
     checker = credentials_exercise(api, PAGE, ATTACKER)
-    report = checker.check()
-    assert not report
-    assert report.text.startswith("3 of 4 checks pass. Still failing:")
-    assert "✘ The frontend reads /api/private" in report.text
-    assert "allow_credentials=True" in report.text  # the hint
-    assert "Access-Control-Allow-Credentials" in report.text  # what happened, from the console sentence
+    verdict = checker.check()
+    assert isinstance(verdict, Verdict) and not verdict
+    text = repr(verdict)
+    assert text.startswith("NOT YET: 3 of 4 checks pass.\n  ✘ The frontend reads /api/private")  # what fails first
+    assert "allow_credentials=True" in text  # the hint
+    assert "what happened: blocked: " in text and "Access-Control-Allow-Credentials" in text  # the console sentence
+    assert checker.output_text() == text and escape("✘ The frontend reads") in checker.output.value
 
 
 def test_credentials_exercise_passes_with_the_frontend_origin_and_credentials(api):
     checker = credentials_exercise(api, PAGE, ATTACKER)
     api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
     checker.button.click()
-    assert checker.report.passed
-    passed, text = checker.report
-    assert passed and text.startswith("All 4 checks pass")
+    assert checker.verdict.passed
+    assert repr(checker.verdict).startswith("PASSED: All 4 checks pass.\n  ✔ ")
+    assert "hint" not in repr(checker.verdict)  # hints are for what still fails
     assert repr(checker) == "ExerciseChecker('Credentials exercise': 4 checks, 4/4 pass)"
 
 
 def test_credentials_exercise_catches_a_policy_that_reflects_any_origin_with_credentials(api):
     api.policy = CorsPolicy(reflect_origin=True, allow_credentials=True)
-    report = credentials_exercise(api, PAGE, ATTACKER).check()
-    assert not report.passed
-    assert "✘ The attacker's page cannot read /api/private, even with the user's cookie." in report.text
-    assert "reflect_origin=True" in report.text  # the hint
+    verdict = credentials_exercise(api, PAGE, ATTACKER).check()
+    assert not verdict.passed
+    assert "✘ The attacker's page cannot read /api/private, even with the user's cookie." in repr(verdict)
+    assert "reflect_origin=True" in repr(verdict)  # the hint
+    failing = verdict.failing()[0]
+    assert failing.result is not None and failing.result.readable  # the FetchResult, to explain() in a cell
 
 
 def test_a_generic_checker_runs_function_expectations_and_reports_a_broken_check_in_one_line(api, api2):
     checks = [
         Check("api2 answers any origin with *", PAGE, dict(url=api2.url + "/api/public"),
               lambda r: (r.exchanges[-1].response_headers.get("access-control-allow-origin") == "*", "no *")),
-        Check("the API refuses the attacker", ATTACKER, dict(url=api.url + "/api/public"), "blocked", hint="list origins"),
+        Check("the API refuses the attacker", ATTACKER, dict(url=api.url + "/api/public"), "blocked",
+              hint="list origins"),
         Check("a check whose function breaks", PAGE, dict(url=api.url + "/api/public"), lambda r: 1 / 0),
+        Check("a function may answer with a verdict", PAGE, dict(url=api.url + "/api/public"),
+              lambda r: Verdict(r.status == 200, f"status {r.status}")),
     ]
-    report = ExerciseChecker("two servers", checks).check()
-    assert [passed for _, passed, _ in report.results] == [True, True, False]
-    assert "✘ a check whose function breaks\n    what happened: could not run: division by zero" in report.text
+    verdict = ExerciseChecker("two servers", checks).check()
+    assert [part.passed for part in verdict.parts] == [True, True, False, True]
+    assert "✘ a check whose function breaks\n      what happened: could not run: division by zero" in repr(verdict)
+    assert verdict.parts[3].message == "status 200"
