@@ -12,7 +12,16 @@ from __future__ import annotations
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from cors_lab.errors import CorsLabError, InputError, PortInUseError, ServerError, show_errors_in_one_line
+from cors_lab.errors import (
+    ChromiumError,
+    ChromiumNotFoundError,
+    CorsLabError,
+    InputError,
+    PortInUseError,
+    ProxyConfigError,
+    ServerError,
+    show_errors_in_one_line,
+)
 from cors_lab.policy import CorsPolicy
 from cors_lab.server.lab import LabServer, serve, stop_all
 
@@ -46,7 +55,8 @@ _LAZY = {
 
 __all__ = [
     "serve", "stop_all", "LabServer", "CorsPolicy", *_LAZY,
-    "CorsLabError", "InputError", "PortInUseError", "ServerError", "__version__",
+    "CorsLabError", "InputError", "PortInUseError", "ServerError", "ProxyConfigError", "ChromiumError",
+    "ChromiumNotFoundError", "__version__",
 ]
 
 

@@ -25,7 +25,8 @@ def _looks_like_url(value: str) -> bool:
 
 
 def cors_check(acao: str | None, acac: str | None, origin_sent: str, include: bool) -> tuple[str, str] | None:
-    """Return None when the response passes, else (kind, hint) in Chromium's order (network/cors/cors.cc CheckAccess)."""
+    """Return None when the response passes, else (kind, hint) in Chromium's order
+    (network/cors/cors.cc CheckAccess)."""
     if acao == "*":
         if include:  # '*' never works for a credentialed request
             return ("wildcard_origin_with_credentials", "")
@@ -60,6 +61,6 @@ def visible_headers(headers: dict[str, str], response_type: str, include: bool) 
 
 def exposed_explanation(headers: dict[str, str], include: bool) -> tuple[list[str], list[str]]:
     """(visible names, hidden names) of a CORS response — for explain()."""
-    vis = visible_headers(headers, "cors", include)
-    hidden = sorted(k for k in headers if k not in vis and not k.startswith("access-control-"))
-    return sorted(vis), hidden
+    visible = visible_headers(headers, "cors", include)
+    hidden = sorted(name for name in headers if name not in visible and not name.startswith("access-control-"))
+    return sorted(visible), hidden

@@ -2,8 +2,8 @@
 
 Observed in Chromium 156 (headless, default profile): ports never change the site, but localhost, shop.localhost
 and 127.0.0.1 are three sites (a host under a TLD unknown to the Public Suffix List is its own site); a cross-site
-fetch sends no cookies at all and its Set-Cookie is not stored (third-party cookies are blocked); SameSite=None needs Secure;
-Secure cookies are accepted from http://localhost and http://127.0.0.1 (potentially trustworthy)."""
+fetch sends no cookies at all and its Set-Cookie is not stored (third-party cookies are blocked); SameSite=None needs
+Secure; Secure cookies are accepted from http://localhost and http://127.0.0.1 (potentially trustworthy)."""
 from __future__ import annotations
 
 import itertools
@@ -45,65 +45,79 @@ def _default_path(path: str) -> str:
     return path[: path.rfind("/")]
 
 
+def _apply_domain(cookie: Cookie, value: str, host: str) -> str | None:
+    """Domain=: the host must be in it, and it must lie within the host's registrable domain (Chromium's
+    GetCookieDomainWithString); a host with none (an IP, localhost, shop.localhost) may only name itself."""
+    domain = value.lstrip(".").lower()
+    if not (host == domain or host.endswith("." + domain)):
+        return f"Domain={value} does not match host {host}"
+    registrable = registrable_domain(host)
+    if not registrable and domain != host:
+        return f"Domain={value} is not allowed: {host} has no registrable domain (IP address, localhost, ...)"
+    if registrable and not (domain == registrable or domain.endswith("." + registrable)):
+        return f"Domain={value} is a public suffix"
+    cookie.host, cookie.host_only = domain, not registrable
+    return None
+
+
 class CookieJar:
+    """The tab's cookies: what Set-Cookie stored, and the Cookie header a request gets."""
+
     def __init__(self, clock=time.time):
-        self.cookies: list[Cookie] = []
-        self.clock = clock
+        self.cookies: list[Cookie] = []  # in the order they were stored (older first, for the Cookie header)
+        self.clock = clock  # seconds since the epoch; a test passes its own
 
     def set(self, url: str, header: str) -> tuple[bool, str]:
         """Store one Set-Cookie value received from `url` (same-site context). Returns (stored, reason)."""
-        parts = [p.strip() for p in header.split(";")]
-        if "=" not in parts[0]:
+        name_value, *attributes = [part.strip() for part in header.split(";")]
+        if "=" not in name_value:
             return False, "no name=value pair"
-        name, _, value = parts[0].partition("=")
-        name, value = name.strip(), value.strip()
+        name, _, value = name_value.partition("=")
         split = urlsplit(url)
         host = (split.hostname or "").lower()
-        c = Cookie(name, value, host, path=_default_path(split.path or "/"))
-        delete = False
-        for attr in parts[1:]:
-            key, _, val = attr.partition("=")
-            key, val = key.strip().lower(), val.strip()
-            if key == "path" and val.startswith("/"):
-                c.path = val
-            elif key == "domain" and val:
-                d = val.lstrip(".").lower()
-                if not (host == d or host.endswith("." + d)):
-                    return False, f"Domain={val} does not match host {host}"
-                rd = registrable_domain(host)  # Chromium's GetCookieDomainWithString: Domain within the registrable domain
-                if not rd and d != host:  # hosts without one (IP, localhost, shop.localhost): Domain may only be the host
-                    return False, f"Domain={val} is not allowed: {host} has no registrable domain (IP address, localhost, ...)"
-                if rd and not (d == rd or d.endswith("." + rd)):
-                    return False, f"Domain={val} is a public suffix"
-                c.host, c.host_only = d, not rd
-            elif key == "secure":
-                c.secure = True
-            elif key == "httponly":
-                c.http_only = True
-            elif key == "samesite":
-                c.same_site = val.lower() if val.lower() in ("lax", "strict", "none") else "lax"
-            elif key == "max-age":
-                try:
-                    age = int(val)
-                except ValueError:
-                    continue
-                c.expires = self.clock() + age
-                delete = age <= 0
-            elif key == "expires" and c.expires is None:
-                try:
-                    c.expires = parsedate_to_datetime(val).timestamp()
-                    delete = c.expires <= self.clock()
-                except (TypeError, ValueError):
-                    pass
-        if c.secure and not is_potentially_trustworthy(origin_of(url)):
+        cookie = Cookie(name.strip(), value.strip(), host, path=_default_path(split.path or "/"))
+        now = self.clock()
+        for attribute in attributes:
+            refusal = self._apply(cookie, attribute, host, now)
+            if refusal is not None:
+                return False, refusal
+        if cookie.secure and not is_potentially_trustworthy(origin_of(url)):
             return False, "Secure cookies can only be set from https (or localhost)"
-        if c.same_site == "none" and not c.secure:
+        if cookie.same_site == "none" and not cookie.secure:
             return False, "SameSite=None cookies must also be Secure"
-        self.cookies = [k for k in self.cookies if not (k.name == name and k.host == c.host and k.path == c.path)]
-        if delete:
+        self.cookies = [old for old in self.cookies
+                        if not (old.name == cookie.name and old.host == cookie.host and old.path == cookie.path)]
+        if cookie.expires is not None and cookie.expires <= now:  # Max-Age<=0 or a past Expires deletes it
             return False, "expired (Max-Age<=0 or Expires in the past): deleted"
-        self.cookies.append(c)
+        self.cookies.append(cookie)
         return True, "stored"
+
+    @staticmethod
+    def _apply(cookie: Cookie, attribute: str, host: str, now: float) -> str | None:
+        """One attribute of a Set-Cookie (RFC 6265bis 5.6); returns why the cookie is refused, if it is."""
+        key, _, value = attribute.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if key == "path" and value.startswith("/"):
+            cookie.path = value
+        elif key == "domain" and value:
+            return _apply_domain(cookie, value, host)
+        elif key == "secure":
+            cookie.secure = True
+        elif key == "httponly":
+            cookie.http_only = True
+        elif key == "samesite":
+            cookie.same_site = value.lower() if value.lower() in ("lax", "strict", "none") else "lax"
+        elif key == "max-age":  # Max-Age wins over Expires, wherever it comes
+            try:
+                cookie.expires = now + int(value)
+            except ValueError:
+                pass
+        elif key == "expires" and cookie.expires is None:
+            try:
+                cookie.expires = parsedate_to_datetime(value).timestamp()
+            except (TypeError, ValueError):
+                pass
+        return None
 
     def header_for(self, url: str) -> str | None:
         """The Cookie header for a same-site request to `url` (None when no cookie matches)."""

@@ -3,7 +3,8 @@
 fetch("data:text/plain,hi") never touches the network: Chromium 156 answers it as a 'basic' 200 whose only header is
 Content-Type, whatever the mode, method or credentials. A data: URL the processor rejects is a network error.
 Chromium differs from the standard in small ways, modelled here: the charset parameter is moved to the end of the
-Content-Type and must be a token; other parameter names keep their case. (Not modelled: Chromium keeps an empty parameter value such as `a=`.)
+Content-Type and must be a token; other parameter names keep their case. (Not modelled: Chromium keeps an empty
+parameter value such as `a=`.)
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from cors_lab.browser.safelist import TOKEN
+from cors_lab.errors import InputError
 
 DEFAULT_MIME = "text/plain;charset=US-ASCII"
 _WS = " \t\n\r\f"  # ASCII whitespace
@@ -23,8 +25,9 @@ _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"?')
 _QUOTED_OK = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")  # HTTP quoted-string token code points
 
 
-class DataURLError(ValueError):
-    """The data: URL processor returned failure (Chromium: net::ERR_INVALID_URL)."""
+class DataURLError(InputError):
+    """The data: URL processor returned failure (Chromium: net::ERR_INVALID_URL); the engine turns it into a
+    network error, a caller of `process` gets this InputError."""
 
 
 def parse_mime_type(text: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -38,14 +41,14 @@ def parse_mime_type(text: str) -> tuple[str, list[tuple[str, str]]] | None:
         return None
     params_out, seen, i = [], set(), 0
     while i < len(params):  # each parameter: name=value or name="quoted value", separated by ';'
-        m = _PARAM_NAME.match(params, i)
-        name, i = m.group(1), m.end()
-        if not m.group(2):  # no '=': skip to the next ';'
+        match = _PARAM_NAME.match(params, i)
+        name, i = match.group(1), match.end()
+        if not match.group(2):  # no '=': skip to the next ';'
             i = params.find(";", i) + 1 or len(params)
             continue
         if params.startswith('"', i):  # quoted-string: up to the closing quote, backslash escapes; rest ignored
-            q = _QUOTED.match(params, i)
-            value, i = re.sub(r"\\(.)", r"\1", q.group(1)), params.find(";", q.end()) + 1 or len(params)
+            quoted = _QUOTED.match(params, i)
+            value, i = re.sub(r"\\(.)", r"\1", quoted.group(1)), params.find(";", quoted.end()) + 1 or len(params)
         else:
             end = params.find(";", i) if ";" in params[i:] else len(params)
             value, i = params[i:end].rstrip(_HTTP_WS), end + 1
@@ -91,4 +94,5 @@ def process(url: str) -> tuple[str, bytes]:
     charset = [("charset", v) for n, v in params if n.lower() == "charset"]
     if charset and not TOKEN.match(charset[0][1]):  # Chromium (net::DataURL::Parse): a charset must be a token
         raise DataURLError("charset is not a token")
-    return serialize_mime_type(essence, [(n, v) for n, v in params if n.lower() != "charset"] + charset), body  # Chromium: charset last
+    others = [(n, v) for n, v in params if n.lower() != "charset"]
+    return serialize_mime_type(essence, others + charset), body  # Chromium puts the charset last

@@ -1,28 +1,59 @@
-"""Browser.fetch(): the Fetch Standard's steps as Chromium 156 runs them, over real HTTP. The only module with I/O."""
+"""Browser.fetch(): the Fetch Standard's steps as Chromium 156 runs them, over real HTTP.
+
+This module is the algorithm only; the socket code is in `cors_lab.browser.network`, the rules each step applies in
+the modules named after them (safelist, preflight, check, redirects, cookies, origin, data_url), and every failure's
+words in `cors_lab.browser.failures`. A call reads as the standard does (https://fetch.spec.whatwg.org/):
+
+    _Fetch.run
+      construct_request         new Request(): validate_types, read_options, parse_url, check_mode, check_method,
+                                read_headers, read_body
+      main_fetch                data: URLs (scheme_fetch_data), then refuse_mode_or_scheme
+        http_fetch              one hop: choose_response_tainting, cors_preflight_fetch, local_network_access,
+                                http_network_or_cache_fetch (Origin, cookies, the request on the wire), store_cookies
+        http_redirect_fetch     a 3xx: its CORS check, check_redirect_target, follow_redirect, then http_fetch again
+        finish                  the CORS check of the response and what the script may read of it
+
+Where Chromium and the standard disagree, the engine does what Chromium does, and says so in a comment.
+"""
 from __future__ import annotations
 
-import http.client
-import socket
-from urllib.parse import urlsplit
+from collections.abc import Mapping
 
-from cors_lab.browser import data_url, messages as msg
+from cors_lab.browser import data_url
 from cors_lab.browser.check import cors_check, exposed_explanation, visible_headers
 from cors_lab.browser.cookies import CookieJar
-from cors_lab.browser.explain import fix_for
+from cors_lab.browser.failures import FAILED_TO_FETCH, FAILURES
+from cors_lab.browser.network import NETWORK_ERRORS, net_error, send
 from cors_lab.browser.origin import (
-    URLError, address_space, has_credentials, is_potentially_trustworthy, origin_of, parse_origin, parse_url, same_origin,
+    URLError,
+    address_space,
+    has_credentials,
+    is_potentially_trustworthy,
+    origin_of,
+    parse_origin,
+    parse_url,
+    same_origin,
     same_site,
 )
 from cors_lab.browser.preflight import PreflightCache, check_preflight, needs_preflight, preflight_headers
 from cors_lab.browser.redirects import MAX_REDIRECTS, location, next_method, taints
-from cors_lab.browser.result import Exchange, FetchResult, Step
-from cors_lab.errors import InputError
+from cors_lab.browser.result import Exchange, FetchResult, Step, StepKind
 from cors_lab.browser.safelist import (
-    SAFELISTED_METHODS, is_forbidden_method, is_forbidden_request_header, is_no_cors_safelisted, is_valid_header_name,
-    is_valid_header_value, is_valid_method, normalize_header_value, normalize_method, unsafe_request_header_names,
+    SAFELISTED_METHODS,
+    is_forbidden_method,
+    is_forbidden_request_header,
+    is_no_cors_safelisted,
+    is_valid_header_name,
+    is_valid_header_value,
+    is_valid_method,
+    normalize_header_value,
+    normalize_method,
+    unsafe_request_header_names,
 )
+from cors_lab.errors import InputError
+from cors_lab.headers import Headers
 
-SPEC = {
+SPEC = {  # where each step's rule lives, as the trace names it
     "request": "Fetch Standard: new Request() (Request class constructor)",
     "main": "Fetch Standard: main fetch",
     "safelist": "Fetch Standard: CORS-safelisted method / CORS-safelisted request-header",
@@ -38,62 +69,33 @@ SPEC = {
     "lna": "Chromium: Local Network Access (WICG Private Network Access)",
 }
 _PRIVACY = {"public": 0, "local": 1, "loopback": 2}  # Local Network Access: address spaces, least to most private
-_ENUMS = (("credentials", ("omit", "same-origin", "include"), "RequestCredentials"),
-          ("mode", ("cors", "no-cors", "same-origin", "navigate"), "RequestMode"),
-          ("redirect", ("follow", "error", "manual"), "RequestRedirect"))
-_TRANSPORT = {"connection", "date", "server", "vary", "keep-alive", "transfer-encoding"}
-_BODY_HEADERS = {"content-type", "content-language", "content-encoding", "content-location"}
-
-
-class _Conn(http.client.HTTPConnection):
-    """HTTPConnection that tries 127.0.0.1 first for localhost and *.localhost (Chromium resolves those names to
-    loopback itself; lab servers bind 127.0.0.1 only)."""
-
-    def connect(self):
-        if self.host == "localhost" or self.host.endswith(".localhost"):
-            try:
-                self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
-            except ConnectionRefusedError:
-                self.sock = socket.create_connection(("::1", self.port), self.timeout)
-            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        else:
-            super().connect()
-
-
-def _net_error(exc: BaseException) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "net::ERR_CONNECTION_REFUSED"
-    if isinstance(exc, socket.gaierror):
-        return "net::ERR_NAME_NOT_RESOLVED"
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return "net::ERR_TIMED_OUT"
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "net::ERR_EMPTY_RESPONSE"
-    return "net::ERR_CONNECTION_FAILED"
-
-
-def send(method: str, url: str, headers: dict[str, str], body: bytes | None, timeout: float):
-    """One HTTP request (no redirects followed, no default headers added). Returns (status, [(name, value)], body)."""
-    parts = urlsplit(url)
-    conn_cls = _Conn if parts.scheme == "http" else http.client.HTTPSConnection
-    conn = conn_cls(parts.hostname, parts.port or (80 if parts.scheme == "http" else 443), timeout=timeout)
-    try:
-        conn.putrequest(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                        skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name, value.encode("latin-1"))
-        if body is not None or method in ("POST", "PUT"):  # Chromium sends Content-Length: 0 for an empty POST/PUT
-            conn.putheader("Content-Length", str(len(body or b"")))
-        conn.endheaders(body)
-        resp = conn.getresponse()
-        data = b"" if method == "HEAD" else resp.read()
-        return resp.status, resp.getheaders(), data
-    finally:
-        conn.close()
+_ENUMS = {  # RequestInit members with a fixed set of values, and their WebIDL enum type (named in the TypeError)
+    "credentials": (("omit", "same-origin", "include"), "RequestCredentials"),
+    "mode": (("cors", "no-cors", "same-origin", "navigate"), "RequestMode"),
+    "redirect": (("follow", "error", "manual"), "RequestRedirect"),
+}
+_TRANSPORT = {"connection", "date", "server", "vary", "keep-alive", "transfer-encoding"}  # nobody wants to expose
+_BODY_HEADERS = {"content-type", "content-language", "content-encoding", "content-location"}  # dropped with the body
+_ACAO, _ACAC = "access-control-allow-origin", "access-control-allow-credentials"
 
 
 class Browser:
-    """A model browser tab whose page has origin `origin`; `fetch()` behaves like Chromium 156's."""
+    """A model browser tab whose page has origin ``origin``: ``fetch()`` decides as Chromium 156 does, over real HTTP.
+
+        >>> from cors_lab import Browser
+        >>> tab = Browser(origin="http://localhost:8001")
+        >>> result = tab.fetch("http://localhost:8002/api/public")                    # doctest: +SKIP
+        >>> result.blocked, result.error                                              # doctest: +SKIP
+        (True, "Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has ...")
+        >>> print(result.explain())                      # every rule that applied, and the fix   # doctest: +SKIP
+
+    - ``origin``: the page's origin, scheme://host[:port] (no path), e.g. "http://localhost:8001".
+    - ``page_url``: the page's own URL (default: the origin + "/"); relative URLs are resolved against it.
+    - ``timeout``: seconds to wait for a server before the fetch fails as a network error.
+
+    The tab keeps a cookie jar (``cookies``) and a preflight cache (``preflight_cache``) across calls, as a
+    browser profile does; ``clear()`` empties both.
+    """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0):
         self.origin = parse_origin(origin)
@@ -106,7 +108,12 @@ class Browser:
         return f"<Browser page {self.origin.serialize()}>"
 
     def set_cookie(self, url: str, cookie: str) -> bool:
-        """Store a cookie as if `url`'s server had sent `Set-Cookie: <cookie>`. Returns whether it was kept."""
+        """Store a cookie as if ``url``'s server had answered ``Set-Cookie: <cookie>``. Returns whether it was kept.
+
+            >>> tab.set_cookie("http://localhost:8002/", "session=abc; SameSite=Lax")   # doctest: +SKIP
+            True
+
+        The jar's rules apply (Domain, Secure, SameSite=None needs Secure, ...): a refused cookie returns False."""
         try:
             full = parse_url(url)
         except URLError:
@@ -115,400 +122,616 @@ class Browser:
         return stored
 
     def clear(self) -> None:
-        """Forget cookies and cached preflights (a fresh profile)."""
+        """Forget cookies and cached preflights, as a fresh browser profile.
+
+            >>> tab.clear()        # the next PUT sends its preflight again   # doctest: +SKIP
+        """
         self.cookies.clear()
         self.preflight_cache.clear()
 
     def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
               mode: str = "cors", redirect: str = "follow") -> FetchResult:
+        """Run JavaScript's ``fetch(url, {method, headers, body, credentials, mode, redirect})`` from this page.
+
+            >>> r = tab.fetch("http://localhost:8002/api/items/1", method="PUT",
+            ...               headers={"Content-Type": "application/json"}, body='{"name": "pen"}',
+            ...               credentials="include")                                  # doctest: +SKIP
+            >>> r.preflight, r.blocked, r.reason()                                    # doctest: +SKIP
+            (True, True, 'preflight: method not in Access-Control-Allow-Methods')
+
+        - ``url``: absolute, or relative to the page (``page_url``).
+        - ``method``: any HTTP method; DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased as in a browser,
+          others are sent as written. CONNECT, TRACE and TRACK are refused.
+        - ``headers``: a dict or a list of ``(name, value)`` pairs. Forbidden headers (Cookie, Host, ...) are
+          dropped silently, as a browser does; a header that is not CORS-safelisted makes a preflight.
+        - ``body``: str (sent as UTF-8, with ``Content-Type: text/plain;charset=UTF-8`` unless you set one) or
+          bytes; for JSON pass ``json.dumps(...)``. GET and HEAD cannot have one.
+        - ``credentials``: "same-origin" (default: cookies only to the page's own origin), "include" (cookies
+          cross-origin too; the server must answer ``Access-Control-Allow-Credentials: true`` and name the origin)
+          or "omit".
+        - ``mode``: "cors" (default), "no-cors" (the request goes out, the script gets an opaque answer) or
+          "same-origin" (cross-origin URLs are refused).
+        - ``redirect``: "follow" (default), "error" (a redirect fails the fetch) or "manual" (an opaque-redirect).
+
+        Returns a `FetchResult`: what the script sees (``blocked``, ``type``, ``status``, ``headers``, ``text``,
+        ``exception``), what the console says (``error``), what went on the wire (``exchanges``, ``preflight``)
+        and why (``steps``, ``explain()``). A blocked fetch is a result, not an exception; only Python mistakes
+        (a body that is a dict, headers that are not pairs) raise `cors_lab.errors.InputError`."""
         return _Fetch(self, url, method, headers, body, credentials, mode, redirect).run()
 
 
 class _Fetch:
-    def __init__(self, b: Browser, url, method, headers, body, credentials, mode, redirect):
-        self.b, self.page = b, b.origin
-        self.page_s = b.origin.serialize()
-        self.args = dict(url=url, method=method, headers=headers, body=body, credentials=credentials, mode=mode,
-                         redirect=redirect)
+    """One fetch() call, run once, step by step; the steps leave their trace in ``steps``."""
+
+    def __init__(self, browser: Browser, url, method, headers, body, credentials, mode, redirect):
+        self.browser = browser
+        self.page = browser.origin  # the page's origin (a tuple, to compare)
+        self.page_origin = browser.origin.serialize()  # ... serialized: the Origin header, the console sentences
+        # what the script passed, untouched: FetchResult.request echoes it
+        self.options = dict(url=url, method=method, headers=headers, body=body, credentials=credentials, mode=mode,
+                            redirect=redirect)
+        self.credentials, self.mode, self.redirect_mode = credentials, mode, redirect
+        # the request new Request() builds (construct_request's steps fill these in)
+        self.header_pairs: list[tuple[str, str]] = []  # the headers as the script gave them, values as strings
+        self.first_url = url  # where the fetch started: a console sentence names it after a redirect
+        self.headers: dict[str, str] = {}  # lowercase name -> value (a repeated name's values combined)
+        self.header_names: dict[str, str] = {}  # lowercase name -> the spelling the script used (sent so)
+        self.method = ""  # normalised; a 301/302/303 may turn it into GET
+        self.body: bytes | None = None
+        # what the fetch carries from hop to hop (http_redirect_fetch updates it)
+        self.url = ""  # the current URL (parsed; its fragment is never sent)
+        self.response_tainting = "basic"  # "basic" | "cors" | "opaque", chosen by main fetch per hop
+        self.origin_tainted = False  # a cross-origin hop from a cross-origin URL: the Origin header is now `null`
+        self.redirect_count = 0
+        # what http_fetch decides for the current hop
+        self.cors_flag = False  # this hop is a CORS request (preflight and CORS check apply)
+        self.origin_sent = ""  # this hop's Origin header
+        self.include_credentials = False  # credentials (cookies) go with this hop
+        self.send_cookies = False  # ... and Chromium really sends and stores them (same-site only)
+        self.response: Exchange | None = None  # the last answer: a redirect hop, or the final response
+        self.response_body = b""
+        # the trace
         self.steps: list[Step] = []
         self.exchanges: list[Exchange] = []
-        self.preflighted = False
-        self.first_url = url
+        self.preflighted = False  # an OPTIONS preflight went out
 
-    # ---- result builders -------------------------------------------------------------------------
-    def step(self, rule, spec, passed, detail, fix=None):
-        self.steps.append(Step(rule, SPEC[spec], passed, detail, fix))
+    @property
+    def with_credentials(self) -> bool:
+        """The credentials mode is 'include': what the CORS checks look at (a same-origin fetch never needs them)."""
+        return self.credentials == "include"
 
-    def result(self, **kw) -> FetchResult:
-        kw.setdefault("blocked", False)
+    # ---- the trace and the results ----------------------------------------------------------------------------
+    def note(self, kind: StepKind, title: str, spec: str, detail: str, passed: bool | None = None,
+             tip: str | None = None) -> None:
+        self.steps.append(Step(title, SPEC[spec], passed, detail, tip, kind=kind))
+
+    def fail(self, failure: str, kind: StepKind, spec: str, detail: str, title: str | None = None,
+             console: bool = True, **values) -> FetchResult:
+        """A failed step with its failures-table row's fix, and the rejection the script sees.
+
+        ``values`` fill the row's sentence (url, hint, preflight, ...); the page origin and where the fetch
+        started are added here. ``console=False``: the browser writes no sentence for it this time (a failure
+        that is a CORS failure only in mode 'cors')."""
+        row = FAILURES[failure]
+        url = values.get("url", "")
+        values = {"origin": self.page_origin, "initial_url": self.first_url if self.first_url != url else None,
+                  **values}
+        self.steps.append(Step(title or row.short_for(**values), SPEC[spec], False, detail, row.fix_for(**values),
+                               kind=kind, failure=failure))
+        if row.section == "request":  # new Request() threw: the TypeError is what JavaScript catches
+            return self.rejection(row.sentence(**values))
+        sentence = row.sentence(**values) if console and row.chromium is not None else None
+        return self.rejection(FAILED_TO_FETCH, sentence)
+
+    def reject_request(self, failure: str, title: str | None = None, **fields) -> FetchResult:
+        """new Request() rejects the call: its TypeError is the step's detail, and what JavaScript catches."""
+        detail = FAILURES[failure].sentence(**fields).removeprefix("TypeError: ")
+        return self.fail(failure, StepKind.REQUEST_REJECTED, "request", detail, title, **fields)
+
+    def result(self, **fields) -> FetchResult:
+        fields.setdefault("blocked", False)
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
-                           request={**self.args, "origin": self.page_s}, **kw)
+                           request={**self.options, "origin": self.page_origin}, **fields)
 
-    def reject(self, exception: str, error: str | None = None) -> FetchResult:
+    def rejection(self, exception: str, error: str | None = None) -> FetchResult:
         return self.result(blocked=True, type="error", exception=exception, error=error)
 
-    def cors_fail(self, url, kind, hint, preflight=False) -> FetchResult:
-        error = msg.cors_blocked(url, self.first_url, self.page_s, kind, hint, preflight)
-        return self.reject(msg.FAILED_TO_FETCH, error)
-
-    # ---- the algorithm ---------------------------------------------------------------------------
+    # ---- the algorithm ----------------------------------------------------------------------------------------
     def run(self) -> FetchResult:
-        bad = self.validate()
-        if bad is not None:
-            return bad
-        early = self.refuse_early()
-        if early is not None:
-            return early
-        return self.loop()
+        rejection = self.construct_request()
+        return rejection if rejection is not None else self.main_fetch()
 
-    def validate(self) -> FetchResult | None:
-        """new Request(): everything fetch() rejects before any request is sent."""
-        a = self.args
-        if not isinstance(a["method"], str):
-            raise InputError(f"method must be a string such as 'GET', not {a['method']!r}")
-        if a["body"] is not None and not isinstance(a["body"], (str, bytes, bytearray)):
-            raise InputError(f"body must be str or bytes (for JSON use json.dumps(...)), not {type(a['body']).__name__}")
-        raw = a["headers"] or {}
-        if isinstance(raw, dict):
-            pairs = list(raw.items())
-        else:
-            try:
-                pairs = [(n, v) for n, v in raw]
-            except (TypeError, ValueError):
-                raise InputError("headers must be a dict such as {'X-Token': 'abc'} or a list of (name, value) pairs") from None
-        if not all(isinstance(n, str) and isinstance(v, (str, int, float)) for n, v in pairs):
-            raise InputError("header names must be strings and values strings (or numbers)")
-        pairs = [(n, str(v)) for n, v in pairs]
-        reject = lambda text, rule: (self.step(rule, "request", False, text.removeprefix("TypeError: ")), self.reject(text))[1]
-        for member, allowed, idl in _ENUMS[:1]:  # RequestInit members are read in alphabetical order
-            if a[member] not in allowed:
-                return reject(msg.bad_enum(member, a[member], idl), f"unknown {member} value")
-        if any(ord(c) > 255 for n, v in pairs for c in n + v):
-            return reject(msg.NON_LATIN1_HEADER, "header outside ISO-8859-1")
-        for member, allowed, idl in _ENUMS[1:]:
-            if a[member] not in allowed:
-                return reject(msg.bad_enum(member, a[member], idl), f"unknown {member} value")
-        try:
-            self.url = parse_url(a["url"], base=self.b.page_url)
-        except URLError:
-            return reject(msg.invalid_url(a["url"]), "URL cannot be parsed")
-        if has_credentials(self.url):
-            return reject(msg.url_with_credentials(self.url), "URL contains a username/password")
-        if a["mode"] == "navigate":
-            return reject(msg.NAVIGATE_MODE, "mode 'navigate' is not for fetch()")
-        m = a["method"]
-        if not is_valid_method(m):
-            return reject(msg.invalid_method(m), "invalid method name")
-        if is_forbidden_method(m):
-            return reject(msg.forbidden_method(m), "forbidden method")
-        self.method = normalize_method(m)
-        if self.method != m:
-            self.step("method name normalised", "request", None, f"'{m}' is one of the six methods fetch() uppercases: sent as {self.method}.")
-        elif m.upper() != m:
-            self.step("method name kept as written", "request", None,
-                      f"'{m}' is not DELETE/GET/HEAD/OPTIONS/POST/PUT, so it is case-sensitive and sent exactly as written.")
-        if a["mode"] == "no-cors" and self.method not in SAFELISTED_METHODS:
-            return reject(msg.no_cors_method(self.method), "method not allowed in no-cors mode")
-        self.headers: dict[str, str] = {}
-        self.names: dict[str, str] = {}
-        for name, value in pairs:
-            value = normalize_header_value(value)
-            if not is_valid_header_name(name):
-                return reject(msg.INVALID_HEADER_NAME, f"invalid header name {name!r}")
-            if not is_valid_header_value(value):
-                return reject(msg.INVALID_HEADER_VALUE, f"invalid value for header {name!r}")
-            low = name.lower()
-            if is_forbidden_request_header(name, value):  # forbidden request-headers are dropped silently
-                self.step(f"header {name} dropped", "forbidden", None,
-                          f"{name} is a forbidden request-header: scripts cannot set it, the browser drops it silently.")
-                continue
-            if a["mode"] == "no-cors" and not is_no_cors_safelisted(name, value):  # no-cors keeps only 4 safelisted headers
-                self.step(f"header {name} dropped", "forbidden", None,
-                          f"mode 'no-cors' only keeps no-CORS-safelisted headers (Accept, Accept-Language, Content-Language, "
-                          f"Content-Type with a safelisted value): {name}: {value} is dropped silently.")
-                continue
-            self.names.setdefault(low, name)
-            self.headers[low] = f"{self.headers[low]}, {value}" if low in self.headers else value
-        body = a["body"]
-        if body is not None and self.method in ("GET", "HEAD"):
-            return reject(msg.BODY_WITH_GET_HEAD, "GET/HEAD with a body")
-        self.body = body.encode("utf-8") if isinstance(body, str) else (bytes(body) if body is not None else None)
-        if isinstance(body, str) and "content-type" not in self.headers:  # a string body gets a default Content-Type
-            self.headers["content-type"] = "text/plain;charset=UTF-8"
-            self.names["content-type"] = "Content-Type"
+    # ---- new Request() (https://fetch.spec.whatwg.org/#dom-request) -------------------------------------------
+    def construct_request(self) -> FetchResult | None:
+        """new Request(input, init) (Fetch Standard #dom-request): everything fetch() rejects before any request is
+        sent, in the order Chromium checks it. Python type mistakes raise InputError instead."""
+        self.validate_types()
+        for step in (self.read_options, self.parse_url, self.check_mode, self.check_method, self.read_headers,
+                     self.read_body):
+            rejection = step()
+            if rejection is not None:
+                return rejection
         self.first_url = self.url
         return None
 
-    def refuse_early(self) -> FetchResult | None:
-        """main fetch, in Blink's FetchManager order: data: URLs, then mode checks, then file: and other schemes."""
-        a, url = self.args, self.url
-        scheme = url.split(":", 1)[0]
-        if scheme == "data":  # main fetch: a data: URL is a scheme fetch whatever the mode (basic, no network)
-            return self.fetch_data(url)
-        web = scheme in ("http", "https")
-        cross = not web or not same_origin(self.page, origin_of(url))
-        if web:
-            self.step("same-origin or cross-origin?", "main", None,
-                      f"page {self.page_s} fetches {origin_of(url).serialize()}: "
-                      + ("cross-origin (scheme, host or port differ) - CORS rules apply." if cross else "same-origin - no CORS needed."))
-        if a["mode"] == "same-origin" and cross:  # mode 'same-origin' refuses any cross-origin URL
-            self.step("mode 'same-origin'", "main", False, "mode 'same-origin' forbids cross-origin requests; nothing was sent.",
-                      "Nothing on the server can fix this: use mode 'cors' (the default) and let the server allow the origin.")
-            return self.reject(msg.FAILED_TO_FETCH, msg.same_origin_mode(url, self.page_s))
-        if a["mode"] == "no-cors" and a["redirect"] != "follow":  # main fetch: no-cors needs redirect 'follow'
-            self.step("no-cors needs redirect 'follow'", "main", False, "mode 'no-cors' only works with redirect 'follow'.")
-            return self.reject(msg.FAILED_TO_FETCH, msg.no_cors_redirect_mode(url))
-        if scheme == "file":  # Chromium: a web page may never load file: URLs (ResourceFetcher's CanDisplay check)
-            self.step("URL scheme", "main", False, "A web page may not load local files (file: URLs).")
-            return self.reject(msg.FAILED_TO_FETCH, msg.local_resource(url))
-        if not web:  # fetch() only loads http(s) (and data:)
-            self.step("URL scheme", "main", False, f"fetch() cannot load '{scheme}:' URLs.")
-            return self.reject(msg.FAILED_TO_FETCH, msg.unsupported_scheme(url, scheme))
+    def validate_types(self) -> None:
+        """What JavaScript would coerce or throw on, but a Python learner wants told in one sentence."""
+        method, body, headers = self.options["method"], self.options["body"], self.options["headers"] or {}
+        if not isinstance(method, str):
+            raise InputError(f"method must be a string such as 'GET', not {method!r}")
+        if body is not None and not isinstance(body, (str, bytes, bytearray)):
+            raise InputError(f"body must be str or bytes (for JSON use json.dumps(...)), not {type(body).__name__}")
+        if isinstance(headers, Mapping):
+            pairs = list(headers.items())
+        else:
+            try:
+                pairs = [(name, value) for name, value in headers]
+            except (TypeError, ValueError):
+                raise InputError("headers must be a dict such as {'X-Token': 'abc'} or a list of (name, value) "
+                                 "pairs") from None
+        if not all(isinstance(name, str) and isinstance(value, (str, int, float)) for name, value in pairs):
+            raise InputError("header names must be strings and values strings (or numbers)")
+        self.header_pairs = [(name, str(value)) for name, value in pairs]
+
+    def read_options(self) -> FetchResult | None:
+        """WebIDL reads RequestInit's members in alphabetical order: credentials, headers (converted to ByteStrings,
+        so a code point above 255 throws), mode, redirect. So a bad mode wins over a bad URL."""
+        rejection = self.read_enum("credentials")
+        if rejection is None and any(ord(char) > 255 for pair in self.header_pairs for char in pair[0] + pair[1]):
+            rejection = self.reject_request("non_latin1_header")
+        return rejection or self.read_enum("mode") or self.read_enum("redirect")
+
+    def read_enum(self, member: str) -> FetchResult | None:
+        allowed, idl_type = _ENUMS[member]
+        value = self.options[member]
+        if value in allowed:
+            return None
+        return self.reject_request("bad_enum", member=member, value=value, idl_type=idl_type)
+
+    def parse_url(self) -> FetchResult | None:
+        """The URL parser, against the page's URL; a URL with user:password@ is refused."""
+        try:
+            self.url = parse_url(self.options["url"], base=self.browser.page_url)
+        except URLError:
+            return self.reject_request("invalid_url", url=self.options["url"])
+        if has_credentials(self.url):
+            return self.reject_request("url_with_credentials", url=self.url)
         return None
 
-    def local_network_access(self, url) -> FetchResult | None:
+    def check_mode(self) -> FetchResult | None:
+        """Mode 'navigate' is for the browser's own navigations, never for a script's Request."""
+        return self.reject_request("navigate_mode") if self.mode == "navigate" else None
+
+    def check_method(self) -> FetchResult | None:
+        """A method must be a token and not forbidden; six names are uppercased; no-cors allows GET/HEAD/POST only."""
+        method = self.options["method"]
+        if not is_valid_method(method):
+            return self.reject_request("invalid_method", method=method)
+        if is_forbidden_method(method):
+            return self.reject_request("forbidden_method", method=method)
+        self.method = normalize_method(method)
+        if self.method != method:
+            self.note(StepKind.METHOD_NORMALISED, "method name normalised", "request",
+                      f"'{method}' is one of the six methods fetch() uppercases: sent as {self.method}.")
+        elif method.upper() != method:
+            self.note(StepKind.METHOD_NORMALISED, "method name kept as written", "request",
+                      f"'{method}' is not DELETE/GET/HEAD/OPTIONS/POST/PUT, so it is case-sensitive and sent exactly "
+                      "as written.")
+        if self.mode == "no-cors" and self.method not in SAFELISTED_METHODS:
+            return self.reject_request("no_cors_method", method=self.method)
+        return None
+
+    def read_headers(self) -> FetchResult | None:
+        """Each header is checked, then kept, or dropped silently when a script may not set it."""
+        for name, value in self.header_pairs:
+            value = normalize_header_value(value)
+            if not is_valid_header_name(name):
+                return self.reject_request("invalid_header_name", f"invalid header name {name!r}")
+            if not is_valid_header_value(value):
+                return self.reject_request("invalid_header_value", f"invalid value for header {name!r}")
+            if is_forbidden_request_header(name, value):
+                self.note(StepKind.HEADER_DROPPED, f"header {name} dropped", "forbidden",
+                          f"{name} is a forbidden request-header: scripts cannot set it, the browser drops it "
+                          "silently.")
+            elif self.mode == "no-cors" and not is_no_cors_safelisted(name, value):
+                self.note(StepKind.HEADER_DROPPED, f"header {name} dropped", "forbidden",
+                          "mode 'no-cors' only keeps no-CORS-safelisted headers (Accept, Accept-Language, "
+                          f"Content-Language, Content-Type with a safelisted value): {name}: {value} is dropped "
+                          "silently.")
+            else:
+                self.add_header(name, value)
+        return None
+
+    def add_header(self, name: str, value: str) -> None:
+        """Headers.append: a repeated name's values are combined, the first spelling is the one sent."""
+        lower = name.lower()
+        self.header_names.setdefault(lower, name)
+        self.headers[lower] = f"{self.headers[lower]}, {value}" if lower in self.headers else value
+
+    def read_body(self) -> FetchResult | None:
+        """GET and HEAD have no body; a string body is UTF-8 and brings a default Content-Type."""
+        body = self.options["body"]
+        if body is not None and self.method in ("GET", "HEAD"):
+            return self.reject_request("body_with_get_head")
+        self.body = body.encode("utf-8") if isinstance(body, str) else (bytes(body) if body is not None else None)
+        if isinstance(body, str) and "content-type" not in self.headers:
+            self.headers["content-type"] = "text/plain;charset=UTF-8"
+            self.header_names["content-type"] = "Content-Type"
+        return None
+
+    # ---- main fetch (https://fetch.spec.whatwg.org/#main-fetch) -----------------------------------------------
+    def main_fetch(self) -> FetchResult:
+        """Main fetch (Fetch Standard #main-fetch), in Blink's FetchManager order: a data: URL is a scheme fetch
+        whatever the mode; then the mode and scheme checks; then HTTP fetch, hop by hop until no redirect."""
+        if self.url.split(":", 1)[0] == "data":
+            return self.scheme_fetch_data()
+        refusal = self.refuse_mode_or_scheme()
+        if refusal is not None:
+            return refusal
+        while True:
+            outcome = self.http_fetch()  # None: a redirect was followed, so fetch the new URL
+            if outcome is not None:
+                return outcome
+
+    def refuse_mode_or_scheme(self) -> FetchResult | None:
+        """Main fetch's refusals before the network: mode 'same-origin' and cross-origin URLs, mode 'no-cors'
+        without redirect 'follow', file: URLs (Chromium's own rule) and every scheme but http(s)."""
+        scheme = self.url.split(":", 1)[0]
+        web = scheme in ("http", "https")
+        cross_origin = not web or not same_origin(self.page, origin_of(self.url))
+        if web:
+            self.note(StepKind.SAME_ORIGIN_CHECK, "same-origin or cross-origin?", "main",
+                      f"page {self.page_origin} fetches {origin_of(self.url).serialize()}: "
+                      + ("cross-origin (scheme, host or port differ) - CORS rules apply." if cross_origin
+                         else "same-origin - no CORS needed."))
+        if self.mode == "same-origin" and cross_origin:
+            return self.fail("same_origin_mode", StepKind.REQUEST_REFUSED, "main",
+                             "mode 'same-origin' forbids cross-origin requests; nothing was sent.", url=self.url)
+        if self.mode == "no-cors" and self.redirect_mode != "follow":
+            return self.fail("no_cors_redirect_mode", StepKind.REQUEST_REFUSED, "main",
+                             "mode 'no-cors' only works with redirect 'follow'.", url=self.url)
+        if scheme == "file":  # Chromium: a web page may never load file: URLs (ResourceFetcher's CanDisplay check)
+            return self.fail("local_resource", StepKind.REQUEST_REFUSED, "main",
+                             "A web page may not load local files (file: URLs).", "URL scheme", url=self.url)
+        if not web:
+            return self.fail("unsupported_scheme", StepKind.REQUEST_REFUSED, "main",
+                             f"fetch() cannot load '{scheme}:' URLs.", "URL scheme", url=self.url, scheme=scheme)
+        return None
+
+    def scheme_fetch_data(self) -> FetchResult:
+        """Scheme fetch of a data: URL (Fetch Standard #scheme-fetch, #data-url-processor): no network, and
+        Chromium answers a 'basic' 200 whatever the mode, method and credentials."""
+        try:
+            mime, body = data_url.process(self.url)
+        except data_url.DataURLError as exc:  # the processor failed: a network error (net::ERR_INVALID_URL)
+            return self.fail("invalid_data_url", StepKind.DATA_URL, "data",
+                             f"The data: URL cannot be decoded ({exc}): network error.", "data: URL")
+        self.exchanges.append(Exchange("actual", self.method, self.url.split("#")[0], {}, 200, {"content-type": mime}))
+        self.note(StepKind.DATA_URL, "data: URL", "data", f"No network: the body comes from the URL itself "
+                  f"({len(body)} bytes, Content-Type: {mime}); always a 'basic' 200, whatever the mode and method.")
+        text = "" if self.method == "HEAD" else body.decode("utf-8", "replace").removeprefix("\ufeff")
+        return self.result(type="basic", status=200, headers={"content-type": mime}, text=text)
+
+    # ---- HTTP fetch (https://fetch.spec.whatwg.org/#http-fetch) ------------------------------------------------
+    def http_fetch(self) -> FetchResult | None:
+        """HTTP fetch (Fetch Standard #http-fetch) of the current URL: the preflight when one is needed, the
+        request itself, then either the redirect to follow (None: go round again) or the final result."""
+        self.choose_response_tainting()
+        unsafe = unsafe_request_header_names(self.headers)
+        if self.cors_flag and needs_preflight(self.method, unsafe):
+            failure = self.cors_preflight_fetch(unsafe)
+            if failure is not None:
+                return failure
+        elif self.cors_flag:
+            self.note(StepKind.SIMPLE_REQUEST, "simple request", "safelist", f"{self.method} with only "
+                      "CORS-safelisted headers: no preflight, the request goes straight out.")
+        failure = self.local_network_access(self.url) or self.http_network_or_cache_fetch()
+        if failure is not None:
+            return failure
+        self.store_cookies()
+        next_url = location(self.response.status, self.response.response_headers, self.url)
+        if next_url is None:
+            return self.finish()
+        return self.http_redirect_fetch(next_url)
+
+    def choose_response_tainting(self) -> None:
+        """Main fetch picks the response tainting for each hop: 'cors' for a cross-origin URL in mode 'cors' (and it
+        stays 'cors' once set, even after a redirect back), 'opaque' for a cross-origin URL in mode 'no-cors'.
+        From it follow the CORS flag, the Origin header and whether credentials go along."""
+        cross_origin = not same_origin(self.page, origin_of(self.url))
+        if self.mode == "cors" and (cross_origin or self.response_tainting == "cors"):
+            self.response_tainting = "cors"
+        elif self.mode == "no-cors" and cross_origin:
+            self.response_tainting = "opaque"
+        self.cors_flag = self.response_tainting == "cors"
+        self.origin_sent = "null" if self.origin_tainted else self.page_origin
+        self.include_credentials = self.with_credentials or (
+            self.credentials == "same-origin" and self.response_tainting == "basic")
+
+    def local_network_access(self, url: str) -> FetchResult | None:
         """Chromium's Local Network Access, checked on every request that would go out (preflight included): a page
         that is not a secure context may not reach a more-private address space.
 
-        Modelled as the bridge (cors_lab.chromium) runs Chromium 156: the page's address space comes from its host
+        Modelled as the bridge (cors_lab.real.chromium) runs Chromium 156: the page's address space comes from its host
         (a page served from 127.0.0.1 is loopback), and the `local-network-access` permission is granted, so a secure
         page (https, or a loopback host) is let through; a real Chromium would ask the user first."""
         target, page = address_space(origin_of(url).host), address_space(self.page.host)
         if _PRIVACY[target] <= _PRIVACY[page]:
             return None
         if is_potentially_trustworthy(self.page):
-            self.step("Local Network Access", "lna", True, f"A {page} page calls a {target} address: allowed, as the page "
-                      "is a secure context and has the local-network-access permission (granted by the lab's Chromium).")
+            self.note(StepKind.LOCAL_NETWORK_ACCESS, "Local Network Access", "lna", f"A {page} page calls a {target} "
+                      "address: allowed, as the page is a secure context and has the local-network-access "
+                      "permission (granted by the lab's Chromium).", passed=True)
             return None
-        self.step("Local Network Access", "lna", False, f"The page {self.page_s} is in the {page} address space and not a "
-                  f"secure context (http on a non-loopback host), the URL is in the more-private {target} space: nothing "
-                  "was sent.", "Serve the page over https (or from localhost), or call the API from the same network.")
-        return self.cors_fail(url, "insecure_private_network", target)
+        return self.fail("insecure_private_network", StepKind.LOCAL_NETWORK_ACCESS, "lna",
+                         f"The page {self.page_origin} is in the {page} address space and not a secure context (http "
+                         f"on a non-loopback host), the URL is in the more-private {target} space: nothing was sent.",
+                         "Local Network Access", url=url, hint=target)
 
-    def fetch_data(self, url) -> FetchResult:
-        try:
-            mime, body = data_url.process(url)
-        except data_url.DataURLError as exc:  # the data: URL processor failed: network error (net::ERR_INVALID_URL)
-            self.step("data: URL", "data", False, f"The data: URL cannot be decoded ({exc}): network error.")
-            return self.reject(msg.FAILED_TO_FETCH)
-        self.exchanges.append(Exchange("actual", self.method, url.split("#")[0], {}, 200, {"content-type": mime}))
-        self.step("data: URL", "data", None, f"No network: the body comes from the URL itself ({len(body)} bytes, "
-                  f"Content-Type: {mime}); always a 'basic' 200, whatever the mode and method.")
-        text = "" if self.method == "HEAD" else body.decode("utf-8", "replace").removeprefix("\ufeff")
-        return self.result(type="basic", status=200, headers={"content-type": mime}, text=text)
-
-    def loop(self) -> FetchResult:
-        a = self.args
-        mode, creds = a["mode"], a["credentials"]
-        current, method, body = self.url, self.method, self.body
-        headers = dict(self.headers)
-        tainting, tainted, redirects = "basic", False, 0
-        while True:
-            cur_origin = origin_of(current)
-            cross = not same_origin(self.page, cur_origin)
-            if mode == "cors" and (cross or tainting == "cors"):  # CORS flag: cross-origin (or once tainted by a hop)
-                tainting = "cors"
-            elif mode == "no-cors" and cross:
-                tainting = "opaque"
-            cors_flag = tainting == "cors"
-            origin_sent = "null" if tainted else self.page_s
-            include = creds == "include" or (creds == "same-origin" and tainting == "basic")
-            unsafe = unsafe_request_header_names(headers)
-            # ---- CORS-preflight fetch
-            if cors_flag and needs_preflight(method, unsafe):
-                why = ([f"method {method} is not GET/HEAD/POST"] if method not in SAFELISTED_METHODS else []) + (
-                    [f"header(s) {', '.join(unsafe)} are not CORS-safelisted"] if unsafe else [])
-                self.step("preflight needed", "safelist", None, "A preflight is needed: " + "; ".join(why) + ".")
-                fail = self.preflight(current, origin_sent, creds == "include", method, unsafe, tainted)
-                if fail is not None:
-                    return fail
-            elif cors_flag:
-                self.step("simple request", "safelist", None,
-                          f"{method} with only CORS-safelisted headers: no preflight, the request goes straight out.")
-            # ---- the request itself
-            if (fail := self.local_network_access(current)) is not None:
-                return fail
-            h = {"Accept": "*/*"} if "accept" not in headers else {}
-            h.update({self.names.get(k, k): v for k, v in headers.items()})
-            if cors_flag or method not in ("GET", "HEAD"):  # 'append a request Origin header'
-                h["Origin"] = origin_sent
-            cookie_ok = include and same_site(self.page, cur_origin)
-            if include and not cookie_ok:
-                self.step("cookies", "cookies", None, f"{cur_origin.serialize()} is cross-site to the page: Chromium sends "
-                          "no cookies (third-party cookies are blocked) and will not store any it sets.")
-            if cookie_ok and (jar := self.b.cookies.header_for(current)):
-                h["Cookie"] = jar
-            ex = Exchange("actual", method, current.split("#")[0], {k.lower(): v for k, v in h.items()})
-            self.exchanges.append(ex)
-            try:
-                status, raw_headers, data = send(method, current, h, body, self.b.timeout)
-            except (OSError, http.client.HTTPException) as exc:
-                self.step(f"server unreachable ({_net_error(exc)})", "network", False, f"{method} {current} failed: {_net_error(exc)} ({exc}).",
-                          "Is the server running? Start it with serve(...) and check the port.")
-                return self.reject(msg.FAILED_TO_FETCH)
-            self.record(ex, status, raw_headers)
-            self.describe_credentials(creds, include, ex)
-            if cookie_ok:  # Set-Cookie is stored whenever credentials were allowed (before and whatever the CORS check)
-                for sc in ex.set_cookies:
-                    stored, why = self.b.cookies.set(current, sc)
-                    self.step("Set-Cookie", "cookies", None, f"Set-Cookie: {sc} -> {why}.")
-            elif ex.set_cookies:
-                self.step("Set-Cookie ignored", "cookies", None,
-                          f"The response set cookies but credentials were not used for this request: not stored.")
-            nxt = location(status, ex.response_headers, current)
-            if nxt is None:
-                break
-            # ---- HTTP-redirect fetch
-            ex.kind = "redirect"
-            self.step(f"redirect {status}", "redirect", None, f"{current} answered {status} -> {nxt}.")
-            if a["redirect"] == "error":  # redirect 'error': any redirect is a network error
-                self.step("redirect 'error'", "redirect", False, "redirect mode 'error' rejects any redirect.",
-                          "Point the request at the final URL, or use redirect 'follow'.")
-                return self.reject(msg.FAILED_TO_FETCH)
-            if cors_flag:  # the CORS check runs on every redirect response too
-                fail = self.check(current, ex, origin_sent, creds == "include", "redirect response")
-                if fail is not None:
-                    return fail
-            if a["redirect"] == "manual":
-                self.step("redirect 'manual'", "redirect", None, "redirect mode 'manual': JS gets an opaque-redirect "
-                          "response (type 'opaqueredirect', status 0) and cannot read the Location.")
-                return self.result(type="opaqueredirect", status=0)
-            redirects += 1
-            if redirects > MAX_REDIRECTS:  # at most 20 redirects
-                self.step("too many redirects", "redirect", False, "More than 20 redirects: net::ERR_TOO_MANY_REDIRECTS.",
-                          "Fix the redirect loop on the server.")
-                return self.reject(msg.FAILED_TO_FETCH)
-            try:
-                nxt = parse_url(nxt)
-            except URLError:
-                return self.reject(msg.FAILED_TO_FETCH)
-            scheme = nxt.split(":", 1)[0]
-            if scheme not in ("http", "https"):  # redirects may only lead to http(s)
-                self.step("redirect scheme", "redirect", False, f"Location {nxt} is not http(s).")
-                return self.cors_fail_at(nxt, "cors_disabled_scheme", "", mode)
-            if has_credentials(nxt):  # a Location with user:password@ is refused
-                self.step("redirect with credentials", "redirect", False, f"Location {nxt} contains a username/password.",
-                          "Redirect to a URL without user:password@.")
-                if mode == "cors" and (cors_flag or tainted or not same_origin(self.page, origin_of(nxt))):
-                    return self.cors_fail(current, "redirect_credentials", "")
-                return self.reject(msg.FAILED_TO_FETCH)
-            if mode == "same-origin" and not same_origin(self.page, origin_of(nxt)):
-                self.step("mode 'same-origin' redirect", "redirect", False, f"mode 'same-origin' cannot follow a redirect to {nxt}.")
-                return self.reject(msg.FAILED_TO_FETCH, msg.same_origin_mode_redirect(nxt, self.b.page_url))
-            if taints(self.page, current, nxt) and not tainted:  # cross-origin hop from a cross-origin URL taints the origin
-                tainted = True
-                self.step("origin tainted", "redirect", None, f"Redirect from {current} (cross-origin to the page) to another "
-                          "origin: from now on the request sends `Origin: null`.")
-            method, keep = next_method(status, method)
-            if not keep:
-                body = None
-                headers = {k: v for k, v in headers.items() if k not in _BODY_HEADERS}
-                self.step("method changed", "redirect", None, f"{status} turns the request into GET without a body.")
-            current = nxt
-        return self.finish(ex, current, data, tainting, origin_sent, creds == "include", method)
-
-    def cors_fail_at(self, url, kind, hint, mode):
-        if mode == "cors":
-            return self.cors_fail(url, kind, hint)
-        return self.reject(msg.FAILED_TO_FETCH)
-
-    def record(self, ex: Exchange, status: int, raw_headers) -> None:
-        ex.status = status
-        for name, value in raw_headers:
-            low, value = name.lower(), value.strip(" \t")  # HTTP strips leading/trailing whitespace from field values
-            ex.response_headers[low] = f"{ex.response_headers[low]}, {value}" if low in ex.response_headers else value
-            if low == "set-cookie":
-                ex.set_cookies.append(value)
-
-    def describe_credentials(self, creds, include, ex) -> None:
-        sent = "cookie" in ex.request_headers
-        if creds == "omit":
-            text = "credentials 'omit': no cookies sent."
-        elif creds == "same-origin" and not include:
-            text = "credentials 'same-origin' and this request is cross-origin: no cookies sent."
-        else:
-            text = f"credentials '{creds}': " + ("cookies sent." if sent else "allowed, but no matching cookie in the jar.")
-        self.step("credentials", "cookies", None, text)
-
-    def preflight(self, url, origin_sent, include, method, unsafe, tainted=False) -> FetchResult | None:
+    # ---- CORS-preflight fetch (https://fetch.spec.whatwg.org/#cors-preflight-fetch) ---------------------------
+    def cors_preflight_fetch(self, unsafe: list[str]) -> FetchResult | None:
+        """CORS-preflight fetch (Fetch Standard #cors-preflight-fetch), unless the CORS-preflight cache
+        (#cors-preflight-cache) already allows this method and these headers. None when the request may go."""
+        why = ([f"method {self.method} is not GET/HEAD/POST"] if self.method not in SAFELISTED_METHODS else []) + (
+            [f"header(s) {', '.join(unsafe)} are not CORS-safelisted"] if unsafe else [])
+        self.note(StepKind.PREFLIGHT_NEEDED, "preflight needed", "safelist", "A preflight is needed: "
+                  + "; ".join(why) + ".")
         # a tainted (Origin: null) request neither uses nor fills the cache: Chromium keys it by an opaque origin
-        entry = None if tainted else self.b.preflight_cache.lookup(self.page_s, url, include, method, unsafe)
-        if entry is not None:  # a fresh matching cache entry skips the preflight
-            self.step("preflight cache hit", "cache", True, f"A cached preflight for {url} (Max-Age {entry.max_age}s) "
-                      "already allows this method and these headers: no OPTIONS sent.")
+        cache = self.browser.preflight_cache
+        entry = None if self.origin_tainted else cache.lookup(self.page_origin, self.url, self.with_credentials,
+                                                              self.method, unsafe)
+        if entry is not None:
+            self.note(StepKind.PREFLIGHT_CACHE_HIT, "preflight cache hit", "cache", f"A cached preflight for "
+                      f"{self.url} (Max-Age {entry.max_age}s) already allows this method and these headers: no "
+                      "OPTIONS sent.", passed=True)
             return None
         self.preflighted = True
-        if (fail := self.local_network_access(url)) is not None:  # the preflight is stopped before it is sent
-            return fail
-        h = preflight_headers(origin_sent, method, unsafe)
-        ex = Exchange("preflight", "OPTIONS", url.split("#")[0], dict(h))
-        self.exchanges.append(ex)
-        wire = {"Accept": h["accept"], "Access-Control-Request-Method": method, "Origin": origin_sent}
-        if "access-control-request-headers" in h:
-            wire["Access-Control-Request-Headers"] = h["access-control-request-headers"]
-        self.step("preflight sent", "preflight", None, "OPTIONS " + url + " with " + ", ".join(f"{k}: {v}" for k, v in wire.items()) + " (never cookies).")
+        failure = self.local_network_access(self.url)  # the preflight is stopped before it is sent
+        if failure is not None:
+            return failure
+        exchange, failure = self.send_preflight(unsafe)
+        return failure if failure is not None else self.check_preflight_answer(exchange, unsafe)
+
+    def send_preflight(self, unsafe: list[str]) -> tuple[Exchange, FetchResult | None]:
+        """The OPTIONS request: Origin, Access-Control-Request-Method and -Headers, never cookies."""
+        headers = preflight_headers(self.origin_sent, self.method, unsafe)
+        exchange = Exchange("preflight", "OPTIONS", self.url.split("#")[0], dict(headers))
+        self.exchanges.append(exchange)
+        wire = {"Accept": headers["accept"], "Access-Control-Request-Method": self.method, "Origin": self.origin_sent}
+        if "access-control-request-headers" in headers:
+            wire["Access-Control-Request-Headers"] = headers["access-control-request-headers"]
+        self.note(StepKind.PREFLIGHT_SENT, "preflight sent", "preflight", f"OPTIONS {self.url} with "
+                  + ", ".join(f"{name}: {value}" for name, value in wire.items()) + " (never cookies).")
         try:
-            status, raw, _ = send("OPTIONS", url, wire, None, self.b.timeout)
-        except (OSError, http.client.HTTPException) as exc:
-            self.step(f"server unreachable ({_net_error(exc)})", "network", False, f"OPTIONS {url} failed: {_net_error(exc)}.", "Is the server running?")
-            return self.reject(msg.FAILED_TO_FETCH)
-        self.record(ex, status, raw)
-        if location(status, ex.response_headers, url) is not None:  # a preflight may not be redirected
-            self.step("preflight: " + msg.SHORT["preflight_redirect"], "preflight", False, f"The preflight got {status} -> {ex.response_headers['location']}.",
-                      fix_for("preflight_redirect", "", origin_sent, include, method, unsafe))
-            return self.cors_fail(url, "preflight_redirect", "", preflight=True)
-        err, entry = check_preflight(status, ex.response_headers, origin_sent, include, method, unsafe)
-        if err is not None:
-            kind, hint = err
-            seen = ", ".join(f"{n}: {ex.response_headers.get(n.lower(), '(absent)')}" for n in (
+            status, raw_headers, _ = send("OPTIONS", self.url, wire, None, self.browser.timeout)
+        except NETWORK_ERRORS as exc:
+            return exchange, self.network_failure(f"OPTIONS {self.url} failed: {net_error(exc)}.", exc)
+        self.record(exchange, status, raw_headers)
+        return exchange, None
+
+    def check_preflight_answer(self, exchange: Exchange, unsafe: list[str]) -> FetchResult | None:
+        """The preflight answer may not redirect, must pass the CORS check, have an ok status and allow the method
+        and the headers (preflight.check_preflight, in Chromium's order). When it does, it may be cached."""
+        answer = exchange.response_headers
+        if location(exchange.status, answer, self.url) is not None:
+            return self.fail("preflight_redirect", StepKind.PREFLIGHT_CHECK, "preflight",
+                             f"The preflight got {exchange.status} -> {answer['location']}.",
+                             "preflight: " + FAILURES["preflight_redirect"].short, url=self.url, preflight=True)
+        problem, entry = check_preflight(exchange.status, answer, self.origin_sent, self.with_credentials,
+                                         self.method, unsafe)
+        if problem is not None:
+            kind, hint = problem
+            seen = ", ".join(f"{name}: {answer.get(name.lower(), '(absent)')}" for name in (
                 "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
-                "Access-Control-Allow-Headers") if include or "Credentials" not in n)
-            self.step("preflight: " + msg.SHORT[kind], "preflight", False, f"The preflight answer was {status} with {seen}; "
-                      f"the request needs Origin {origin_sent}, method {method}" + (f", headers {', '.join(unsafe)}" if unsafe else "")
-                      + (", credentials" if include else "") + ".", fix_for(kind, hint, origin_sent, include, method, unsafe))
-            return self.cors_fail(url, kind, hint, preflight=True)
-        self.step("preflight response", "preflight", True, f"{status} with the right Access-Control-Allow-* headers: "
-                  f"method {method}" + (f" and headers {', '.join(unsafe)}" if unsafe else "") + " allowed.")
-        if tainted:
-            self.step("preflight not cached", "cache", None, "Sent with Origin: null after a redirect: Chromium does not reuse it.")
+                "Access-Control-Allow-Headers") if self.with_credentials or "Credentials" not in name)
+            asked = (f"Origin {self.origin_sent}, method {self.method}"
+                     + (f", headers {', '.join(unsafe)}" if unsafe else "")
+                     + (", credentials" if self.with_credentials else ""))
+            return self.fail(kind, StepKind.PREFLIGHT_CHECK, "preflight",
+                             f"The preflight answer was {exchange.status} with {seen}; the request needs {asked}.",
+                             "preflight: " + FAILURES[kind].short, url=self.url, hint=hint, preflight=True)
+        self.note(StepKind.PREFLIGHT_CHECK, "preflight response", "preflight", f"{exchange.status} with the right "
+                  f"Access-Control-Allow-* headers: method {self.method}"
+                  + (f" and headers {', '.join(unsafe)}" if unsafe else "") + " allowed.", passed=True)
+        self.cache_preflight(exchange, entry)
+        return None
+
+    def cache_preflight(self, exchange: Exchange, entry) -> None:
+        """CORS-preflight cache (Fetch Standard #cors-preflight-cache): kept for Max-Age seconds, as Chromium
+        reads it (absent: 5 s, capped at 7200 s); never after a redirect tainted the origin."""
+        if self.origin_tainted:
+            self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache",
+                      "Sent with Origin: null after a redirect: Chromium does not reuse it.")
+            return
+        self.browser.preflight_cache.store(self.page_origin, self.url, entry)
+        if not entry.max_age:
+            self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache",
+                      "Not cached (Access-Control-Max-Age is 0 or negative).")
+            return
+        max_age = exchange.response_headers.get("access-control-max-age", "absent -> Chromium default 5")
+        self.note(StepKind.PREFLIGHT_CACHED, "preflight cached", "cache",
+                  f"Kept for {entry.max_age}s (Access-Control-Max-Age: {max_age}; Chromium caps at 7200).")
+
+    # ---- HTTP-network-or-cache fetch (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch) -------------
+    def http_network_or_cache_fetch(self) -> FetchResult | None:
+        """HTTP-network-or-cache fetch (Fetch Standard #http-network-or-cache-fetch): the headers the browser adds
+        (Accept, Origin, Cookie), then HTTP-network fetch (#http-network-fetch) over the socket."""
+        wire = self.request_headers_on_the_wire()
+        exchange = Exchange("actual", self.method, self.url.split("#")[0],
+                            {name.lower(): value for name, value in wire.items()})
+        self.exchanges.append(exchange)
+        try:
+            status, raw_headers, data = send(self.method, self.url, wire, self.body, self.browser.timeout)
+        except NETWORK_ERRORS as exc:
+            return self.network_failure(f"{self.method} {self.url} failed: {net_error(exc)} ({exc}).", exc)
+        self.record(exchange, status, raw_headers)
+        self.response, self.response_body = exchange, data
+        self.describe_credentials(exchange)
+        return None
+
+    def request_headers_on_the_wire(self) -> dict[str, str]:
+        """The script's headers as spelled, Accept: */* unless it set one, Origin on a CORS request and on any
+        request that is not GET/HEAD ('append a request Origin header'), and the jar's cookies when they may go."""
+        wire = {"Accept": "*/*"} if "accept" not in self.headers else {}
+        wire.update({self.header_names.get(name, name): value for name, value in self.headers.items()})
+        if self.cors_flag or self.method not in ("GET", "HEAD"):
+            wire["Origin"] = self.origin_sent
+        server = origin_of(self.url)
+        self.send_cookies = self.include_credentials and same_site(self.page, server)
+        if self.include_credentials and not self.send_cookies:
+            self.note(StepKind.THIRD_PARTY_COOKIES, "cookies", "cookies", f"{server.serialize()} is cross-site to the "
+                      "page: Chromium sends no cookies (third-party cookies are blocked) and will not store any it "
+                      "sets.")
+        if self.send_cookies and (cookie := self.browser.cookies.header_for(self.url)):
+            wire["Cookie"] = cookie
+        return wire
+
+    def network_failure(self, detail: str, exc: BaseException) -> FetchResult:
+        """No answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason."""
+        return self.fail("network_error", StepKind.NETWORK_ERROR, "network", detail,
+                         f"server unreachable ({net_error(exc)})")
+
+    def record(self, exchange: Exchange, status: int, raw_headers) -> None:
+        """Keep the answer on the exchange; HTTP strips the whitespace around field values."""
+        exchange.status = status
+        pairs = [(name.lower(), value.strip(" \t")) for name, value in raw_headers]
+        exchange.response_headers = Headers.from_pairs(pairs)
+        exchange.set_cookies.extend(value for name, value in pairs if name == "set-cookie")
+
+    def describe_credentials(self, exchange: Exchange) -> None:
+        if self.credentials == "omit":
+            text = "credentials 'omit': no cookies sent."
+        elif self.credentials == "same-origin" and not self.include_credentials:
+            text = "credentials 'same-origin' and this request is cross-origin: no cookies sent."
+        else:
+            text = f"credentials '{self.credentials}': " + (
+                "cookies sent." if exchange.cookies_sent else "allowed, but no matching cookie in the jar.")
+        self.note(StepKind.CREDENTIALS, "credentials", "cookies", text)
+
+    def store_cookies(self) -> None:
+        """Set-Cookie is stored whenever cookies could go with the request: before, and whatever, the CORS check."""
+        exchange = self.response
+        if self.send_cookies:
+            for cookie in exchange.set_cookies:
+                _, why = self.browser.cookies.set(self.url, cookie)
+                self.note(StepKind.SET_COOKIE, "Set-Cookie", "cookies", f"Set-Cookie: {cookie} -> {why}.")
+        elif exchange.set_cookies:
+            self.note(StepKind.SET_COOKIE_IGNORED, "Set-Cookie ignored", "cookies",
+                      "The response set cookies but credentials were not used for this request: not stored.")
+
+    # ---- HTTP-redirect fetch (https://fetch.spec.whatwg.org/#http-redirect-fetch) -----------------------------
+    def http_redirect_fetch(self, next_url: str) -> FetchResult | None:
+        """HTTP-redirect fetch (Fetch Standard #http-redirect-fetch): the redirect mode, the CORS check of the
+        redirect response, the limit of 20, then the new URL's checks. None when the redirect is followed."""
+        exchange = self.response
+        exchange.kind = "redirect"
+        self.note(StepKind.REDIRECT, f"redirect {exchange.status}", "redirect",
+                  f"{self.url} answered {exchange.status} -> {next_url}.")
+        if self.redirect_mode == "error":
+            return self.fail("redirect_error_mode", StepKind.REDIRECT_REFUSED, "redirect",
+                             "redirect mode 'error' rejects any redirect.")
+        if self.cors_flag:  # the CORS check runs on every redirect response too
+            failure = self.check_response(exchange, "redirect response")
+            if failure is not None:
+                return failure
+        if self.redirect_mode == "manual":
+            self.note(StepKind.REDIRECT_MANUAL, "redirect 'manual'", "redirect", "redirect mode 'manual': JS gets "
+                      "an opaque-redirect response (type 'opaqueredirect', status 0) and cannot read the Location.")
+            return self.result(type="opaqueredirect", status=0)
+        self.redirect_count += 1
+        if self.redirect_count > MAX_REDIRECTS:
+            return self.fail("too_many_redirects", StepKind.REDIRECT_REFUSED, "redirect",
+                             "More than 20 redirects: net::ERR_TOO_MANY_REDIRECTS.")
+        try:
+            parsed = parse_url(next_url)
+        except URLError:
+            return self.fail("invalid_redirect_location", StepKind.REDIRECT_REFUSED, "redirect",
+                             f"Location {next_url} cannot be parsed as a URL: network error.")
+        failure = self.check_redirect_target(parsed)
+        if failure is not None:
+            return failure
+        self.follow_redirect(exchange.status, parsed)
+        return None
+
+    def check_redirect_target(self, next_url: str) -> FetchResult | None:
+        """Where a redirect may lead: http(s) only, no user:password@, the same origin in mode 'same-origin'.
+        The first two are CORS failures with a console sentence in mode 'cors' only."""
+        in_cors_mode = self.mode == "cors"
+        if next_url.split(":", 1)[0] not in ("http", "https"):
+            return self.fail("cors_disabled_scheme", StepKind.REDIRECT_REFUSED, "redirect",
+                             f"Location {next_url} is not http(s).", "redirect scheme", console=in_cors_mode,
+                             url=next_url)
+        if has_credentials(next_url):  # Chromium blames the URL that redirected, not the Location
+            cross_origin = not same_origin(self.page, origin_of(next_url))
+            return self.fail("redirect_credentials", StepKind.REDIRECT_REFUSED, "redirect",
+                             f"Location {next_url} contains a username/password.", "redirect with credentials",
+                             console=in_cors_mode and (self.cors_flag or self.origin_tainted or cross_origin),
+                             url=self.url)
+        if self.mode == "same-origin" and not same_origin(self.page, origin_of(next_url)):
+            return self.fail("same_origin_mode_redirect", StepKind.REDIRECT_REFUSED, "redirect",
+                             f"mode 'same-origin' cannot follow a redirect to {next_url}.", url=next_url,
+                             page_url=self.browser.page_url)
+        return None
+
+    def follow_redirect(self, status: int, next_url: str) -> None:
+        """The request the redirect makes: maybe a tainted origin, maybe a GET without a body, at the new URL."""
+        if taints(self.page, self.url, next_url) and not self.origin_tainted:
+            self.origin_tainted = True
+            self.note(StepKind.ORIGIN_TAINTED, "origin tainted", "redirect", f"Redirect from {self.url} "
+                      "(cross-origin to the page) to another origin: from now on the request sends `Origin: null`.")
+        self.method, keeps_body = next_method(status, self.method)
+        if not keeps_body:
+            self.body = None
+            self.headers = {name: value for name, value in self.headers.items() if name not in _BODY_HEADERS}
+            self.note(StepKind.METHOD_CHANGED, "method changed", "redirect",
+                      f"{status} turns the request into GET without a body.")
+        self.url = next_url
+
+    # ---- the end of main fetch: the CORS check and the filtered response ---------------------------------------
+    def check_response(self, exchange: Exchange, what: str) -> FetchResult | None:
+        """CORS check (Fetch Standard #cors-check) of ``exchange``, the response or a redirect response."""
+        answer = exchange.response_headers
+        problem = cors_check(answer.get(_ACAO), answer.get(_ACAC), self.origin_sent, self.with_credentials)
+        if problem is None:
+            self.note(StepKind.CORS_CHECK, f"CORS check ({what})", "check", f"Access-Control-Allow-Origin: "
+                      f"{answer[_ACAO]} matches Origin: {self.origin_sent}"
+                      + (" and Access-Control-Allow-Credentials: true" if self.with_credentials else "") + ".",
+                      passed=True)
             return None
-        self.b.preflight_cache.store(self.page_s, url, entry)
-        self.step("preflight cached", "cache", None, f"Kept for {entry.max_age}s (Access-Control-Max-Age: "
-                  f"{ex.response_headers.get('access-control-max-age', 'absent -> Chromium default 5')}; Chromium caps at 7200)."
-                  if entry.max_age else "Not cached (Access-Control-Max-Age is 0 or negative).")
-        return None
+        kind, hint = problem
+        short = FAILURES[kind].short
+        seen = (f"Access-Control-Allow-Origin: {answer.get(_ACAO, '(absent)')}"
+                + (f", Access-Control-Allow-Credentials: {answer.get(_ACAC, '(absent)')}" if self.with_credentials
+                   else ""))
+        return self.fail(kind, StepKind.CORS_CHECK, "check", f"{seen} vs Origin: {self.origin_sent} -> {short}.",
+                         short + (f" (on the {what})" if what != "response" else ""), url=self.url, hint=hint)
 
-    def check(self, url, ex: Exchange, origin_sent, include, what) -> FetchResult | None:
-        rh = ex.response_headers
-        err = cors_check(rh.get("access-control-allow-origin"), rh.get("access-control-allow-credentials"), origin_sent, include)
-        if err is not None:
-            kind, hint = err
-            self.step(msg.SHORT[kind] + (f" (on the {what})" if what != "response" else ""), "check", False,
-                      f"Access-Control-Allow-Origin: {rh.get('access-control-allow-origin', '(absent)')}"
-                      + (f", Access-Control-Allow-Credentials: {rh.get('access-control-allow-credentials', '(absent)')}" if include else "")
-                      + f" vs Origin: {origin_sent} -> {msg.SHORT[kind]}.",
-                      fix_for(kind, hint, origin_sent, include, ex.method, []))
-            return self.cors_fail(url, kind, hint)
-        self.step(f"CORS check ({what})", "check", True, f"Access-Control-Allow-Origin: {rh['access-control-allow-origin']} "
-                  f"matches Origin: {origin_sent}" + (" and Access-Control-Allow-Credentials: true" if include else "") + ".")
-        return None
-
-    def finish(self, ex, url, data, tainting, origin_sent, include, method) -> FetchResult:
-        if tainting == "cors":
-            fail = self.check(url, ex, origin_sent, include, "response")
-            if fail is not None:
-                return fail
-        if tainting == "opaque":
-            self.step("opaque response", "main", None, "mode 'no-cors' + cross-origin: the request went out, but JS gets an "
-                      "opaque response: type 'opaque', status 0, no headers, empty body.")
+    def finish(self) -> FetchResult:
+        """Main fetch's end (Fetch Standard #main-fetch): a CORS response must pass the CORS check; then the script
+        gets the filtered response (#concept-filtered-response): opaque in no-cors, else the headers it may read."""
+        exchange = self.response
+        if self.response_tainting == "cors":
+            failure = self.check_response(exchange, "response")
+            if failure is not None:
+                return failure
+        if self.response_tainting == "opaque":
+            self.note(StepKind.OPAQUE_RESPONSE, "opaque response", "main", "mode 'no-cors' + cross-origin: the request "
+                      "went out, but JS gets an opaque response: type 'opaque', status 0, no headers, empty body.")
             return self.result(type="opaque", status=0)
-        visible = visible_headers(ex.response_headers, tainting, include)
-        if tainting == "cors":
-            shown, hidden = exposed_explanation(ex.response_headers, include)
-            custom = [h for h in hidden if h not in _TRANSPORT]
-            self.step("headers visible to JS", "expose", None, f"visible: {', '.join(shown) or '(none)'}"
-                      + (f"; hidden: {', '.join(hidden)}" if hidden else "") + ".",
-                      (f"To let JS read {', '.join(custom)}, send Access-Control-Expose-Headers: {', '.join(custom)}"
-                       + (" (with credentials '*' does not work: list the names)." if include else ".")) if custom else None)
-        text = "" if method == "HEAD" else data.decode("utf-8", "replace").removeprefix("\ufeff")
-        return self.result(type=tainting, status=ex.status, headers=visible, text=text)
+        visible = visible_headers(exchange.response_headers, self.response_tainting, self.with_credentials)
+        if self.response_tainting == "cors":
+            self.explain_exposed_headers(exchange)
+        text = "" if self.method == "HEAD" else self.response_body.decode("utf-8", "replace").removeprefix("\ufeff")
+        return self.result(type=self.response_tainting, status=exchange.status, headers=visible, text=text)
+
+    def explain_exposed_headers(self, exchange: Exchange) -> None:
+        """A CORS response shows the script the safelisted headers and those in Access-Control-Expose-Headers."""
+        shown, hidden = exposed_explanation(exchange.response_headers, self.with_credentials)
+        custom = [name for name in hidden if name not in _TRANSPORT]
+        tip = None
+        if custom:
+            tip = (f"To let JS read {', '.join(custom)}, send Access-Control-Expose-Headers: {', '.join(custom)}"
+                   + (" (with credentials '*' does not work: list the names)." if self.with_credentials else "."))
+        self.note(StepKind.EXPOSED_HEADERS, "headers visible to JS", "expose",
+                  f"visible: {', '.join(shown) or '(none)'}" + (f"; hidden: {', '.join(hidden)}" if hidden else "")
+                  + ".", tip=tip)

@@ -30,15 +30,20 @@ class Origin(NamedTuple):
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~[]|"
 
 
-class URLError(ValueError):
-    """A URL the URL parser rejects (fetch() fails with 'Failed to parse URL from ...')."""
+class URLError(InputError):
+    """A URL the URL parser rejects (fetch() fails with 'Failed to parse URL from ...'). An InputError, so a bad URL
+    typed into a widget or a call is one sentence, caught by ``except cors_lab.InputError`` (or ValueError)."""
+
+    def __init__(self, url):
+        self.url = url  # what was given, as given
+        super().__init__(f"{url!r} is not a URL the browser can parse")
 
 
 def parse_url(url: str, base: str | None = None) -> str:
     """Parse and serialize a URL as the URL Standard does for the cases the lab meets (lowercase host,
     default port dropped, empty path becomes '/'). Raises URLError for what Chromium cannot parse."""
     if not isinstance(url, str):
-        raise URLError(str(url))
+        raise URLError(url)
     raw = url.strip(" \t\n\r\f")
     if base is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
         raw = urljoin(base, raw)
@@ -52,10 +57,25 @@ def parse_url(url: str, base: str | None = None) -> str:
         raise URLError(url)
     if scheme == "file":  # special, host optional (Chromium keeps 'localhost'), path percent-encoded like http's
         frag = f"#{parts.fragment}" if "#" in raw else ""
-        return f"file://{parts.netloc.lower()}{quote(parts.path or '/', safe=_PATH_SAFE)}" + (f"?{parts.query}" if parts.query else "") + frag
+        query = f"?{parts.query}" if parts.query else ""
+        return f"file://{parts.netloc.lower()}{quote(parts.path or '/', safe=_PATH_SAFE)}{query}{frag}"
     if scheme not in DEFAULT_PORTS:  # non-special schemes (data:, javascript:, ...): only the scheme is lowercased
         return scheme + raw[len(scheme):]
-    host = (parts.hostname or "").lower()
+    host = _serialize_host(parts.hostname or "", url)
+    userinfo = ""
+    if parts.username is not None or parts.password is not None:
+        userinfo = (parts.username or "") + (f":{parts.password}" if parts.password else "") + "@"
+    port_s = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""
+    path = quote(parts.path or "/", safe=_PATH_SAFE)  # the URL parser percent-encodes spaces etc.
+    encoded_query = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?[]|`{}^\\")
+    query = f"?{encoded_query}" if parts.query or raw.split("#")[0].endswith("?") else ""
+    frag = f"#{parts.fragment}" if "#" in raw else ""  # kept in the URL (and in console sentences), never sent
+    return f"{scheme}://{userinfo}{host}{port_s}{path}{query}{frag}"
+
+
+def _serialize_host(hostname: str, url: str) -> str:
+    """The host parser, as Chromium runs it: lowercase, IDNA to ASCII, IPv6 in brackets."""
+    host = hostname.lower()
     if not host.isascii():  # IDNA (Punycode), as the host parser's domain-to-ASCII
         try:
             host = host.encode("idna").decode("ascii")
@@ -64,16 +84,7 @@ def parse_url(url: str, base: str | None = None) -> str:
     if not host or (":" not in host and _HOST_BAD.search(host)):
         raise URLError(url)
     # Chromium's GURL percent-escapes space, '*', '"', '{', ... in hosts where WHATWG fails (crbug.com/1416013)
-    host = f"[{host}]" if ":" in host else quote(host, safe="-._~!$&'()+,;=%")
-    userinfo = ""
-    if parts.username is not None or parts.password is not None:
-        userinfo = (parts.username or "") + (f":{parts.password}" if parts.password else "") + "@"
-    port_s = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""
-    path = quote(parts.path or "/", safe=_PATH_SAFE)  # the URL parser percent-encodes spaces etc.
-    q = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?[]|`{}^\\")
-    query = f"?{q}" if parts.query or raw.split("#")[0].endswith("?") else ""
-    frag = f"#{parts.fragment}" if "#" in raw else ""  # kept in the URL (and in console sentences), never sent
-    return f"{scheme}://{userinfo}{host}{port_s}{path}{query}{frag}"
+    return f"[{host}]" if ":" in host else quote(host, safe="-._~!$&'()+,;=%")
 
 
 def has_credentials(url: str) -> bool:
@@ -114,8 +125,9 @@ def parse_origin(value: str) -> Origin:
     return origin_of(url)
 
 
-def same_origin(a: Origin, b: Origin) -> bool:
-    return a == b
+def same_origin(first: Origin, second: Origin) -> bool:
+    """Same scheme, host and port (HTML's 'same origin' for tuple origins)."""
+    return first == second
 
 
 def _is_ip(host: str) -> bool:
@@ -148,8 +160,9 @@ def same_site(a: Origin, b: Origin) -> bool:
 
 def is_loopback(host: str) -> bool:
     """localhost, *.localhost (Chromium resolves them to loopback itself), 127.0.0.0/8 and ::1."""
-    h = host.strip("[]")
-    return h == "localhost" or h.endswith(".localhost") or (_is_ip(h) and ipaddress.ip_address(h).is_loopback)
+    bare = host.strip("[]")
+    return (bare == "localhost" or bare.endswith(".localhost")
+            or (_is_ip(bare) and ipaddress.ip_address(bare).is_loopback))
 
 
 def is_potentially_trustworthy(origin: Origin) -> bool:
@@ -161,5 +174,5 @@ def address_space(host: str) -> str:
     """Local Network Access address space of a host: 'loopback', 'local' (private IP literals) or 'public'."""
     if is_loopback(host):
         return "loopback"
-    h = host.strip("[]")
-    return "local" if _is_ip(h) and ipaddress.ip_address(h).is_private else "public"
+    bare = host.strip("[]")
+    return "local" if _is_ip(bare) and ipaddress.ip_address(bare).is_private else "public"

@@ -19,30 +19,30 @@ def needs_preflight(method: str, unsafe_names: list[str]) -> bool:
 
 def preflight_headers(origin_sent: str, method: str, unsafe_names: list[str]) -> dict[str, str]:
     """§4.8 steps 1-5: OPTIONS with Origin, Access-Control-Request-Method, -Headers (sorted, lowercase, ',')."""
-    h = {"accept": "*/*", "access-control-request-method": method, "origin": origin_sent}
+    headers = {"accept": "*/*", "access-control-request-method": method, "origin": origin_sent}
     if unsafe_names:
-        h["access-control-request-headers"] = ",".join(unsafe_names)
-    return h
+        headers["access-control-request-headers"] = ",".join(unsafe_names)
+    return headers
 
 
 def parse_allow_list(value: str | None) -> list[str] | None:
     """A '#token' list (Access-Control-Allow-Methods/-Headers). Empty items are skipped; None = unparsable."""
     if value is None:
         return []
-    items = [v.strip(" \t") for v in value.split(",")]
-    items = [v for v in items if v]
-    return items if all(TOKEN.match(v) for v in items) else None
+    items = [item.strip(" \t") for item in value.split(",")]
+    items = [item for item in items if item]
+    return items if all(TOKEN.match(item) for item in items) else None
 
 
 def parse_max_age(value: str | None) -> int:
     """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200."""
     if value is None:
         return DEFAULT_MAX_AGE
-    v = value.strip(" \t")
-    body = v[1:] if v[:1] in "+-" else v
-    if not body.isdigit() or not body.isascii():
+    number = value.strip(" \t")
+    digits = number[1:] if number[:1] in "+-" else number
+    if not digits.isdigit() or not digits.isascii():
         return DEFAULT_MAX_AGE
-    seconds = int(v)
+    seconds = int(number)
     return 0 if seconds < 0 else min(seconds, MAX_MAX_AGE)
 
 
@@ -63,7 +63,8 @@ class PreflightEntry:
         return ("method_not_allowed", method)
 
     def header_error(self, unsafe_names: list[str]) -> tuple[str, str] | None:
-        """Names match case-insensitively; '*' covers every name (even Authorization, in Chromium 156) without credentials."""
+        """Names match case-insensitively; '*' covers every name (even Authorization, in Chromium 156) without
+        credentials."""
         if not self.credentials and "*" in self.headers:
             return None
         for name in unsafe_names:
@@ -81,10 +82,10 @@ def check_preflight(status: int, headers: dict[str, str], origin_sent: str, incl
                     unsafe_names: list[str]) -> tuple[tuple[str, str] | None, PreflightEntry | None]:
     """§4.8 steps 6-7 in Chromium's order: CORS check, ok status, parse ACAM/ACAH, method, headers.
     Returns (error (kind, hint) or None, entry or None). An entry is returned when it may be cached."""
-    err = cors_check(headers.get("access-control-allow-origin"), headers.get("access-control-allow-credentials"),
-                     origin_sent, include)
-    if err:  # the preflight response must pass the CORS check (checked before the status)
-        return err, None
+    problem = cors_check(headers.get("access-control-allow-origin"), headers.get("access-control-allow-credentials"),
+                         origin_sent, include)
+    if problem:  # the preflight response must pass the CORS check (checked before the status)
+        return problem, None
     if not 200 <= status <= 299:  # the preflight response must have an ok status (200-299)
         return ("preflight_status", ""), None
     methods = parse_allow_list(headers.get("access-control-allow-methods"))
@@ -93,9 +94,10 @@ def check_preflight(status: int, headers: dict[str, str], origin_sent: str, incl
     names = parse_allow_list(headers.get("access-control-allow-headers"))
     if names is None:
         return ("invalid_allow_headers", ""), None
-    entry = PreflightEntry(include, methods, [n.lower() for n in names], parse_max_age(headers.get("access-control-max-age")))
-    err = entry.method_error(method) or entry.header_error(unsafe_names)
-    return err, (None if err else entry)
+    max_age = parse_max_age(headers.get("access-control-max-age"))
+    entry = PreflightEntry(include, methods, [name.lower() for name in names], max_age)
+    problem = entry.method_error(method) or entry.header_error(unsafe_names)
+    return problem, (None if problem else entry)
 
 
 @dataclass
@@ -106,7 +108,8 @@ class PreflightCache:
     entries: dict[tuple[str, str], PreflightEntry] = field(default_factory=dict)
     clock: object = time.monotonic
 
-    def lookup(self, origin: str, url: str, include: bool, method: str, unsafe_names: list[str]) -> PreflightEntry | None:
+    def lookup(self, origin: str, url: str, include: bool, method: str,
+               unsafe_names: list[str]) -> PreflightEntry | None:
         key = (origin, url)
         entry = self.entries.get(key)
         if entry is None:

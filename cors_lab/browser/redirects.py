@@ -26,5 +26,5 @@ def next_method(status: int, method: str) -> tuple[str, bool]:
 def taints(page: Origin, current_url: str, next_url: str) -> bool:
     """§4.4 step 10: a cross-origin hop from a URL that is itself cross-origin to the page taints the origin
     (the next requests send `Origin: null`)."""
-    cur = origin_of(current_url)
-    return not same_origin(cur, origin_of(next_url)) and not same_origin(page, cur)
+    current = origin_of(current_url)
+    return not same_origin(current, origin_of(next_url)) and not same_origin(page, current)

@@ -1,4 +1,5 @@
-"""Safelisted and forbidden methods and headers (Fetch Standard §2.2 'Methods', §2.2.2 'Headers'), as Chromium 156 ships them."""
+"""Safelisted and forbidden methods and headers (Fetch Standard §2.2 'Methods', §2.2.2 'Headers'), as Chromium 156
+ships them."""
 from __future__ import annotations
 
 import re
@@ -24,13 +25,15 @@ SAFELISTED_RESPONSE_HEADERS = {
 }
 FORBIDDEN_RESPONSE_HEADERS = {"set-cookie", "set-cookie2"}
 
-_UNSAFE_BYTES = set(range(0x00, 0x20)) - {0x09} | {0x22, 0x28, 0x29, 0x3A, 0x3C, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x7B, 0x7D, 0x7F}
+_UNSAFE_BYTES = (set(range(0x00, 0x20)) - {0x09}
+                 | {0x22, 0x28, 0x29, 0x3A, 0x3C, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x7B, 0x7D, 0x7F})
 _LANGUAGE_CHARS = re.compile(r"^[0-9A-Za-z *,\-.;=]*$")
 _SIMPLE_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 _DOUBLE, _INT = re.compile(r"[0-9]+(\.[0-9]+)?"), re.compile(r"[0-9]+")
 # Chromium's cors.cc IsCorsSafelistedHeader also safelists client hints (value rules below) and Intervention (any value)
 CLIENT_HINTS = {
-    "dpr": _DOUBLE.fullmatch, "device-memory": _DOUBLE.fullmatch, "downlink": _DOUBLE.fullmatch,  # 1*DIGIT ["." 1*DIGIT]
+    # dpr, device-memory, downlink: 1*DIGIT ["." 1*DIGIT]
+    "dpr": _DOUBLE.fullmatch, "device-memory": _DOUBLE.fullmatch, "downlink": _DOUBLE.fullmatch,
     "width": _INT.fullmatch, "viewport-width": _INT.fullmatch, "rtt": _INT.fullmatch,  # 1*DIGIT
     "ect": lambda v: v in ("slow-2g", "2g", "3g", "4g"),  # case-sensitive
     "save-data": lambda v: v.lower() == "on",  # case-insensitive
@@ -66,11 +69,11 @@ def normalize_header_value(value: str) -> str:
 
 def is_forbidden_request_header(name: str, value: str) -> bool:
     """Fetch §2.2.2 'forbidden request-header' (+ Chromium's User-Agent drop)."""
-    n = name.lower()
-    if n in FORBIDDEN_HEADER_NAMES or n.startswith("proxy-") or n.startswith("sec-"):
+    lower = name.lower()
+    if lower in FORBIDDEN_HEADER_NAMES or lower.startswith("proxy-") or lower.startswith("sec-"):
         return True
-    if n in METHOD_OVERRIDE_HEADERS:  # forbidden only when a listed method is a forbidden method
-        return any(is_forbidden_method(m.strip()) for m in value.split(","))
+    if lower in METHOD_OVERRIDE_HEADERS:  # forbidden only when a listed method is a forbidden method
+        return any(is_forbidden_method(method.strip()) for method in value.split(","))
     return False
 
 

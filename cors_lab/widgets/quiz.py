@@ -35,7 +35,22 @@ def server_setup_text(server, origin: str, method: str, headers) -> str:
 
 
 class WillItCors(WidgetView):
-    """A prediction quiz on one live request to ``server``."""
+    """A prediction quiz on one live request to ``server``: predict first, then see who was right, and why.
+
+    The widget shows the ``fetch()`` a script on the page at ``origin`` makes (``url`` is a path on ``server`` or a
+    full URL; ``method``, ``headers``, ``body``, ``credentials``, ``mode`` as in `Browser.fetch`) and what the
+    server's policy answers, then offers two buttons. ``ask="outcome"``: can JavaScript read the response
+    ("allowed" / "blocked")? ``ask="header", header="X-Request-Id"``: can it read that header ("visible" /
+    "hidden")? Pressing one runs the request live (in ``browser``, or a fresh model browser, after
+    ``setup(browser)``) and says right or not quite, with the console sentence and the rule that decided.
+
+        >>> from cors_lab.widgets import WillItCors
+        >>> quiz = WillItCors(api, "/api/private", credentials="include")         # doctest: +SKIP
+        >>> quiz                            # the request, the server's answer, two buttons  # doctest: +SKIP
+        >>> print(quiz.predict("blocked"))  # same as pressing "blocked"                   # doctest: +SKIP
+        Right: blocked.
+        ...
+    """
 
     def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
@@ -85,9 +100,9 @@ class WillItCors(WidgetView):
         return browser.fetch(**self.kwargs)
 
     def truth(self, result) -> str:
+        """The right answer for ``result``: 'allowed' / 'blocked', or 'visible' / 'hidden' for a header."""
         if self.ask == "outcome":
-            readable = not result.blocked and result.type not in ("opaque", "opaqueredirect")
-            return "allowed" if readable else "blocked"
+            return "allowed" if result.readable else "blocked"
         return "visible" if self.header.lower() in result.headers else "hidden"
 
     def predict(self, answer: str) -> str:
@@ -108,7 +123,7 @@ class WillItCors(WidgetView):
                         else f"Headers JS can read: {visible}.")
         lines = [verdict, happened, f"Console: {fmt.console_text(result)}", f"Why: {fmt.reason_text(result)}"]
         if self.ask == "header" and not result.blocked:
-            expose = next((s for s in result.steps if s.rule == "headers visible to JS"), None)
+            expose = next((s for s in result.steps if s.kind == "exposed-headers"), None)
             if expose is not None:
                 lines[-1] = f"Why: {expose.detail}" + (f"\nFix: {expose.fix}" if expose.fix else "")
         self.feedback = "\n".join(lines)

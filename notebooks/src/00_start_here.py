@@ -48,7 +48,8 @@ from urllib.parse import urlsplit
 
 for server in (page, api):
     parts = urlsplit(server.origin)
-    print(f"{server.name:>4}: scheme={parts.scheme}  host={parts.hostname}  port={parts.port}  -> origin {server.origin}")
+    parts_text = f"scheme={parts.scheme}  host={parts.hostname}  port={parts.port}"
+    print(f"{server.name:>4}: {parts_text}  -> origin {server.origin}")
 print("same origin?", page.origin == api.origin)
 
 # %% [markdown]

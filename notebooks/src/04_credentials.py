@@ -140,7 +140,8 @@ api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
 for who in (tab, evil_tab):
     r = who.fetch(api.url + "/api/private", credentials="include")
     h = r.exchanges[-1].response_headers
-    print(f"{who.origin.serialize()}: ACAO={h.get('access-control-allow-origin')}, Vary={h.get('vary')} -> {'blocked' if r.blocked else 'read'}")
+    outcome = "blocked" if r.blocked else "read"
+    print(f"{who.origin.serialize()}: ACAO={h.get('access-control-allow-origin')}, Vary={h.get('vary')} -> {outcome}")
 
 # %% [markdown]
 # Without `Vary: Origin` (`vary_origin=False`), a cache that stored the frontend's answer could serve it to anyone,

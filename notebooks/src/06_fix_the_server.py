@@ -9,7 +9,8 @@
 # 1. add the CORS headers by hand, then with flask-cors, and see that the browser accepts both;
 # 2. choose between an allowlist and `*`, and write per-route policies;
 # 3. do credentials right (exact origin, `Allow-Credentials`, `Vary: Origin`);
-# 4. see two flask-cors traps live: `supports_credentials=True` with the default origins, and a regex without an end anchor;
+# 4. see two flask-cors traps live: `supports_credentials=True` with the default origins, and a regex without an
+#    end anchor;
 # 5. let preflights past an auth check without opening an auth bypass;
 # 6. keep CORS headers on error responses;
 # 7. fix an API yourself, checked automatically.
@@ -80,7 +81,8 @@ print(api.log_text())
 # agree:
 
 # %%
-CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PUT", "DELETE"], allow_headers=["Content-Type"]).flask_cors_options()
+crud = CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PUT", "DELETE"], allow_headers=["Content-Type"])
+crud.flask_cors_options()
 
 # %% [markdown]
 # ## 4. Allowlist or `*`?
@@ -182,7 +184,8 @@ print("plain OPTIONS from a script:", requests.options(api.url + "/api/orders").
 
 # %%
 for on_errors in (False, True):
-    api = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=on_errors)), port=8002, name="api")
+    policy = CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=on_errors)
+    api = serve_teaching(api_app(policy), port=8002, name="api")
     r = frontend.fetch(api.url + "/api/status/500")
     print(f"headers_on_errors={on_errors}: blocked={r.blocked}, status JS sees={r.status}")
 
@@ -206,7 +209,8 @@ for on_errors in (False, True):
 # - the attacker's page (`http://localhost:8666`) cannot,
 # - anyone can read `/api/public` (without cookies).
 #
-# Edit the `CORS(...)` line, run the cell, then run the check. (A solution is in `notebooks/solutions/06_fix_the_server.py`.)
+# Edit the `CORS(...)` line, run the cell, then run the check.
+# (A solution is in `notebooks/solutions/06_fix_the_server.py`.)
 
 # %%
 app = api_app()

@@ -80,8 +80,8 @@ print(f"direct {direct:.1f} ms, through the proxy {proxied:.1f} ms")
 
 # %% [markdown]
 # On loopback the hop costs about one extra request (the course's benchmark, `benchmarks/bench_proxy.py`, measures
-# 1.1x to 1.9x the direct time, depending on the machine's load). Across the internet, a proxy far from the API can double the
-# latency, and it becomes something you must run, scale and secure.
+# 1.1x to 1.9x the direct time, depending on the machine's load). Across the internet, a proxy far from the API can
+# double the latency, and it becomes something you must run, scale and secure.
 #
 # ## 3. The CORS-adding proxy
 # When the page must stay on its own origin, a **CORS-adding proxy** helps: `GET /http://localhost:8002/api/public`

@@ -94,7 +94,8 @@ if HAVE_CHROMIUM:
 #
 # ## 5. Why none of this ships
 # CORS is enforced by **your users'** browsers. An extension, a flag or a bookmark on your machine changes nothing for
-# them: the request that "works" for you is blocked for everyone else. The engine, which models a normal browser, agrees:
+# them: the request that "works" for you is blocked for everyone else. The engine, which models a normal browser,
+# agrees:
 
 # %%
 Browser(origin=FRONTEND).fetch(api.url + "/api/public")

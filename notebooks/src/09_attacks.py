@@ -70,8 +70,10 @@ else:
 # **Predict:** which `Origin` does the API see on the redirected request?
 
 # %%
-api = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND, "null"], allow_credentials=True)), port=8002, name="api")
-helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8667, name="attacker-redirector")
+trusts_null = CorsPolicy(allow_origins=[FRONTEND, "null"], allow_credentials=True)
+api = serve_teaching(api_app(trusts_null), port=8002, name="api")
+reflects = CorsPolicy(reflect_origin=True, allow_credentials=True)
+helper = serve_teaching(api_app(reflects), port=8667, name="attacker-redirector")
 trick = helper.url + "/api/redirect?to=" + api.url + "/api/private"
 stolen = logged_in_browser(ATTACKER, api.url).fetch(trick, credentials="include")
 print("Origin the API saw:", api.log[-1].origin)
@@ -138,7 +140,8 @@ stop_all()
 # %% [markdown]
 # ## Recap
 # - **Reflecting Origin with credentials** = every website can read your users' data. Use an exact allowlist.
-# - **`null` is not "no origin"**: sandboxed iframes, `file:` pages and cross-origin redirects all send it. Never allow it.
+# - **`null` is not "no origin"**: sandboxed iframes, `file:` pages and cross-origin redirects all send it.
+#   Never allow it.
 # - **Regexes** must be anchored at both ends — or replaced by a list.
 # - SameSite cookies limit cross-*site* attacks, not cross-*origin* ones on the same site; fix the server regardless.
 # - CORS never protects the server: a script outside the browser can send any Origin. It protects *users* from pages.

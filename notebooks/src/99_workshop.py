@@ -6,7 +6,8 @@
 # and from an attacker's page (`http://localhost:8666`) — through the browser engine.
 #
 # **How to play:** read the task, write your answer in the cell below it, run the check. `NOT YET` tells you what
-# still fails; `workshop.challenge(n).hint(1)` (then `hint(2)`) gives a nudge. Solutions are in `notebooks/solutions/99_workshop.py`
+# still fails; `workshop.challenge(n).hint(1)` (then `hint(2)`) gives a nudge.
+# Solutions are in `notebooks/solutions/99_workshop.py`
 # (instructors: hand them out at the end).
 
 # %%

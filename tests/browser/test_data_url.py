@@ -1,4 +1,4 @@
-"""data: URLs: the Fetch Standard's data: URL processor, checked against what Chromium 156 answered (probe9 in the notes)."""
+"""data: URLs: the Fetch Standard's data: URL processor, checked against what Chromium 156 answered."""
 import pytest
 
 from cors_lab.browser.data_url import DataURLError, parse_mime_type, process, serialize_mime_type
@@ -31,7 +31,8 @@ def test_data_urls_give_chromiums_content_type_and_body(url, mime, body):
     assert process(url) == (mime, body)
 
 
-@pytest.mark.parametrize("url", ["data:hi", "data:text/plain;base64,a", "data:;base64,a*b=", "data:text/plain;charset=a b,hi"])
+@pytest.mark.parametrize("url", ["data:hi", "data:text/plain;base64,a", "data:;base64,a*b=",
+                                 "data:text/plain;charset=a b,hi"])
 def test_a_data_url_without_comma_or_with_bad_base64_is_a_failure(url):
     with pytest.raises(DataURLError):
         process(url)

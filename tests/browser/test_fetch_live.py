@@ -1,5 +1,5 @@
 """The engine against live lab servers: real HTTP, checked in the servers' logs.
-Expected values are what Chromium 156 did in the same scenarios (/work/notes/engine/recorded.md)."""
+Expected values are what Chromium 156 did in the same scenarios."""
 import pytest
 from werkzeug.wrappers import Request, Response
 
@@ -68,7 +68,8 @@ def test_a_simple_get_without_acao_is_sent_then_blocked(lab):
 
 def test_a_matching_acao_gives_a_cors_response_with_only_safelisted_headers(lab):
     page, api, _, b = lab
-    ROUTES["/a"] = answer(actual=[acao(page.origin), ("X-Foo", "1"), ("Cache-Control", "no-cache"), ("Set-Cookie", "a=b")])
+    ROUTES["/a"] = answer(actual=[acao(page.origin), ("X-Foo", "1"), ("Cache-Control", "no-cache"),
+                                  ("Set-Cookie", "a=b")])
     r = b.fetch(api.url + "/a")
     assert (r.blocked, r.type, r.status, r.text, r.preflight) == (False, "cors", 200, "hi", False)
     assert set(r.headers) == {"cache-control", "content-length", "content-type"}
@@ -76,7 +77,8 @@ def test_a_matching_acao_gives_a_cors_response_with_only_safelisted_headers(lab)
 
 def test_expose_headers_star_shows_all_but_set_cookie_without_credentials(lab):
     page, api, _, b = lab
-    ROUTES["/a"] = answer(actual=[acao("*"), ("X-Foo", "1"), ("Set-Cookie", "q=1"), ("Access-Control-Expose-Headers", "*")])
+    ROUTES["/a"] = answer(actual=[acao("*"), ("X-Foo", "1"), ("Set-Cookie", "q=1"),
+                                  ("Access-Control-Expose-Headers", "*")])
     r = b.fetch(api.url + "/a")
     assert r.headers["x-foo"] == "1" and "set-cookie" not in r.headers and "date" in r.headers
 
@@ -88,20 +90,23 @@ def test_a_put_is_preflighted_and_the_server_sees_both_requests(lab):
     r = b.fetch(api.url + "/p", method="put", headers={"X-B": "1", "x-a": "2"})
     assert (r.blocked, r.status, r.preflight) == (False, 200, True)
     opt = api.log[0]
-    assert (opt.method, opt.headers.get("Access-Control-Request-Method"), opt.headers.get("Access-Control-Request-Headers")) == (
+    assert (opt.method, opt.headers.get("Access-Control-Request-Method"),
+            opt.headers.get("Access-Control-Request-Headers")) == (
         "OPTIONS", "PUT", "x-a,x-b")
     assert [e.method for e in api.log] == ["OPTIONS", "PUT"]
     assert [e.kind for e in r.exchanges] == ["preflight", "actual"]
 
 
 @pytest.mark.parametrize("pre, error_tail", [
-    ([], "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+    ([], "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is "
+         "present on the requested resource."),
     ("ACAO", "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."),
     ("ACAO+ACAM*cred", "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."),
 ])
 def test_failed_preflights_stop_before_the_actual_request(lab, pre, error_tail):
     page, api, _, b = lab
-    headers = {"": [], "ACAO": [acao(page.origin)], "ACAO+ACAM*cred": [acao(page.origin), ACAC, ("Access-Control-Allow-Methods", "*")]}
+    headers = {"": [], "ACAO": [acao(page.origin)],
+               "ACAO+ACAM*cred": [acao(page.origin), ACAC, ("Access-Control-Allow-Methods", "*")]}
     ROUTES["/p"] = answer(pre=headers[pre if pre else ""], actual=[acao(page.origin)])
     r = b.fetch(api.url + "/p", method="PUT", credentials="include" if "cred" in str(pre) else "same-origin")
     assert r.blocked and r.error.endswith(error_tail)
@@ -118,7 +123,8 @@ def test_a_redirected_preflight_fails(lab):
     page, api, _, b = lab
     ROUTES["/p"] = lambda req: (302, [("Location", "/elsewhere"), acao(page.origin)], "")
     r = b.fetch(api.url + "/p", method="PUT")
-    assert r.error.endswith("Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request.")
+    assert r.error.endswith("Response to preflight request doesn't pass access control check: Redirect is not allowed "
+                            "for a preflight request.")
 
 
 def test_the_preflight_cache_skips_the_second_preflight_until_max_age_zero(lab):
@@ -127,7 +133,8 @@ def test_the_preflight_cache_skips_the_second_preflight_until_max_age_zero(lab):
     assert b.fetch(api.url + "/c", method="PUT").preflight is True
     second = b.fetch(api.url + "/c", method="PUT")
     assert second.preflight is False and [e.method for e in api.log] == ["OPTIONS", "PUT", "PUT"]
-    ROUTES["/z"] = answer(pre=[acao(page.origin), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "0")],
+    ROUTES["/z"] = answer(pre=[acao(page.origin), ("Access-Control-Allow-Methods", "PUT"),
+                               ("Access-Control-Max-Age", "0")],
                           actual=[acao(page.origin)])
     assert b.fetch(api.url + "/z", method="PUT").preflight and b.fetch(api.url + "/z", method="PUT").preflight
 
@@ -216,7 +223,8 @@ def test_a_blocked_final_hop_names_both_urls(lab):
     ROUTES["/r"] = lambda req: (302, [("Location", other.url + "/x"), acao(page.origin)], "")
     ROUTES["/x"] = answer(actual=[acao(page.origin)])  # the page's origin, but Origin was null
     r = b.fetch(api.url + "/r")
-    assert r.error.startswith(f"Access to fetch at '{other.url}/x' (redirected from '{api.url}/r') from origin '{page.origin}'")
+    assert r.error.startswith(f"Access to fetch at '{other.url}/x' (redirected from '{api.url}/r') from origin "
+                              f"'{page.origin}'")
     assert "has a value '" + page.origin + "' that is not equal to the supplied origin" in r.error
 
 
@@ -233,7 +241,8 @@ def test_redirect_manual_and_error(lab, mode_kwargs, expected):
 
 def test_a_preflighted_request_is_preflighted_again_after_a_redirect(lab):
     page, api, other, b = lab
-    ROUTES["/r"] = lambda req: ((204, [acao(page.origin), ("Access-Control-Allow-Methods", "PUT")], "") if req.method == "OPTIONS"
+    preflight_answer = (204, [acao(page.origin), ("Access-Control-Allow-Methods", "PUT")], "")
+    ROUTES["/r"] = lambda req: (preflight_answer if req.method == "OPTIONS"
                                 else (307, [("Location", other.url + "/x"), acao(page.origin)], ""))
     ROUTES["/x"] = answer(pre=[acao("null"), ("Access-Control-Allow-Methods", "PUT")], actual=[acao("null")])
     r = b.fetch(api.url + "/r", method="PUT")
@@ -264,7 +273,8 @@ def test_forbidden_headers_are_dropped_silently(lab):
     r = b.fetch(api.url + "/f", headers={"Cookie": "x=1", "Origin": "http://evil", "Sec-Foo": "1", "Accept": "text/x"})
     assert r.blocked is False and r.preflight is False
     sent = api.log[0].headers
-    assert (sent.get("Origin"), sent.get("Cookie"), sent.get("Sec-Foo"), sent.get("Accept")) == (page.origin, None, None, "text/x")
+    assert (sent.get("Origin"), sent.get("Cookie"), sent.get("Sec-Foo"), sent.get("Accept")) == (
+        page.origin, None, None, "text/x")
 
 
 def test_bad_input_sends_nothing(lab):
@@ -278,7 +288,8 @@ def test_a_json_post_is_preflighted_for_its_content_type_and_a_text_post_is_not(
     page, api, _, b = lab
     ROUTES["/j"] = answer(pre=[acao(page.origin)], actual=[acao(page.origin)])
     r = b.fetch(api.url + "/j", method="POST", headers={"Content-Type": "application/json"}, body="{}")
-    assert r.error.endswith("Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response.")
+    assert r.error.endswith("Request header field content-type is not allowed by Access-Control-Allow-Headers in "
+                            "preflight response.")
     ok = b.fetch(api.url + "/j", method="POST", body="plain")
     assert ok.preflight is False and api.log[-1].headers.get("Content-Type") == "text/plain;charset=UTF-8"
 
@@ -294,8 +305,8 @@ def test_results_render_as_text_and_html(lab):
 
 
 def test_the_lab_api_with_a_credentialed_policy_lets_a_logged_in_page_read_private_data():
-    from cors_lab.apps import api_app
     from cors_lab.policy import CorsPolicy
+    from cors_lab.server.apps import api_app
 
     page = "http://localhost:8001"
     policy = CorsPolicy(allow_origins=[page], allow_credentials=True, allow_methods=("GET", "POST"))

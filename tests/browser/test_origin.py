@@ -1,8 +1,16 @@
 import pytest
 
 from cors_lab.browser.origin import (
-    Origin, URLError, address_space, is_potentially_trustworthy, origin_of, parse_origin, parse_url, registrable_domain,
-    same_origin, same_site,
+    Origin,
+    URLError,
+    address_space,
+    is_potentially_trustworthy,
+    origin_of,
+    parse_origin,
+    parse_url,
+    registrable_domain,
+    same_origin,
+    same_site,
 )
 
 
@@ -52,7 +60,8 @@ def test_same_origin_compares_scheme_host_and_port(a, b, same):
     ("http://a.example.com/", "http://b.example.com/", True),
     ("http://example.com/", "https://example.com/", False),  # schemeful same-site
     ("http://127.0.0.1:1/", "http://127.0.0.2:1/", False),
-    ("http://shop.localhost:8001/", "http://localhost:8002/", False),  # localhost is no public suffix: each host is a site
+    # localhost is no public suffix: each host is a site
+    ("http://shop.localhost:8001/", "http://localhost:8002/", False),
     ("http://shop.localhost:8001/", "http://shop.localhost:8002/", True),
     ("http://a.shop.localhost/", "http://b.shop.localhost/", False),
 ])
@@ -73,7 +82,8 @@ def test_a_page_origin_may_end_with_a_slash():
 
 
 @pytest.mark.parametrize("url, trusted", [
-    ("http://localhost:1/", True), ("http://127.0.0.1:1/", True), ("https://example.com/", True), ("http://example.com/", False),
+    ("http://localhost:1/", True), ("http://127.0.0.1:1/", True), ("https://example.com/", True),
+    ("http://example.com/", False),
     ("http://shop.localhost:1/", True), ("http://127.evil.net/", False),
 ])
 def test_loopback_and_https_are_potentially_trustworthy(url, trusted):
@@ -81,7 +91,8 @@ def test_loopback_and_https_are_potentially_trustworthy(url, trusted):
 
 
 @pytest.mark.parametrize("host, domain", [
-    ("example.com", "example.com"), ("shop.example.com.evil.net", "evil.net"), ("localhost", ""), ("shop.localhost", ""),
+    ("example.com", "example.com"), ("shop.example.com.evil.net", "evil.net"), ("localhost", ""),
+    ("shop.localhost", ""),
     ("127.0.0.1", ""), ("[::1]", ""), ("a.example.test", ""),
 ])
 def test_hosts_under_unknown_tlds_and_ip_addresses_have_no_registrable_domain(host, domain):

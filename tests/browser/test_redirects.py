@@ -19,8 +19,10 @@ def test_location_is_resolved_against_the_current_url(status, headers, expected)
 
 
 @pytest.mark.parametrize("status, method, after", [
-    (301, "POST", ("GET", False)), (302, "POST", ("GET", False)), (303, "POST", ("GET", False)), (303, "PUT", ("GET", False)),
-    (303, "HEAD", ("HEAD", True)), (307, "POST", ("POST", True)), (308, "PUT", ("PUT", True)), (302, "PUT", ("PUT", True)),
+    (301, "POST", ("GET", False)), (302, "POST", ("GET", False)), (303, "POST", ("GET", False)),
+    (303, "PUT", ("GET", False)),
+    (303, "HEAD", ("HEAD", True)), (307, "POST", ("POST", True)), (308, "PUT", ("PUT", True)),
+    (302, "PUT", ("PUT", True)),
 ])
 def test_redirects_change_the_method_only_as_the_spec_says(status, method, after):
     assert next_method(status, method) == after

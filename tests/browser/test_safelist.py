@@ -1,8 +1,12 @@
 import pytest
 
 from cors_lab.browser.safelist import (
-    is_forbidden_method, is_forbidden_request_header, is_no_cors_safelisted, is_safelisted_request_header,
-    normalize_method, unsafe_request_header_names,
+    is_forbidden_method,
+    is_forbidden_request_header,
+    is_no_cors_safelisted,
+    is_safelisted_request_header,
+    normalize_method,
+    unsafe_request_header_names,
 )
 
 
@@ -14,7 +18,8 @@ def test_only_the_six_methods_are_uppercased(given, sent):
     assert normalize_method(given) == sent
 
 
-@pytest.mark.parametrize("method, forbidden", [("CONNECT", True), ("trace", True), ("Track", True), ("GET", False), ("PATCH", False)])
+@pytest.mark.parametrize("method, forbidden",
+                         [("CONNECT", True), ("trace", True), ("Track", True), ("GET", False), ("PATCH", False)])
 def test_connect_trace_track_are_forbidden_in_any_case(method, forbidden):
     assert is_forbidden_method(method) is forbidden
 
@@ -42,11 +47,13 @@ def test_connect_trace_track_are_forbidden_in_any_case(method, forbidden):
     ("Cache-Control", "no-cache", False),
     # Chromium's client hints (cors.cc IsCorsSafelistedHeader)
     ("DPR", "2", True), ("DPR", "1.5", True), ("DPR", "1.", False), ("DPR", ".5", False), ("DPR", "abc", False),
-    ("Device-Memory", "0.25", True), ("Device-Memory", "8GB", False), ("Downlink", "10.5", True), ("Downlink", "1e3", False),
+    ("Device-Memory", "0.25", True), ("Device-Memory", "8GB", False), ("Downlink", "10.5", True),
+    ("Downlink", "1e3", False),
     ("Downlink", "", False), ("Width", "100", True), ("Width", "1.5", False), ("Width", "-1", False),
     ("Viewport-Width", "800", True), ("RTT", "50", True), ("RTT", "1.5", False),
     ("ECT", "4g", True), ("ECT", "slow-2g", True), ("ECT", "5g", False), ("ECT", "4G", False),
-    ("Save-Data", "on", True), ("Save-Data", "ON", True), ("Save-Data", "off", False), ("Intervention", "anything", True),
+    ("Save-Data", "on", True), ("Save-Data", "ON", True), ("Save-Data", "off", False),
+    ("Intervention", "anything", True),
     ("DPR", "1" * 129, False),
 ])
 def test_safelisted_request_headers_follow_the_value_rules(name, value, safe):
@@ -68,10 +75,13 @@ def test_safelisted_values_may_total_1024_bytes_and_one_more_byte_makes_them_all
 
 
 @pytest.mark.parametrize("name, value, forbidden", [
-    ("Cookie", "a=1", True), ("Host", "x", True), ("Origin", "x", True), ("Referer", "x", True), ("User-Agent", "x", True),
-    ("Proxy-Anything", "x", True), ("Sec-Fetch-Mode", "x", True), ("Content-Length", "3", True), ("Connection", "close", True),
+    ("Cookie", "a=1", True), ("Host", "x", True), ("Origin", "x", True), ("Referer", "x", True),
+    ("User-Agent", "x", True),
+    ("Proxy-Anything", "x", True), ("Sec-Fetch-Mode", "x", True), ("Content-Length", "3", True),
+    ("Connection", "close", True),
     ("X-HTTP-Method-Override", "TRACE", True), ("X-HTTP-Method-Override", "PATCH", False), ("X-Foo", "1", False),
-    ("Authorization", "x", False), ("Save-Data", "on", False), ("DPR", "2", False),  # client hints are sent (and safelisted)
+    # client hints are sent (and safelisted)
+    ("Authorization", "x", False), ("Save-Data", "on", False), ("DPR", "2", False),
 ])
 def test_forbidden_request_headers(name, value, forbidden):
     assert is_forbidden_request_header(name, value) is forbidden

@@ -34,14 +34,19 @@ def chromium_tabs():
         tab.close()
 
 
+def scenario_log(scenario, servers, marks) -> list:
+    """What the scenario servers received for this scenario since the marks were taken."""
+    return [entry for name, server in servers.items() for entry in server.requests(since=marks[name])
+            if entry.path.startswith(f"/s/{scenario.id}/")]
+
+
 def chromium_run(scenario, scenario_servers, chromium_tabs):
     """Chromium's results for a scenario (run once per session) and what the servers received meanwhile."""
     if scenario.id not in _chromium_runs:
         urls, servers = scenario_servers
-        marks = {name: len(srv.log) for name, srv in servers.items()}
+        marks = {name: srv.mark() for name, srv in servers.items()}
         results = run(scenario, chromium_tabs, urls, close=False)
-        log = [e for name, srv in servers.items() for e in srv.log[marks[name]:]
-               if e.path.startswith(f"/s/{scenario.id}/")]
+        log = scenario_log(scenario, servers, marks)
         _chromium_runs[scenario.id] = (results, log)
     return _chromium_runs[scenario.id]
 
@@ -55,7 +60,7 @@ def comparable(result) -> dict:
 
 def differences(engine_results, chromium_results) -> list[str]:
     lines = []
-    for i, (mine, real) in enumerate(zip(engine_results, chromium_results), start=1):
+    for i, (mine, real) in enumerate(zip(engine_results, chromium_results, strict=True), start=1):
         a, b = comparable(mine), comparable(real)
         for key in a:
             if a[key] != b[key]:
@@ -81,9 +86,9 @@ def test_engine_agrees_with_chromium(scenario, scenario_servers, chromium_tabs):
 
     real, real_log = chromium_run(scenario, scenario_servers, chromium_tabs)
     urls, servers = scenario_servers
-    marks = {name: len(srv.log) for name, srv in servers.items()}
+    marks = {name: srv.mark() for name, srv in servers.items()}
     model = run(scenario, Browser, urls)
-    model_log = [e for name, srv in servers.items() for e in srv.log[marks[name]:] if e.path.startswith(f"/s/{scenario.id}/")]
+    model_log = scenario_log(scenario, servers, marks)
     diff = differences(model, real)
     if wire(model_log) != wire(real_log):
         diff.append(f"on the wire (method, path, {', '.join(WIRE_HEADERS)}):\n    engine:   {wire(model_log)!r}\n"
