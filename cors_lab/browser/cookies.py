@@ -3,10 +3,16 @@
 Observed in Chromium 156 (headless, default profile): ports never change the site, but localhost, shop.localhost
 and 127.0.0.1 are three sites (a host under a TLD unknown to the Public Suffix List is its own site); a cross-site
 fetch sends no cookies at all and its Set-Cookie is not stored (third-party cookies are blocked); SameSite=None needs
-Secure; Secure cookies are accepted from http://localhost and http://127.0.0.1 (potentially trustworthy)."""
+Secure; Secure cookies are accepted from http://localhost and http://127.0.0.1 (potentially trustworthy).
+
+Hostile values, as Chromium 156 treats them (recorded): a name and value over 4096 bytes together refuse the cookie;
+an attribute value over 1024 bytes is ignored (so Path=/<2000 bytes> leaves the default path); a Max-Age too large
+for 64 bits is clamped (99999999999999999999 keeps the cookie, -99999999999999999999 deletes it), and a cookie never
+lasts more than 400 days."""
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -15,6 +21,9 @@ from urllib.parse import urlsplit
 from cors_lab.browser.origin import is_potentially_trustworthy, origin_of, registrable_domain
 
 _counter = itertools.count()
+MAX_NAME_AND_VALUE = 4096  # Chromium's kMaxCookieNamePlusValueSize
+MAX_ATTRIBUTE_VALUE = 1024  # Chromium's kMaxCookieAttributeValueSize: a longer attribute is ignored
+MAX_LIFETIME = 400 * 24 * 3600  # Chromium caps a cookie's expiry at 400 days from now
 
 
 @dataclass
@@ -73,6 +82,8 @@ class CookieJar:
         if "=" not in name_value:
             return False, "no name=value pair"
         name, _, value = name_value.partition("=")
+        if len(name.strip()) + len(value.strip()) > MAX_NAME_AND_VALUE:
+            return False, f"name and value are over {MAX_NAME_AND_VALUE} bytes"
         split = urlsplit(url)
         host = (split.hostname or "").lower()
         cookie = Cookie(name.strip(), value.strip(), host, path=_default_path(split.path or "/"))
@@ -97,6 +108,8 @@ class CookieJar:
         """One attribute of a Set-Cookie (RFC 6265bis 5.6); returns why the cookie is refused, if it is."""
         key, _, value = attribute.partition("=")
         key, value = key.strip().lower(), value.strip()
+        if len(value) > MAX_ATTRIBUTE_VALUE:
+            return None
         if key == "path" and value.startswith("/"):
             cookie.path = value
         elif key == "domain" and value:
@@ -107,15 +120,12 @@ class CookieJar:
             cookie.http_only = True
         elif key == "samesite":
             cookie.same_site = value.lower() if value.lower() in ("lax", "strict", "none") else "lax"
-        elif key == "max-age":  # Max-Age wins over Expires, wherever it comes
-            try:
-                cookie.expires = now + int(value)
-            except ValueError:
-                pass
+        elif key == "max-age" and re.fullmatch(r"[+-]?[0-9]+", value):  # Max-Age wins over Expires, wherever it comes
+            cookie.expires = now + max(min(int(value), MAX_LIFETIME), -1)
         elif key == "expires" and cookie.expires is None:
             try:
-                cookie.expires = parsedate_to_datetime(value).timestamp()
-            except (TypeError, ValueError):
+                cookie.expires = min(parsedate_to_datetime(value).timestamp(), now + MAX_LIFETIME)
+            except (TypeError, ValueError, OverflowError, IndexError, OSError):  # a date no calendar has: ignored
                 pass
         return None
 

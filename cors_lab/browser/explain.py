@@ -18,12 +18,18 @@ def explain(result) -> str:
     lines = [f"fetch({request.get('url')!r}, method={request.get('method')!r}, "
              f"credentials={request.get('credentials')!r}, mode={request.get('mode')!r}) "
              f"from page {request.get('origin')}"]
-    if result.blocked:
+    timeout = request.get("timeout")
+    if result.blocked and getattr(result, "timed_out", False):
+        within = f" within {timeout:g} s" if isinstance(timeout, (int, float)) else ""
+        lines.append(f"=> TIMED OUT: no complete answer{within}. JavaScript sees: {result.exception}")
+    elif result.blocked:
         lines.append(f"=> BLOCKED. JavaScript sees: {result.exception}")
-        if result.error:
-            lines.append(f"   Console: {result.error.strip()}")
     else:
         lines.append(f"=> {result.type} response, status {result.status}")
+        if result.exception:
+            lines.append(f"   but the body cannot be read: response.text() rejects with {result.exception}")
+    if result.error:
+        lines.append(f"   Console: {result.error.strip()}")
     lines.append("")
     if result.source == "chromium" and not result.steps:
         lines.append("Real Chromium gives its verdict, not its reasons: run the same fetch with "
@@ -48,6 +54,10 @@ def explain_html(result) -> str:
     """The same trace as compact HTML: the outcome, the console sentence, the exchanges and the steps."""
     color = "#b00020" if result.blocked else "#1b5e20"
     head = f"blocked - {escape(result.exception or '')}" if result.blocked else f"{escape(result.type)} {result.status}"
+    if result.blocked and getattr(result, "timed_out", False):
+        head = f"timed out - {escape(result.exception or '')}"
+    elif result.exception and not result.blocked:
+        head += f" - body unreadable: {escape(result.exception)}"
     request = result.request
     call = f"{escape(str(request.get('method', '')))} {escape(str(request.get('url', '')))}"
     out = ["<div style='font-family:sans-serif;font-size:13px'>",

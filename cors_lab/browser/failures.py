@@ -390,10 +390,37 @@ _ROWS = (
     # ---- silent: network errors; JavaScript and the console show no sentence that names the reason ------------------
     Failure(
         "network_error", "silent", "server unreachable",
-        "The request did not reach a server that answered (connection refused, unknown host, timeout...): a network "
-        "error. The console shows only a net::ERR_... line.",
+        "The request did not reach a server that answered (connection refused, unknown host, unreachable network...): "
+        "a network error. The console shows only a net::ERR_... line.",
         "Is the server running? Start it with serve(...) and check the port.",
         mdn="CORSDidNotSucceed", firefox_reason="CORSDidNotSucceed"),
+    Failure(
+        "unsafe_port", "silent", "a port browsers refuse",
+        "The URL's port belongs to another protocol (mail, IRC, X11, SIP, ...), so browsers refuse to talk HTTP to it: "
+        "nothing is sent and the console shows only net::ERR_UNSAFE_PORT. Every URL of a fetch is checked, redirects "
+        "included.",
+        "Serve the API on an ordinary port (the lab uses 8000-8999) and redirect only there: ports such as 6000, 6667, "
+        "10080 or 5060 can never be fetched from a page."),
+    Failure(
+        "invalid_response", "silent", "the answer is not valid HTTP",
+        "The server answered, but not in a way the browser accepts: no HTTP status line, a NUL byte or over 256 KiB of "
+        "headers, two different Content-Length or Location headers, a body shorter than its Content-Length, a broken "
+        "chunked body, or a Content-Encoding that does not decode. A network error (the console shows only its "
+        "net::ERR_... line); when only the body is broken, fetch() resolves and response.text() rejects.",
+        "Look at the raw answer (curl -v, or the server's log): one status line, valid headers, and a body exactly as "
+        "long as its Content-Length and encoded as its Content-Encoding says."),
+    Failure(
+        "timed_out", "silent", "no complete answer in time",
+        "The server did not finish its answer within the call's deadline, which covers the preflight, every redirect "
+        "and every read: the lab gave up where a page would wait on. A slow server, a body that trickles, or slow "
+        "redirects that add up.",
+        "Make the server answer sooner, or give the call more time: Browser(origin, timeout=30) or "
+        "tab.fetch(url, timeout=30)."),
+    Failure(
+        "unsafe_redirect", "silent", "redirect to a data: or file: URL",
+        "A redirect pointed to a data: or file: URL: browsers never follow a redirect there "
+        "(net::ERR_UNSAFE_REDIRECT), in any mode, and the console shows only that line.",
+        "Redirect only to http:// or https:// URLs; serve the content at a URL of its own.", header="Location"),
     Failure(
         "redirect_error_mode", "silent", "redirect 'error'",
         "The script used `redirect: 'error'` and the server answered with a redirect: a network error.",
@@ -404,7 +431,8 @@ _ROWS = (
         "Fix the redirect loop on the server.", header="Location"),
     Failure(
         "invalid_redirect_location", "silent", "redirect Location cannot be parsed",
-        "The server redirected to a Location the URL parser rejects: a network error.",
+        "The server redirected to a Location the URL parser rejects: a network error (net::ERR_INVALID_REDIRECT), "
+        "whatever the redirect mode.",
         "Send a valid absolute URL in the Location header.", header="Location"),
     Failure(
         "invalid_data_url", "silent", "data: URL cannot be decoded",
@@ -439,6 +467,12 @@ assert len(FAILURES) == len(_ROWS), "two rows of the failures table share a kind
 CORS_KINDS = tuple(kind for kind, row in FAILURES.items() if row.section == "cors")
 
 
+def console_text(value: str) -> str:
+    """A header value as Chromium's console sentence quotes it: each character above 0x7F written \\uXXXX
+    (recorded: an Access-Control-Allow-Origin ending in the UTF-8 bytes of é shows as ...\\u00C3\\u00A9)."""
+    return "".join(char if ord(char) < 0x80 else f"\\u{ord(char):04X}" for char in value)
+
+
 def failure(kind: str) -> Failure:
     """The row of one failure kind (KeyError naming the known kinds otherwise)."""
     try:
@@ -465,4 +499,4 @@ def _table_for_docs() -> str:
 __doc__ = (__doc__ or "") + _table_for_docs()  # as requests' status_codes.py, the docs list the table itself
 
 __all__ = ["CORS_KINDS", "CORS_SCHEMES", "FAILED_TO_FETCH", "FAILURES", "Failure", "MDN_ERRORS", "PREFLIGHT_PREFIX",
-           "SECTIONS", "cors_sentence", "failure", "origin_sent", "server_of"]
+           "SECTIONS", "console_text", "cors_sentence", "failure", "origin_sent", "server_of"]

@@ -1,29 +1,39 @@
 """Browser.fetch(): the Fetch Standard's steps as Chromium 156 runs them, over real HTTP.
 
-This module is the algorithm only; the socket code is in `cors_lab.browser.network`, the rules each step applies in
-the modules named after them (safelist, preflight, check, redirects, cookies, origin, data_url), and every failure's
-words in `cors_lab.browser.failures`. A call reads as the standard does (https://fetch.spec.whatwg.org/):
+This module is the algorithm only; the socket code is in `cors_lab.browser.network` (how an HTTP/1 answer is read,
+in `cors_lab.browser.http1`), the rules each step applies in the modules named after them (safelist, preflight,
+check, redirects, cookies, origin, ports, data_url), and every failure's words in `cors_lab.browser.failures`. A call
+reads as the standard does (https://fetch.spec.whatwg.org/):
 
     _Fetch.run
       construct_request         new Request(): validate_types, read_options, parse_url, check_mode, check_method,
                                 read_headers, read_body
       main_fetch                data: URLs (scheme_fetch_data), then refuse_mode_or_scheme
-        http_fetch              one hop: choose_response_tainting, cors_preflight_fetch, local_network_access,
-                                http_network_or_cache_fetch (Origin, cookies, the request on the wire), store_cookies
-        http_redirect_fetch     a 3xx: its CORS check, check_redirect_target, follow_redirect, then http_fetch again
-        finish                  the CORS check of the response and what the script may read of it
+        http_fetch              one hop: choose_response_tainting, cors_preflight_fetch, refuse_bad_port,
+                                local_network_access, http_network_or_cache_fetch (Origin, cookies, the request on
+                                the wire), store_cookies
+        http_redirect_fetch     a 3xx: its Location, its CORS check, check_redirect_target, follow_redirect, then
+                                http_fetch again
+        finish                  the CORS check of the response, what the script may read of it, then its body
+                                (read_response_body)
+
+One deadline covers the whole call (``Browser(timeout=...)``, or ``fetch(timeout=...)`` for one call): the preflight,
+every redirect hop and every read of headers and body take from it, so slow hops add up to the deadline and no more,
+and running out of it is a result (``timed_out``), never a hang. Whatever a server sends -- bytes that are not HTTP, a
+body cut short, absurd header values -- the result is the one Chromium gives, never a Python exception.
 
 Where Chromium and the standard disagree, the engine does what Chromium does, and says so in a comment.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from cors_lab.browser import data_url
 from cors_lab.browser.check import cors_check, exposed_explanation, visible_headers
 from cors_lab.browser.cookies import CookieJar
-from cors_lab.browser.failures import FAILED_TO_FETCH, FAILURES
-from cors_lab.browser.network import NETWORK_ERRORS, net_error, send
+from cors_lab.browser.failures import FAILED_TO_FETCH, FAILURES, console_text
+from cors_lab.browser.network import Response, open_response
 from cors_lab.browser.origin import (
     URLError,
     address_space,
@@ -35,8 +45,9 @@ from cors_lab.browser.origin import (
     same_origin,
     same_site,
 )
+from cors_lab.browser.ports import is_bad_port
 from cors_lab.browser.preflight import PreflightCache, check_preflight, needs_preflight, preflight_headers
-from cors_lab.browser.redirects import MAX_REDIRECTS, location, next_method, taints
+from cors_lab.browser.redirects import MAX_REDIRECTS, UNSAFE_SCHEMES, location, next_method, taints
 from cors_lab.browser.result import Exchange, FetchResult, Step, StepKind
 from cors_lab.browser.safelist import (
     SAFELISTED_METHODS,
@@ -91,7 +102,9 @@ class Browser:
 
     - ``origin``: the page's origin, scheme://host[:port] (no path), e.g. "http://localhost:8001".
     - ``page_url``: the page's own URL (default: the origin + "/"); relative URLs are resolved against it.
-    - ``timeout``: seconds to wait for a server before the fetch fails as a network error.
+    - ``timeout``: seconds one fetch may take, all of it (the preflight, every redirect hop, every read of the
+      headers and the body): then it returns a blocked result with ``timed_out`` True. ``fetch(timeout=...)`` sets
+      it for one call.
 
     The tab keeps a cookie jar (``cookies``) and a preflight cache (``preflight_cache``) across calls, as a
     browser profile does; ``clear()`` empties both.
@@ -102,7 +115,7 @@ class Browser:
         self.page_url = page_url or self.origin.serialize() + "/"
         self.cookies = CookieJar()
         self.preflight_cache = PreflightCache()
-        self.timeout = timeout
+        self.timeout = _seconds(timeout)
 
     def __repr__(self) -> str:
         return f"<Browser page {self.origin.serialize()}>"
@@ -130,7 +143,7 @@ class Browser:
         self.preflight_cache.clear()
 
     def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
-              mode: str = "cors", redirect: str = "follow") -> FetchResult:
+              mode: str = "cors", redirect: str = "follow", timeout: float | None = None) -> FetchResult:
         """Run JavaScript's ``fetch(url, {method, headers, body, credentials, mode, redirect})`` from this page.
 
             >>> r = tab.fetch("http://localhost:8002/api/items/1", method="PUT",
@@ -152,24 +165,38 @@ class Browser:
         - ``mode``: "cors" (default), "no-cors" (the request goes out, the script gets an opaque answer) or
           "same-origin" (cross-origin URLs are refused).
         - ``redirect``: "follow" (default), "error" (a redirect fails the fetch) or "manual" (an opaque-redirect).
+        - ``timeout``: seconds this call may take, all of it (default: the browser's ``timeout``). Not a JavaScript
+          option: a page would wait on; the engine gives up, and says so (``result.timed_out``).
 
         Returns a `FetchResult`: what the script sees (``blocked``, ``type``, ``status``, ``headers``, ``text``,
         ``exception``), what the console says (``error``), what went on the wire (``exchanges``, ``preflight``)
         and why (``steps``, ``explain()``). A blocked fetch is a result, not an exception; only Python mistakes
-        (a body that is a dict, headers that are not pairs) raise `cors_lab.errors.InputError`."""
-        return _Fetch(self, url, method, headers, body, credentials, mode, redirect).run()
+        (a body that is a dict, headers that are not pairs, a timeout that is no number) raise
+        `cors_lab.errors.InputError`. Whatever the server answers, the call returns within ``timeout`` (plus a few
+        milliseconds)."""
+        seconds = self.timeout if timeout is None else _seconds(timeout)
+        return _Fetch(self, url, method, headers, body, credentials, mode, redirect, seconds).run()
+
+
+def _seconds(value) -> float:
+    """A timeout: a positive number of seconds (True is no number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+        raise InputError(f"timeout must be a positive number of seconds, such as 10, not {value!r}")
+    return float(value)
 
 
 class _Fetch:
     """One fetch() call, run once, step by step; the steps leave their trace in ``steps``."""
 
-    def __init__(self, browser: Browser, url, method, headers, body, credentials, mode, redirect):
+    def __init__(self, browser: Browser, url, method, headers, body, credentials, mode, redirect, seconds):
         self.browser = browser
+        self.seconds = seconds  # the call's budget; run() turns it into one absolute deadline
+        self.deadline = 0.0
         self.page = browser.origin  # the page's origin (a tuple, to compare)
         self.page_origin = browser.origin.serialize()  # ... serialized: the Origin header, the console sentences
         # what the script passed, untouched: FetchResult.request echoes it
         self.options = dict(url=url, method=method, headers=headers, body=body, credentials=credentials, mode=mode,
-                            redirect=redirect)
+                            redirect=redirect, timeout=seconds)
         self.credentials, self.mode, self.redirect_mode = credentials, mode, redirect
         # the request new Request() builds (construct_request's steps fill these in)
         self.header_pairs: list[tuple[str, str]] = []  # the headers as the script gave them, values as strings
@@ -189,7 +216,8 @@ class _Fetch:
         self.include_credentials = False  # credentials (cookies) go with this hop
         self.send_cookies = False  # ... and Chromium really sends and stores them (same-site only)
         self.response: Exchange | None = None  # the last answer: a redirect hop, or the final response
-        self.response_body = b""
+        self.answer: Response | None = None  # ... its connection, whose body is read only if the script may read it
+        self.timed_out = False  # the deadline passed before the answer was complete
         # the trace
         self.steps: list[Step] = []
         self.exchanges: list[Exchange] = []
@@ -213,15 +241,25 @@ class _Fetch:
         started are added here. ``console=False``: the browser writes no sentence for it this time (a failure
         that is a CORS failure only in mode 'cors')."""
         row = FAILURES[failure]
-        url = values.get("url", "")
-        values = {"origin": self.page_origin, "initial_url": self.first_url if self.first_url != url else None,
-                  **values}
-        self.steps.append(Step(title or row.short_for(**values), SPEC[spec], False, detail, row.fix_for(**values),
-                               kind=kind, failure=failure))
+        values = self.failed_step(failure, kind, spec, detail, title, **values)
         if row.section == "request":  # new Request() threw: the TypeError is what JavaScript catches
             return self.rejection(row.sentence(**values))
         sentence = row.sentence(**values) if console and row.chromium is not None else None
         return self.rejection(FAILED_TO_FETCH, sentence)
+
+    def failed_step(self, failure: str, kind: StepKind, spec: str, detail: str, title: str | None = None,
+                    **values) -> dict:
+        """The failed step alone (the result may still be a response: a body that broke). Returns the values that
+        fill the row's sentence: ``values`` plus the page origin and where the fetch started."""
+        row = FAILURES[failure]
+        url = values.get("url", "")
+        if isinstance(values.get("hint"), str):
+            values["hint"] = console_text(values["hint"])
+        values = {"origin": self.page_origin, "initial_url": self.first_url if self.first_url != url else None,
+                  **values}
+        self.steps.append(Step(title or row.short_for(**values), SPEC[spec], False, detail, row.fix_for(**values),
+                               kind=kind, failure=failure))
+        return values
 
     def reject_request(self, failure: str, title: str | None = None, **fields) -> FetchResult:
         """new Request() rejects the call: its TypeError is the step's detail, and what JavaScript catches."""
@@ -231,15 +269,20 @@ class _Fetch:
     def result(self, **fields) -> FetchResult:
         fields.setdefault("blocked", False)
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
-                           request={**self.options, "origin": self.page_origin}, **fields)
+                           request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out, **fields)
 
     def rejection(self, exception: str, error: str | None = None) -> FetchResult:
         return self.result(blocked=True, type="error", exception=exception, error=error)
 
     # ---- the algorithm ----------------------------------------------------------------------------------------
     def run(self) -> FetchResult:
-        rejection = self.construct_request()
-        return rejection if rejection is not None else self.main_fetch()
+        self.deadline = time.monotonic() + self.seconds  # the one deadline: every hop and every read takes from it
+        try:
+            rejection = self.construct_request()
+            return rejection if rejection is not None else self.main_fetch()
+        finally:
+            if self.answer is not None:  # a body nobody reads (a blocked answer): close its connection now
+                self.answer.close()
 
     # ---- new Request() (https://fetch.spec.whatwg.org/#dom-request) -------------------------------------------
     def construct_request(self) -> FetchResult | None:
@@ -425,14 +468,25 @@ class _Fetch:
         elif self.cors_flag:
             self.note(StepKind.SIMPLE_REQUEST, "simple request", "safelist", f"{self.method} with only "
                       "CORS-safelisted headers: no preflight, the request goes straight out.")
-        failure = self.local_network_access(self.url) or self.http_network_or_cache_fetch()
+        failure = self.refuse_bad_port() or self.local_network_access(self.url) or self.http_network_or_cache_fetch()
         if failure is not None:
             return failure
         self.store_cookies()
-        next_url = location(self.response.status, self.response.response_headers, self.url)
-        if next_url is None:
+        target = location(self.response.status, self.answer.headers)
+        if target is None:
             return self.finish()
-        return self.http_redirect_fetch(next_url)
+        return self.http_redirect_fetch(target)
+
+    def refuse_bad_port(self) -> FetchResult | None:
+        """Main fetch: "should request be blocked due to a bad port" (Chromium: net::ERR_UNSAFE_PORT). Chromium checks
+        each request it would send, so a preflight is started and stopped (``preflight`` is True, nothing is sent);
+        the port wins over Local Network Access, and the console has no sentence (recorded)."""
+        port = origin_of(self.url).port
+        if not is_bad_port(port):
+            return None
+        return self.fail("unsafe_port", StepKind.REQUEST_REFUSED, "main", f"Port {port} is on Chromium's list of ports "
+                         "that belong to other protocols (mail, IRC, X11, SIP, ...): nothing was sent "
+                         "(net::ERR_UNSAFE_PORT).", f"port {port} refused")
 
     def choose_response_tainting(self) -> None:
         """Main fetch picks the response tainting for each hop: 'cors' for a cross-origin URL in mode 'cors' (and it
@@ -486,7 +540,7 @@ class _Fetch:
                       "OPTIONS sent.", passed=True)
             return None
         self.preflighted = True
-        failure = self.local_network_access(self.url)  # the preflight is stopped before it is sent
+        failure = self.refuse_bad_port() or self.local_network_access(self.url)  # stopped before it is sent
         if failure is not None:
             return failure
         exchange, failure = self.send_preflight(unsafe)
@@ -503,17 +557,18 @@ class _Fetch:
         self.note(StepKind.PREFLIGHT_SENT, "preflight sent", "preflight", f"OPTIONS {self.url} with "
                   + ", ".join(f"{name}: {value}" for name, value in wire.items()) + " (never cookies).")
         try:
-            status, raw_headers, _ = send("OPTIONS", self.url, wire, None, self.browser.timeout)
-        except NETWORK_ERRORS as exc:
-            return exchange, self.network_failure(f"OPTIONS {self.url} failed: {net_error(exc)}.", exc)
-        self.record(exchange, status, raw_headers)
+            answer = open_response("OPTIONS", self.url, wire, None, self.deadline)
+        except ConnectionError as exc:  # the network layer's errors (http1.network_error)
+            return exchange, self.network_failure(f"OPTIONS {self.url}", exc)
+        answer.close()  # a preflight's body is never read: Chromium goes on once the headers are in
+        self.record(exchange, answer)
         return exchange, None
 
     def check_preflight_answer(self, exchange: Exchange, unsafe: list[str]) -> FetchResult | None:
         """The preflight answer may not redirect, must pass the CORS check, have an ok status and allow the method
         and the headers (preflight.check_preflight, in Chromium's order). When it does, it may be cached."""
         answer = exchange.response_headers
-        if location(exchange.status, answer, self.url) is not None:
+        if location(exchange.status, answer.items()) is not None:
             return self.fail("preflight_redirect", StepKind.PREFLIGHT_CHECK, "preflight",
                              f"The preflight got {exchange.status} -> {answer['location']}.",
                              "preflight: " + FAILURES["preflight_redirect"].short, url=self.url, preflight=True)
@@ -560,12 +615,15 @@ class _Fetch:
         exchange = Exchange("actual", self.method, self.url.split("#")[0],
                             {name.lower(): value for name, value in wire.items()})
         self.exchanges.append(exchange)
+        if self.answer is not None:  # the previous hop's: a redirect, whose body is never read
+            self.answer.close()
+            self.answer = None
         try:
-            status, raw_headers, data = send(self.method, self.url, wire, self.body, self.browser.timeout)
-        except NETWORK_ERRORS as exc:
-            return self.network_failure(f"{self.method} {self.url} failed: {net_error(exc)} ({exc}).", exc)
-        self.record(exchange, status, raw_headers)
-        self.response, self.response_body = exchange, data
+            answer = open_response(self.method, self.url, wire, self.body, self.deadline)
+        except ConnectionError as exc:  # the network layer's errors (http1.network_error)
+            return self.network_failure(f"{self.method} {self.url}", exc)
+        self.record(exchange, answer)
+        self.response, self.answer = exchange, answer
         self.describe_credentials(exchange)
         return None
 
@@ -586,17 +644,30 @@ class _Fetch:
             wire["Cookie"] = cookie
         return wire
 
-    def network_failure(self, detail: str, exc: BaseException) -> FetchResult:
-        """No answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason."""
-        return self.fail("network_error", StepKind.NETWORK_ERROR, "network", detail,
-                         f"server unreachable ({net_error(exc)})")
+    def network_failure(self, what: str, exc: ConnectionError) -> FetchResult:
+        """No usable answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason
+        (with a page served by a real server, Chromium's console shows only a net::ERR_... line)."""
+        if exc.timed_out:
+            self.timed_out = True
+            return self.fail("timed_out", StepKind.TIMED_OUT, "network", f"{what}: no complete answer within the "
+                             f"call's {self.seconds:g} s (a browser would wait on; the engine gives up).")
+        if exc.connected:
+            return self.fail("invalid_response", StepKind.INVALID_RESPONSE, "network", f"{what}: the server answered, "
+                             f"but {exc.detail} ({exc.net_error}): a network error.",
+                             f"invalid answer ({exc.net_error})")
+        return self.fail("network_error", StepKind.NETWORK_ERROR, "network", f"{what} failed: {exc.net_error} "
+                         f"({exc.detail}).", f"server unreachable ({exc.net_error})")
 
-    def record(self, exchange: Exchange, status: int, raw_headers) -> None:
-        """Keep the answer on the exchange; HTTP strips the whitespace around field values."""
-        exchange.status = status
-        pairs = [(name.lower(), value.strip(" \t")) for name, value in raw_headers]
+    def record(self, exchange: Exchange, answer: Response) -> None:
+        """Keep the answer's headers (as Chromium parsed them) on the exchange, and say which 1xx came first."""
+        exchange.status = answer.status
+        pairs = [(name.lower(), value) for name, value in answer.headers]
         exchange.response_headers = Headers.from_pairs(pairs)
         exchange.set_cookies.extend(value for name, value in pairs if name == "set-cookie")
+        for status in answer.informational:
+            self.note(StepKind.INFORMATIONAL, f"informational {status}", "network", f"{exchange.method} "
+                      f"{exchange.url} first answered {status} (1xx: 100 Continue, 103 Early Hints, ...): Chromium "
+                      "skips it and reads the answer that follows.")
 
     def describe_credentials(self, exchange: Exchange) -> None:
         if self.credentials == "omit":
@@ -620,11 +691,18 @@ class _Fetch:
                       "The response set cookies but credentials were not used for this request: not stored.")
 
     # ---- HTTP-redirect fetch (https://fetch.spec.whatwg.org/#http-redirect-fetch) -----------------------------
-    def http_redirect_fetch(self, next_url: str) -> FetchResult | None:
-        """HTTP-redirect fetch (Fetch Standard #http-redirect-fetch): the redirect mode, the CORS check of the
-        redirect response, the limit of 20, then the new URL's checks. None when the redirect is followed."""
+    def http_redirect_fetch(self, target: str) -> FetchResult | None:
+        """HTTP-redirect fetch (Fetch Standard #http-redirect-fetch): the Location must parse (Chromium's network
+        layer checks it first, whatever the redirect mode), then the redirect mode, the CORS check of the redirect
+        response, the limit of 20, then the new URL's checks. None when the redirect is followed."""
         exchange = self.response
         exchange.kind = "redirect"
+        try:
+            next_url = parse_url(target, base=self.url)
+        except URLError:
+            return self.fail("invalid_redirect_location", StepKind.REDIRECT_REFUSED, "redirect",
+                             f"{self.url} answered {exchange.status} with Location {target}, which the URL parser "
+                             "rejects: a network error (net::ERR_INVALID_REDIRECT), whatever the redirect mode.")
         self.note(StepKind.REDIRECT, f"redirect {exchange.status}", "redirect",
                   f"{self.url} answered {exchange.status} -> {next_url}.")
         if self.redirect_mode == "error":
@@ -642,21 +720,19 @@ class _Fetch:
         if self.redirect_count > MAX_REDIRECTS:
             return self.fail("too_many_redirects", StepKind.REDIRECT_REFUSED, "redirect",
                              "More than 20 redirects: net::ERR_TOO_MANY_REDIRECTS.")
-        try:
-            parsed = parse_url(next_url)
-        except URLError:
-            return self.fail("invalid_redirect_location", StepKind.REDIRECT_REFUSED, "redirect",
-                             f"Location {next_url} cannot be parsed as a URL: network error.")
-        failure = self.check_redirect_target(parsed)
+        failure = self.check_redirect_target(next_url)
         if failure is not None:
             return failure
-        self.follow_redirect(exchange.status, parsed)
+        self.follow_redirect(exchange.status, next_url)
         return None
 
     def check_redirect_target(self, next_url: str) -> FetchResult | None:
         """Where a redirect may lead: http(s) only, no user:password@, the same origin in mode 'same-origin'.
         The first two are CORS failures with a console sentence in mode 'cors' only."""
         in_cors_mode = self.mode == "cors"
+        if next_url.split(":", 1)[0] in UNSAFE_SCHEMES:  # refused by the network layer, before any CORS rule
+            return self.fail("unsafe_redirect", StepKind.REDIRECT_REFUSED, "redirect", f"Location {next_url}: "
+                             "Chromium never follows a redirect to a data: or file: URL (net::ERR_UNSAFE_REDIRECT).")
         if next_url.split(":", 1)[0] not in ("http", "https"):
             return self.fail("cors_disabled_scheme", StepKind.REDIRECT_REFUSED, "redirect",
                              f"Location {next_url} is not http(s).", "redirect scheme", console=in_cors_mode,
@@ -721,8 +797,27 @@ class _Fetch:
         visible = visible_headers(exchange.response_headers, self.response_tainting, self.with_credentials)
         if self.response_tainting == "cors":
             self.explain_exposed_headers(exchange)
-        text = "" if self.method == "HEAD" else self.response_body.decode("utf-8", "replace").removeprefix("\ufeff")
-        return self.result(type=self.response_tainting, status=exchange.status, headers=visible, text=text)
+        body = self.read_response_body()
+        if isinstance(body, FetchResult):
+            return body
+        return self.result(type=self.response_tainting, status=exchange.status, headers=visible, text=body or "",
+                           exception=None if body is not None else FAILED_TO_FETCH)
+
+    def read_response_body(self) -> str | FetchResult | None:
+        """What response.text() gives the script. fetch() resolved when the headers came, so a body that breaks
+        (cut short, a broken chunk, a coding that does not decode) makes text() reject: None; a body still coming
+        at the deadline times the whole call out (a blocked result, as the real-browser bridge gives)."""
+        answer, self.answer = self.answer, None
+        try:
+            data = answer.read_body()
+        except ConnectionError as exc:  # the network layer's errors (http1.network_error)
+            if exc.timed_out:
+                return self.network_failure(f"reading the body of {self.url}", exc)
+            self.failed_step("invalid_response", StepKind.INVALID_RESPONSE, "network", f"The headers were fine, so "
+                             f"fetch() resolved, but the body is not: {exc.detail} ({exc.net_error}). response.text() "
+                             f"rejects with {FAILED_TO_FETCH}.", f"body cannot be read ({exc.net_error})")
+            return None
+        return data.decode("utf-8", "replace").removeprefix("\ufeff")
 
     def explain_exposed_headers(self, exchange: Exchange) -> None:
         """A CORS response shows the script the safelisted headers and those in Access-Control-Expose-Headers."""

@@ -44,9 +44,7 @@ def parse_url(url: str, base: str | None = None) -> str:
     default port dropped, empty path becomes '/'). Raises URLError for what Chromium cannot parse."""
     if not isinstance(url, str):
         raise URLError(url)
-    raw = url.strip(" \t\n\r\f")
-    if base is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
-        raw = urljoin(base, raw)
+    raw = _resolve(url.strip(" \t\n\r\f"), base)
     try:
         parts = urlsplit(raw)
         port = parts.port
@@ -73,6 +71,26 @@ def parse_url(url: str, base: str | None = None) -> str:
     return f"{scheme}://{userinfo}{host}{port_s}{path}{query}{frag}"
 
 
+def _resolve(raw: str, base: str | None) -> str:
+    """The input made absolute against ``base``, as the URL Standard's state machine would start it."""
+    if base is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+        raw = urljoin(base, raw)
+    elif base is not None and _same_special_scheme(raw, base):
+        # "http:x", "http:/x", even "http:" against an http base are relative (URL Standard, special relative or
+        # authority state): a Location "http:" is the current URL again (recorded: a redirect loop in Chromium)
+        raw = urljoin(base, raw.split(":", 1)[1].replace("\\", "/"))
+    # a special scheme ignores extra slashes before the host: http:///x is http://x/ (as Chromium parses a Location)
+    slashes = re.match(r"^(https?|wss?|ftp):[/\\]{2,}", raw, re.IGNORECASE)
+    return f"{slashes.group(1)}://{raw[slashes.end():]}" if slashes else raw
+
+
+def _same_special_scheme(raw: str, base: str) -> bool:
+    """``raw`` names the base's scheme, a special one, without the two slashes of an authority."""
+    scheme, _, rest = raw.partition(":")
+    return (scheme.lower() in DEFAULT_PORTS and scheme.lower() == base.split(":", 1)[0].lower()
+            and not re.match(r"^[/\\]{2}", rest))
+
+
 def _serialize_host(hostname: str, url: str) -> str:
     """The host parser, as Chromium runs it: lowercase, IDNA to ASCII, IPv6 in brackets."""
     host = hostname.lower()
@@ -83,8 +101,49 @@ def _serialize_host(hostname: str, url: str) -> str:
             raise URLError(url) from None
     if not host or (":" not in host and _HOST_BAD.search(host)):
         raise URLError(url)
+    if ":" not in host and (address := ipv4_host(host, url)) is not None:
+        return address
     # Chromium's GURL percent-escapes space, '*', '"', '{', ... in hosts where WHATWG fails (crbug.com/1416013)
     return f"[{host}]" if ":" in host else quote(host, safe="-._~!$&'()+,;=%")
+
+
+def ipv4_host(host: str, url: str = "") -> str | None:
+    """The host parser's IPv4 step, as Chromium runs it (url_canon_ip.cc): a host whose last label is a number is an
+    IPv4 address written in parts (127.1), in hex (0x7f.0.0.1) or octal (0177.0.0.1), or as one number
+    (2130706433); it is serialized dotted (127.0.0.1). None: a domain name. URLError: numbers that make no
+    address (256.0.0.1, 1.2.3.4.5, 09.0.0.1), which fetch() refuses as an invalid URL."""
+    labels = (host[:-1] if host.endswith(".") else host).split(".")  # one terminal dot is ignored
+    values = []
+    for index, label in enumerate(reversed(labels)):
+        value = _ipv4_number(label)
+        if value is None and index == 0:
+            return None  # the last label is no number: a domain name
+        if value is None or value < 0 or index >= 4:
+            raise URLError(url or host)
+        values.append(value)
+    *leading, last = reversed(values)
+    if any(value > 255 for value in leading) or last >= 256 ** (5 - len(values)):
+        raise URLError(url or host)
+    number = sum(value << (8 * (3 - position)) for position, value in enumerate(leading)) + last
+    return ".".join(str((number >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
+def _ipv4_number(label: str) -> int | None:
+    """One label as a number: decimal, 0x hex or 0 octal. None: not numeric; -1: numeric but broken (overflow, or a
+    leading 0 before 8 or 9)."""
+    if not label or not label.isascii():
+        return None
+    base, prefix = 10, 0
+    if label[0] == "0" and len(label) > 1:
+        base, prefix = (16, 2) if label[1] in "xX" else (8, 1)
+    digits = label[prefix:].lstrip("0")
+    allowed = {16: "0123456789abcdefABCDEF", 10: "0123456789", 8: "01234567"}[base]
+    if any(char not in allowed and char not in "0123456789" for char in digits):
+        return None
+    if any(char not in allowed for char in digits) or len(digits) > 16:
+        return -1
+    value = int(digits or "0", base)
+    return value if value <= 0xFFFFFFFF else -1
 
 
 def has_credentials(url: str) -> bool:

@@ -35,12 +35,15 @@ def parse_allow_list(value: str | None) -> list[str] | None:
 
 
 def parse_max_age(value: str | None) -> int:
-    """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200."""
+    """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200.
+
+    The number must fit in 64 bits: Chromium 156 takes 99999999999999999999 (or -99999999999999999999) for
+    unparsable, so 5 s, not 7200 (recorded)."""
     if value is None:
         return DEFAULT_MAX_AGE
     number = value.strip(" \t")
     digits = number[1:] if number[:1] in "+-" else number
-    if not digits.isdigit() or not digits.isascii():
+    if not digits.isdigit() or not digits.isascii() or len(digits) > 19 or not -2**63 <= int(number) < 2**63:
         return DEFAULT_MAX_AGE
     seconds = int(number)
     return 0 if seconds < 0 else min(seconds, MAX_MAX_AGE)

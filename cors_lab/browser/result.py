@@ -57,7 +57,7 @@ class StepKind(StrEnum):
     - ``method-normalised``: how fetch() spelled the method (uppercased, or kept as written)
     - ``header-dropped``: a header the script set was dropped silently (forbidden, or not allowed in no-cors)
     - ``same-origin-check``: same-origin or cross-origin, the question CORS starts from
-    - ``request-refused``: main fetch refused the mode or URL scheme before the network
+    - ``request-refused``: main fetch refused the mode, the URL scheme or the port before the network
     - ``data-url``: a data: URL, answered without the network
     - ``local-network-access``: Chromium's Local Network Access check (a page reaching a more-private address)
     - ``simple-request``: a cross-origin request that needs no preflight
@@ -67,6 +67,9 @@ class StepKind(StrEnum):
     - ``preflight-check``: the preflight answer checked (passed or failed)
     - ``preflight-cached`` / ``preflight-not-cached``: whether the preflight answer was kept, and for how long
     - ``network-error``: the server could not be reached
+    - ``informational-response``: a 1xx answer (100 Continue, 103 Early Hints, ...) came first and was skipped
+    - ``invalid-response``: the server answered, but not valid HTTP, or a body that cannot be read
+    - ``timed-out``: the call's deadline passed before the answer was complete
     - ``credentials``: whether cookies were sent
     - ``third-party-cookies``: a cross-site request: Chromium sends and stores no cookies
     - ``set-cookie`` / ``set-cookie-ignored``: what became of the response's Set-Cookie
@@ -96,6 +99,9 @@ class StepKind(StrEnum):
     PREFLIGHT_CACHED = "preflight-cached"
     PREFLIGHT_NOT_CACHED = "preflight-not-cached"
     NETWORK_ERROR = "network-error"
+    INFORMATIONAL = "informational-response"
+    INVALID_RESPONSE = "invalid-response"
+    TIMED_OUT = "timed-out"
     CREDENTIALS = "credentials"
     THIRD_PARTY_COOKIES = "third-party-cookies"
     SET_COOKIE = "set-cookie"
@@ -148,7 +154,8 @@ class FetchResult:
     - ``type``: the response type JavaScript reads: 'basic' (same-origin), 'cors', 'opaque' (no-cors),
       'opaqueredirect' (redirect 'manual') or 'error' (blocked).
     - ``status``, ``headers`` (only those the script may read; case-insensitive `Headers`), ``text`` (the body).
-    - ``exception``: the rejection JavaScript catches, e.g. "TypeError: Failed to fetch".
+    - ``exception``: the rejection JavaScript catches, e.g. "TypeError: Failed to fetch" (on a result that is not
+      blocked: the headers came, but reading the body failed, so ``response.text()`` rejects).
 
     What the console and the network show:
 
@@ -161,6 +168,8 @@ class FetchResult:
     - ``steps``: the trace, one `Step` per rule applied; ``explain()`` prints it with the fixes.
     - ``request``: what the script asked for (url, method, headers, mode, ...) and the page ``origin``.
     - ``source``: "engine" or "chromium".
+    - ``timed_out``: the call's overall deadline (``Browser(timeout=...)``) passed before the answer was complete;
+      the call is then blocked, as a network error.
     """
 
     blocked: bool
@@ -175,6 +184,7 @@ class FetchResult:
     steps: list[Step] = field(default_factory=list)
     request: dict = field(default_factory=dict)  # what the script asked for: url, method, headers, mode, ...
     source: str = "engine"  # "engine" or "chromium"
+    timed_out: bool = False  # the overall deadline passed before the answer was complete (blocked, a network error)
 
     def __post_init__(self) -> None:
         if not isinstance(self.headers, Headers):

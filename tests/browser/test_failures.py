@@ -108,7 +108,8 @@ REJECTED_CALLS = [  # what new Request() refuses, one call per TypeError (nothin
     ("http://localhost:9/x", {"mode": "navigate"}), ("http://localhost:9/x", {"credentials": "includes"}),
     ("http://localhost:9/x", {"redirect": "bogus"}),
     ("data:hi", {}),  # a data: URL the processor rejects: a network error
-    ("http://localhost:1/x", {}),  # nothing listens: a network error
+    ("http://localhost:1/x", {}),  # port 1 (tcpmux) is one Chromium refuses: nothing is sent
+    ("http://localhost:2/x", {}),  # nothing listens: a network error
 ]
 
 #: the kinds no case here produces, and why

@@ -6,6 +6,7 @@ from cors_lab import Browser
 
 TE = "TypeError: Failed to execute 'fetch' on 'Window': "
 API = "http://localhost:9/x"  # nothing listens there: a request sent by mistake would show up as a network error
+CLOSED = "http://localhost:2/x"  # closed too, but not a port Chromium refuses: a request really goes out
 
 
 @pytest.mark.parametrize("url, kwargs, exception", [
@@ -76,9 +77,16 @@ def test_an_invalid_page_origin_is_a_value_error_naming_it(origin):
 
 
 def test_a_refused_connection_is_failed_to_fetch_without_a_console_sentence():
-    r = Browser("http://localhost:8001").fetch(API)
+    r = Browser("http://localhost:8001").fetch(CLOSED)
     assert (r.blocked, r.exception, r.error) == (True, "TypeError: Failed to fetch", None)
     assert "ERR_CONNECTION_REFUSED" in r.explain()
+
+
+@pytest.mark.parametrize("page", ["http://localhost:8001", "http://shop.example.com.evil.net"])
+def test_a_restricted_port_is_refused_before_anything_is_sent_even_before_local_network_access(page):
+    r = Browser(page).fetch(API, method="PUT")  # port 9 (discard) is on Chromium's list; recorded: no LNA sentence
+    assert (r.blocked, r.exception, r.error, r.exchanges) == (True, "TypeError: Failed to fetch", None, [])
+    assert r.failure.kind == "unsafe_port" and "ERR_UNSAFE_PORT" in r.explain()
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"mode": "same-origin"}, {"mode": "no-cors"},
@@ -119,15 +127,16 @@ def test_a_host_with_a_space_parses_and_fails_on_dns_without_a_console_sentence(
 @pytest.mark.parametrize("kwargs", [{}, {"method": "PUT"}, {"mode": "no-cors"}])
 def test_a_page_that_is_not_a_secure_context_cannot_reach_loopback(page, kwargs):
     # a PUT's preflight is started, then stopped before it is sent (as in Chromium)
-    r = Browser(page).fetch(API, **kwargs)
+    r = Browser(page).fetch(CLOSED, **kwargs)
     assert (r.blocked, r.exception, r.exchanges, r.preflight) == (True, "TypeError: Failed to fetch", [],
                                                                   "method" in kwargs)
-    assert r.error == (f"Access to fetch at '{API}' from origin '{page}' has been blocked by CORS policy: The request "
-                       "client is not a secure context and the resource is in more-private address space `loopback`.")
+    assert r.error == (f"Access to fetch at '{CLOSED}' from origin '{page}' has been blocked by CORS policy: The "
+                       "request client is not a secure context and the resource is in more-private address space "
+                       "`loopback`.")
 
 
 @pytest.mark.parametrize("page", ["https://shop.example.com", "http://shop.localhost:8001", "http://127.0.0.2:8001",
                                   "http://[::1]:8001"])
 def test_secure_or_loopback_pages_reach_loopback(page):
-    r = Browser(page).fetch(API)  # nothing listens on port 9: the request was sent and refused
+    r = Browser(page).fetch(CLOSED)  # nothing listens on port 2: the request was sent and refused
     assert (r.blocked, r.error, len(r.exchanges)) == (True, None, 1)

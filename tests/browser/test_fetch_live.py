@@ -322,8 +322,10 @@ def test_the_lab_api_with_a_credentialed_policy_lets_a_logged_in_page_read_priva
 
 
 def test_the_repr_names_the_failed_rule():
-    r = Browser("http://localhost:8001").fetch("http://localhost:9/x")
+    r = Browser("http://localhost:8001").fetch("http://localhost:2/x")
     assert repr(r) == "<FetchResult blocked: server unreachable (net::ERR_CONNECTION_REFUSED)>"
+    refused = Browser("http://localhost:8001").fetch("http://localhost:9/x")
+    assert repr(refused) == "<FetchResult blocked: port 9 refused>"
 
 
 def test_response_header_values_are_trimmed_before_the_cors_check(lab):

@@ -105,3 +105,30 @@ def test_hosts_under_unknown_tlds_and_ip_addresses_have_no_registrable_domain(ho
 ])
 def test_address_spaces_come_from_the_host(host, space):
     assert address_space(host) == space
+
+
+@pytest.mark.parametrize("host, serialized", [  # each recorded from Chromium 156 (scenarios ip-host-*)
+    ("2130706433", "127.0.0.1"), ("0x7f.0.0.1", "127.0.0.1"), ("127.1", "127.0.0.1"), ("0177.0.0.1", "127.0.0.1"),
+    ("0x7f000001", "127.0.0.1"), ("127.0.1", "127.0.0.1"), ("127.0.0.1.", "127.0.0.1"), ("0X7F.1", "127.0.0.1"),
+    ("0x7f.0x.1", "127.0.0.1"), ("0x", "0.0.0.0"), ("0", "0.0.0.0"), ("1.2.3.0x", "1.2.3.0"),
+    ("example.com", "example.com"), ("1e5", "1e5"), ("a.b.c.d.e", "a.b.c.d.e"),
+])
+def test_a_host_whose_last_label_is_a_number_is_an_ipv4_address_written_dotted(host, serialized):
+    assert parse_url(f"http://{host}:8002/x") == f"http://{serialized}:8002/x"
+
+
+@pytest.mark.parametrize("host", ["4294967296", "127.0.0.256", "09.0.0.1", "1.2.3.09", "1.2.3.4.5", "999999999999",
+                                  "a.0x1", "0x100000000", "a..1"])
+def test_numbers_that_make_no_ipv4_address_are_an_invalid_url(host):
+    with pytest.raises(URLError):
+        parse_url(f"http://{host}/")
+
+
+@pytest.mark.parametrize("location, resolved", [
+    ("http:", "http://localhost:8002/a/b"),  # the same special scheme without slashes is relative: the URL itself
+    ("http:c", "http://localhost:8002/a/c"),
+    ("http:/c", "http://localhost:8002/c"),
+    ("http:///localhost:8003/c", "http://localhost:8003/c"),  # extra slashes before the host are ignored
+])
+def test_a_location_naming_the_current_scheme_resolves_as_the_url_standard_says(location, resolved):
+    assert parse_url(location, base="http://localhost:8002/a/b") == resolved

@@ -38,6 +38,8 @@ def test_allow_lists_skip_empty_items_and_reject_non_tokens(value, parsed):
 @pytest.mark.parametrize("value, seconds", [
     (None, 5), ("abc", 5), ("1.5", 5), ("", 5), ("0", 0), ("-5", 0), ("10", 10), ("7200", 7200), ("999999", 7200),
     (" 10 ", 10),
+    # too large for 64 bits is unparsable (recorded in Chromium 156: the default 5 s, whatever the sign)
+    ("9223372036854775807", 7200), ("99999999999999999999", 5), ("-99999999999999999999", 5), ("9" * 5000, 5),
 ])
 def test_max_age_as_chromium_parses_it(value, seconds):
     assert parse_max_age(value) == seconds

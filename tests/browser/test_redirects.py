@@ -7,15 +7,18 @@ PAGE = origin_of("http://localhost:8001/")
 
 
 @pytest.mark.parametrize("status, headers, expected", [
-    (302, {"location": "http://localhost:8003/x"}, "http://localhost:8003/x"),
-    (307, {"location": "/y"}, "http://localhost:8002/y"),
-    (308, {"location": "z"}, "http://localhost:8002/a/z"),
-    (302, {}, None),  # no Location: the 302 itself is the response
-    (200, {"location": "/y"}, None),
-    (304, {"location": "/y"}, None),
+    (302, [("Location", "http://localhost:8003/x")], "http://localhost:8003/x"),
+    (307, [("location", "/y")], "/y"),  # resolved later, by the URL parser, against the current URL
+    (302, [], None),  # no Location: the 302 itself is the response
+    (302, [("Location", "")], None),  # an empty Location does not count either
+    (302, [("Location", ""), ("Location", "/b")], "/b"),  # the first that is not empty
+    (200, [("Location", "/y")], None),
+    (304, [("Location", "/y")], None),
+    (302, [("Location", "/caf\xc3\xa9")], "/caf%C3%A9"),  # the bytes of a UTF-8 é, percent-escaped as they came
+    (302, [("Location", "/caf\xe9")], "/caf%E9"),  # a Latin-1 é: one byte
 ])
-def test_location_is_resolved_against_the_current_url(status, headers, expected):
-    assert location(status, headers, "http://localhost:8002/a/b") == expected
+def test_location_is_the_first_non_empty_one_with_its_non_ascii_bytes_escaped(status, headers, expected):
+    assert location(status, headers) == expected
 
 
 @pytest.mark.parametrize("status, method, after", [

@@ -34,6 +34,13 @@ def chromium_tabs():
         tab.close()
 
 
+def all_servers(servers) -> dict:
+    """The scenario servers and the raw-socket servers of the hostile scenarios (support/hostile_server.py)."""
+    from support import hostile_server
+
+    return {**servers, **{f"raw-{name}": server for name, server in hostile_server.running().items()}}
+
+
 def scenario_log(scenario, servers, marks) -> list:
     """What the scenario servers received for this scenario since the marks were taken."""
     return [entry for name, server in servers.items() for entry in server.requests(since=marks[name])
@@ -44,6 +51,7 @@ def chromium_run(scenario, scenario_servers, chromium_tabs):
     """Chromium's results for a scenario (run once per session) and what the servers received meanwhile."""
     if scenario.id not in _chromium_runs:
         urls, servers = scenario_servers
+        servers = all_servers(servers)
         marks = {name: srv.mark() for name, srv in servers.items()}
         results = run(scenario, chromium_tabs, urls, close=False)
         log = scenario_log(scenario, servers, marks)
@@ -52,7 +60,8 @@ def chromium_run(scenario, scenario_servers, chromium_tabs):
 
 
 def comparable(result) -> dict:
-    fields = result.comparable()
+    """The fields compared, and whether the call ran out of time (both give up at the same deadline)."""
+    fields = {**result.comparable(), "timed_out": bool(getattr(result, "timed_out", False))}
     if "date" in fields["headers"]:  # the one header whose value depends on the clock
         fields["headers"] = {**fields["headers"], "date": "<a date>"}
     return fields
@@ -86,6 +95,7 @@ def test_engine_agrees_with_chromium(scenario, scenario_servers, chromium_tabs):
 
     real, real_log = chromium_run(scenario, scenario_servers, chromium_tabs)
     urls, servers = scenario_servers
+    servers = all_servers(servers)
     marks = {name: srv.mark() for name, srv in servers.items()}
     model = run(scenario, Browser, urls)
     model_log = scenario_log(scenario, servers, marks)

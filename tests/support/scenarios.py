@@ -30,6 +30,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Raw:
+    """A reply no well-behaved server sends, played by the raw-socket server (`support.hostile_server`) on {raw}:
+    ``parts`` are bytes, sent as they are once the placeholders are filled, and numbers, pauses in seconds; after the
+    last part the server keeps the connection open ``hold`` seconds (or until the client closes it), then closes."""
+
+    parts: tuple
+    hold: float = 0.0
+
+
+@dataclass(frozen=True)
 class Call:
     url: str
     method: str = "GET"
@@ -39,12 +49,13 @@ class Call:
     mode: str = "cors"
     redirect: str = "follow"
     sleep_before: float = 0.0
+    timeout: float | None = None  # the call's deadline (the engine's and the bridge's fetch(timeout=...))
 
     def kwargs(self, urls: dict[str, str], sid: str) -> dict:
         headers = self.headers
         if isinstance(headers, dict):
             headers = {k: fill(v, urls, sid) for k, v in headers.items()}
-        return dict(
+        options = dict(
             url=fill(self.url, urls, sid),
             method=self.method,
             headers=headers,
@@ -53,6 +64,9 @@ class Call:
             mode=self.mode,
             redirect=self.redirect,
         )
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        return options
 
 
 @dataclass(frozen=True)
@@ -71,14 +85,29 @@ class Scenario:
         return hash(self.id)
 
 
-def url_map(ports: dict[str, int], closed_port: int = 1) -> dict[str, str]:
-    """Placeholders for these ports; `closed` is a URL where nothing listens."""
+#: ports where a raw server listens (when free) to show nothing is sent there: four Chromium 156 refuses
+#: (net::ERR_UNSAFE_PORT), and 4190, on the Fetch Standard's bad-port list but not on Chromium's
+LISTENED_PORTS = {"bad6000": 6000, "bad6667": 6667, "bad10080": 10080, "bad5060": 5060, "port4190": 4190}
+
+
+def url_map(ports: dict[str, int], closed_port: int = 2) -> dict[str, str]:
+    """Placeholders for these ports; `closed` is a URL where nothing listens (port 2: not one Chromium refuses, so
+    the connection is really tried and refused; port 1 is on its restricted list). Starts the raw-socket servers of the
+    hostile scenarios (once per process): {raw}, and one per LISTENED_PORTS name."""
+    from support import hostile_server
+
     urls = {"closed": f"http://localhost:{closed_port}"}
     for role in ROLES:
         urls[role] = f"http://localhost:{ports[role]}"
         urls[role + "_ip"] = f"http://127.0.0.1:{ports[role]}"
         urls[role + "_uc"] = f"http://LOCALHOST:{ports[role]}"
         urls[role + "_shop"] = f"http://shop.localhost:{ports[role]}"  # its own site: localhost is no public suffix
+        urls[role + "_port"] = str(ports[role])  # for URLs that spell the host their own way
+    raw_servers = hostile_server.start(SCENARIOS, LISTENED_PORTS)
+    urls["raw"] = f"http://localhost:{raw_servers['raw'].port}"
+    urls["raw_port"] = str(raw_servers["raw"].port)
+    urls.update({name: f"http://localhost:{port}" for name, port in LISTENED_PORTS.items()})
+    hostile_server.share(raw_servers, urls)
     return urls
 
 
@@ -1756,3 +1785,326 @@ add(
     origin="https://shop.example.com",
     blocked=False,
 )
+
+# ---------------------------------------------------------------------------------------------------------------
+# 14. hostile servers: answers no well-behaved server gives, played byte for byte by the raw-socket server {raw}
+# (support/hostile_server.py). The page is served by a real server (served_page): with the bridge's routed stand-in
+# page, Chromium 156 words every network failure after a connection as "Permission was denied for this request to
+# access the `loopback` address space." (a Local Network Access refusal), which a page served from a real address
+# never shows: it gets only the console's "Failed to load resource: net::ERR_..." line.
+B = "hostile"
+_A = b"Access-Control-Allow-Origin: {page}\r\n"
+_STAR = b"Access-Control-Allow-Origin: *\r\n"
+_EXPOSE = b"Access-Control-Expose-Headers: *\r\n"
+_PUT_OK = pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"))
+
+
+def answer(status_line: bytes = b"HTTP/1.1 200 OK", *lines: bytes, body: bytes = b"ok", length: bool = True) -> bytes:
+    """Raw response bytes: the status line, the header lines given (each ending CRLF), a Content-Length unless
+    ``length`` is False, the blank line and the body."""
+    head = status_line + b"\r\n" + b"".join(lines)
+    if length:
+        head += b"Content-Length: %d\r\n" % len(body)
+    return head + b"\r\n" + body
+
+
+def hostile(id, about, routes, call=None, origin="{page}", served_page=True, **claims):
+    """A scenario whose /d (unless ``routes`` is a route table) is the raw bytes or parts given."""
+    if isinstance(routes, bytes):
+        routes = (routes,)
+    if isinstance(routes, (tuple, Raw)):
+        routes = {"/d": routes if isinstance(routes, Raw) else Raw(routes), "OPTIONS /d": _PUT_OK}
+    add(id, B, about, call or Call("{RAW}/d"), routes, origin=origin, served_page=served_page, **claims)
+
+
+def header_block(size: int) -> bytes:
+    """A 200 whose header block (status line to blank line) is exactly ``size`` bytes, then a 2-byte body."""
+    head = b"HTTP/1.1 200 OK\r\n" + _STAR + _EXPOSE + b"Content-Length: 2\r\n"
+    return head + b"X-Fill: " + b"f" * (size - len(head) - len(b"X-Fill: \r\n\r\n")) + b"\r\n\r\nok"
+
+
+def redirect_to(location: bytes, status: bytes = b"302 Found", *lines: bytes) -> Raw:
+    return Raw((answer(b"HTTP/1.1 " + status, _A, *lines, b"Location: " + location + b"\r\n", body=b""),))
+
+
+# ports Chromium refuses (net::ERR_UNSAFE_PORT): nothing is sent, not even a preflight; a raw server listens there
+for name in ("bad6000", "bad6667", "bad10080", "bad5060"):
+    hostile(f"port-{name}", f"port {LISTENED_PORTS[name]} is refused", {"/d": ok(ACAO_PAGE)},
+            Call("{" + name.upper() + "}/d"), blocked=True, preflights=0)
+hostile("port-put-no-preflight", "a PUT to port 6000: refused before the preflight", {"/d": ok(ACAO_PAGE)},
+        Call("{BAD6000}/d", "PUT"), blocked=True, preflights=0)
+hostile("port-nocors", "no-cors to port 6000 is refused too", {"/d": ok(ACAO_PAGE)},
+        Call("{BAD6000}/d", mode="no-cors"), blocked=True)
+hostile("port-zero", "port 0 is refused", {}, Call("http://localhost:0/x"), blocked=True)
+hostile("port-same-origin", "a page on port 6000 cannot fetch its own origin", {"/d": ok()}, Call("{BAD6000}/d"),
+        origin="{bad6000}", served_page=False, blocked=True)
+hostile("port-4190-allowed", "4190 is on the Fetch Standard's bad-port list, not on Chromium 156's",
+        {"/d": ok(ACAO_PAGE), "OPTIONS /d": _PUT_OK}, Call("{PORT4190}/d", "PUT"), blocked=False, preflights=1)
+hostile("port-redirect", "a redirect to port 6000 is refused", {"/r": loc("{BAD6000}/d", 302, ACAO_PAGE)},
+        Call("{API}/r"), blocked=True)
+hostile("port-redirect-same-origin", "a same-origin redirect to port 6000 is refused",
+        {"/r": loc("{BAD6000}/d")}, Call("{PAGE}/r"), blocked=True)
+hostile("port-redirect-nocors", "a no-cors redirect to port 6000 is refused",
+        {"/r": loc("{BAD6000}/d", 302)}, Call("{API}/r", mode="no-cors"), blocked=True)
+hostile("port-redirect-preflight", "a 307 PUT to port 6000: the second preflight is refused",
+        {"/r": loc("{BAD6000}/d", 307, ACAO_PAGE), "OPTIONS /r": _PUT_OK}, Call("{API}/r", "PUT"), blocked=True,
+        preflights=1)
+
+# numeric IPv4 hosts: the URL parser writes them dotted (console sentences name 127.0.0.1), or refuses them
+for i, host in enumerate(["2130706433", "0x7f.0.0.1", "127.1", "0177.0.0.1", "0x7f000001", "127.0.1", "127.0.0.1.",
+                          "0X7F.1", "127.0.0x1", "0x7f.0x.1", "127.00000000000000001", "4294967296", "127.0.0.256",
+                          "09.0.0.1", "1.2.3.09", "1.2.3.4.5", "999999999999", "a.0x1", "0x100000000"]):
+    hostile(f"ip-host-{i}", f"host {host}", {"/d": ok()}, Call("http://" + host + ":{api_port}/s/ip-host-%d/d" % i),
+            served_page=False, blocked=True)
+hostile("ip-host-redirect", "a Location with a numeric host is written dotted",
+        {"/r": loc("http://2130706433:{api_port}/s/ip-host-redirect/d", 302, ACAO_PAGE), "/d": ok()},
+        Call("{API}/r"), served_page=False, blocked=True)
+
+# informational 1xx answers before the real one: skipped
+_OK = answer(b"HTTP/1.1 200 OK", _A)
+for code in (b"100 Continue", b"102 Processing", b"103 Early Hints\r\nLink: </x.css>; rel=preload", b"199 Whatever",
+             b"101 Switching Protocols"):
+    hostile(f"info-{code[:3].decode()}", f"{code[:3].decode()} before the answer is skipped",
+            b"HTTP/1.1 " + code + b"\r\n\r\n" + _OK, blocked=False)
+hostile("info-twice", "100 then 103 then the answer", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n"
+        + _OK, blocked=False)
+hostile("info-slow", "a 100, a pause, then the answer", (b"HTTP/1.1 100 Continue\r\n\r\n", 0.3, _OK), blocked=False)
+hostile("info-only", "a 100 and then the connection closes", b"HTTP/1.1 100 Continue\r\n\r\n", blocked=True)
+hostile("info-preflight", "a 100 before the preflight's answer",
+        {"OPTIONS /d": Raw((b"HTTP/1.1 100 Continue\r\n\r\n" + answer(b"HTTP/1.1 204 No Content", _A,
+                                                                      b"Access-Control-Allow-Methods: PUT\r\n",
+                                                                      body=b""),)), "/d": ok(ACAO_PAGE)},
+        Call("{RAW}/d", "PUT"), blocked=False, preflights=1)
+
+# status lines
+for sid, raw_answer in {
+    "status-not-http": b"HELLO WORLD\r\n\r\n",
+    "status-html": b"<html>not http at all</html>",
+    "status-empty": b"",
+    "status-short-junk": b"HTT",
+    "status-slop-4": b"\r\n\r\n" + _OK,
+    "status-slop-5": b"xxxxx" + _OK,
+    "status-no-headers-end": b"HTTP/1.1 200 OK\r\n" + _A + b"X-A: 1",
+    "status-version-only": b"HTTP/1.1",
+    "status-icy": answer(b"ICY 200 OK", _A),
+    "status-http2": answer(b"HTTP/2 200 OK", _A),
+    "status-lowercase": answer(b"http/1.1 200 ok", _A),
+    "status-https-version": answer(b"HTTPS/1.1 201 X", _A),
+    "status-letters": answer(b"HTTP/1.1 abc OK", _A),
+    "status-99": answer(b"HTTP/1.1 99 X", _A),
+    "status-0": answer(b"HTTP/1.1 0 X", _A),
+    "status-1000": answer(b"HTTP/1.1 1000 X", _A),
+    "status-70000": answer(b"HTTP/1.1 70000 X", _A),
+    "status-65536": answer(b"HTTP/1.1 65536 X", _A),
+    "status-overflow": answer(b"HTTP/1.1 99999999999 X", _A),
+    "status-2x0": answer(b"HTTP/1.1 2x0 X", _A),
+    "status-glued": answer(b"HTTP/1.1 201OK", _A),
+    "status-tab": answer(b"HTTP/1.1\t201 X", _A),
+    "status-long-reason": answer(b"HTTP/1.1 200 " + b"O" * 100000, _A),
+}.items():
+    hostile(sid, f"status line {raw_answer[:24]!r}", raw_answer)
+
+# header blocks: large, garbled, non-ASCII, contradictory
+_X = (_A, _EXPOSE)
+for sid, raw_answer in {
+    "headers-300": answer(b"HTTP/1.1 200 OK", *_X, *(b"X-H%d: %d\r\n" % (i, i) for i in range(300))),
+    "headers-100k-line": answer(b"HTTP/1.1 200 OK", *_X, b"X-Long: " + b"a" * 100000 + b"\r\n"),
+    "headers-256k": header_block(256 * 1024),
+    "headers-over-256k": header_block(256 * 1024 + 1),
+    "headers-no-colon": answer(b"HTTP/1.1 200 OK", *_X, b"garbage line here\r\nX-Ok: 1\r\n"),
+    "headers-space-in-name": answer(b"HTTP/1.1 200 OK", *_X, b"X Bad: 1\r\nX-Ok: 1\r\n"),
+    "headers-space-before-colon": answer(b"HTTP/1.1 200 OK", *_X, b"X-Sp : 1\r\n"),
+    "headers-nul-value": answer(b"HTTP/1.1 200 OK", *_X, b"X-Nul: a\x00b\r\n"),
+    "headers-nul-name": answer(b"HTTP/1.1 200 OK", *_X, b"X-N\x00ul: ab\r\n"),
+    "headers-lone-cr": answer(b"HTTP/1.1 200 OK", *_X, b"X-Cr: a\rb\r\nX-Ok: 1\r\n"),
+    "headers-folded": answer(b"HTTP/1.1 200 OK", *_X, b"X-Fold: a\r\n  b\r\nX-Ok: 1\r\n"),
+    "headers-leading-space": answer(b"HTTP/1.1 200 OK", b" X-Lead: 1\r\n", *_X, b"X-Ok: 1\r\n"),
+    "headers-empty-name": answer(b"HTTP/1.1 200 OK", *_X, b": novalue\r\nX-Ok: 1\r\n"),
+    "headers-lf-only": b"HTTP/1.1 200 OK\n" + _A.replace(b"\r\n", b"\n") + b"Content-Length: 2\n\nok",
+    "headers-utf8-value": answer(b"HTTP/1.1 200 OK", *_X, b"X-Name: caf\xc3\xa9\r\nX-Latin: \xe9t\xe9\r\n"),
+    "headers-utf8-name": answer(b"HTTP/1.1 200 OK", *_X, b"X-N\xc3\xa9: 1\r\nX-Ok: 1\r\n"),
+    "headers-utf8-acao": answer(b"HTTP/1.1 200 OK", b"Access-Control-Allow-Origin: {page}\xc3\xa9\r\n"),
+    "headers-two-lengths": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 2\r\nContent-Length: 3\r\n", body=b"ok!",
+                                  length=False),
+    "headers-same-lengths": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 2\r\nContent-Length: 2\r\n",
+                                   length=False),
+    "headers-length-list": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 2, 3\r\n", body=b"ok!", length=False),
+    "headers-two-lengths-chunked": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 2\r\nContent-Length: 3\r\n"
+                                          b"Transfer-Encoding: chunked\r\n", body=b"2\r\nok\r\n0\r\n\r\n",
+                                          length=False),
+    "headers-two-dispositions": answer(b"HTTP/1.1 200 OK", _A, b"Content-Disposition: a\r\n"
+                                       b"Content-Disposition: b\r\n"),
+    "headers-length-letters": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: abc\r\n", length=False),
+    "headers-length-plus": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: +2\r\n", body=b"okEXTRA", length=False),
+    "headers-length-negative": answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: -1\r\n", length=False),
+}.items():
+    hostile(sid, sid.replace("-", " "), raw_answer)
+
+# bodies: cut short, chunked right and wrong, content codings
+_GZ = __import__("gzip").compress(b"zipped!")
+_DEFLATE = __import__("zlib").compress(b"deflated!")
+for sid, raw_answer, call in [
+    ("body-short", answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 100\r\n", body=b"only-ten!!", length=False), None),
+    ("body-short-nocors", answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 100\r\n", body=b"only-ten!!",
+                                 length=False), Call("{RAW}/d", mode="no-cors")),
+    ("body-short-blocked", answer(b"HTTP/1.1 200 OK", b"Content-Length: 100\r\n", body=b"only-ten!!", length=False),
+     None),
+    ("body-short-head", answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 100\r\n", body=b"", length=False),
+     Call("{RAW}/d", "HEAD")),
+    ("body-long", answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 2\r\n", body=b"okEXTRA", length=False), None),
+    ("body-204-with-body", answer(b"HTTP/1.1 204 No Content", _A, body=b"ok"), None),
+    ("body-until-close", answer(b"HTTP/1.0 200 OK", _A, body=b"ok-until-close", length=False), None),
+]:
+    hostile(sid, sid.replace("-", " "), raw_answer, call)
+_CHUNKED = (_A, b"Transfer-Encoding: chunked\r\n")
+for sid, chunks in {
+    "chunked-ok": b"5;ext=1\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    "chunked-uppercase": b"A\r\n0123456789\r\n0\r\n\r\n",
+    "chunked-lf-only": b"2\nok\n0\n\n",
+    "chunked-trailing-space": b"2 \r\nok\r\n0\r\n\r\n",
+    "chunked-cut": b"5\r\nhello\r\n5\r\nwor",
+    "chunked-no-last": b"5\r\nhello\r\n",
+    "chunked-not-hex": b"zz\r\nhello\r\n0\r\n\r\n",
+    "chunked-plus": b"+2\r\nok\r\n0\r\n\r\n",
+    "chunked-0x": b"0x2\r\nok\r\n0\r\n\r\n",
+    "chunked-huge-size": b"ffffffffffffffffff\r\nok\r\n0\r\n\r\n",
+    "chunked-no-line-end": b"2\r\nokXX0\r\n\r\n",
+}.items():
+    hostile(sid, sid.replace("-", " "), answer(b"HTTP/1.1 200 OK", *_CHUNKED, body=chunks, length=False))
+hostile("chunked-http10", "Transfer-Encoding: chunked on HTTP/1.0 is not chunked",
+        answer(b"HTTP/1.0 200 OK", *_CHUNKED, body=b"2\r\nok\r\n0\r\n\r\n", length=False))
+hostile("chunked-gzip-te", "Transfer-Encoding: gzip, chunked: only the chunks are undone",
+        answer(b"HTTP/1.1 200 OK", _A, b"Transfer-Encoding: gzip, chunked\r\n", body=b"2\r\nok\r\n0\r\n\r\n",
+               length=False))
+for sid, coding, body, call in [
+    ("coding-gzip", b"gzip", _GZ, None), ("coding-x-gzip", b"x-gzip", _GZ, None),
+    ("coding-deflate", b"deflate", _DEFLATE, None), ("coding-raw-deflate", b"deflate", _DEFLATE[2:-4], None),
+    ("coding-gzip-twice", b"gzip, gzip", __import__("gzip").compress(_GZ), None),
+    ("coding-unknown", b"foo", b"ok", None), ("coding-identity", b"identity", b"ok", None),
+    ("coding-broken", b"gzip", b"ok", None), ("coding-broken-nocors", b"gzip", b"ok", Call("{RAW}/d", mode="no-cors")),
+    ("coding-broken-head", b"gzip", b"", Call("{RAW}/d", "HEAD")), ("coding-gzip-empty", b"gzip", b"", None),
+]:
+    hostile(sid, f"Content-Encoding: {coding.decode()}", answer(b"HTTP/1.1 200 OK", _A, b"Content-Encoding: " + coding
+                                                             + b"\r\n", body=body), call)
+hostile("coding-broken-blocked", "a body that does not decode, on a blocked answer",
+        answer(b"HTTP/1.1 200 OK", b"Content-Encoding: gzip\r\n"), blocked=True)
+hostile("body-short-same-origin", "a same-origin body cut short", answer(b"HTTP/1.1 200 OK", b"Content-Length: 100\r\n",
+                                                                         body=b"only-ten!!", length=False),
+        Call("{RAW}/d"), origin="{raw}", blocked=False)
+
+# Location: non-ASCII bytes, unparsable, repeated, unsafe schemes
+for sid, value, call in [
+    ("location-utf8", b"/s/location-utf8/caf\xc3\xa9", None),
+    ("location-latin1", b"/s/location-latin1/caf\xe9", None),
+    ("location-broken-ipv6", b"http://[::1/x", None),
+    ("location-port-out-of-range", b"http://x:99999/", None),
+    ("location-port-out-of-range-nocors", b"http://x:99999/", Call("{RAW}/r", mode="no-cors")),
+    ("location-port-out-of-range-manual", b"http://x:99999/", Call("{RAW}/r", redirect="manual")),
+    ("location-port-out-of-range-error", b"http://x:99999/", Call("{RAW}/r", redirect="error")),
+    ("location-scheme-only", b"http:", None),
+    ("location-bad-host", b"http://a<b/", None),
+    ("location-bad-numeric-host", b"http://256.0.0.1/", None),
+    ("location-numeric-host", b"http://0x7f.1:{api_port}/s/location-numeric-host/d", None),
+    ("location-extra-slashes", b"http:///localhost:{api_port}/s/location-extra-slashes/d", None),
+    ("location-data", b"data:,hi", None),
+    ("location-data-nocors", b"data:,hi", Call("{RAW}/r", mode="no-cors")),
+    ("location-data-manual", b"data:,hi", Call("{RAW}/r", redirect="manual")),
+    ("location-file", b"file:///etc/hostname", None),
+]:
+    hostile(sid, f"Location: {value[:40]!r}", {"/r": redirect_to(value), "/d": ok()}, call or Call("{RAW}/r"))
+hostile("location-data-no-acao", "a redirect to data: without Access-Control-Allow-Origin",
+        {"/r": Raw((answer(b"HTTP/1.1 302 Found", b"Location: data:,hi\r\n", body=b""),))}, Call("{RAW}/r"))
+hostile("location-same-origin-unparsable", "a same-origin redirect to an unparsable Location",
+        {"/r": Raw((answer(b"HTTP/1.1 302 Found", b"Location: http://x:99999/\r\n", body=b""),))}, Call("{RAW}/r"),
+        origin="{raw}")
+for sid, lines in {"location-two": b"Location: /s/location-two/a\r\nLocation: /s/location-two/b\r\n",
+                   "location-twice-the-same": b"Location: /s/location-twice-the-same/a\r\n" * 2,
+                   "location-empty-then-one": b"Location:\r\nLocation: /s/location-empty-then-one/a\r\n"}.items():
+    hostile(sid, sid.replace("-", " "), {"/r": Raw((answer(b"HTTP/1.1 302 Found", _A, lines, body=b""),)),
+                                         "/a": ok(ACAO_PAGE, body="a"), "/b": ok(ACAO_PAGE, body="b")},
+            Call("{RAW}/r"))
+hostile("redirect-body-short", "a redirect whose body is cut short is followed",
+        {"/r": Raw((answer(b"HTTP/1.1 302 Found", _A, b"Location: /s/redirect-body-short/a\r\nContent-Length: 100\r\n",
+                           body=b"xx", length=False),)), "/a": ok(ACAO_PAGE, body="a")}, Call("{RAW}/r"))
+hostile("preflight-body-short", "a preflight answer whose body is cut short still lets the request go",
+        {"OPTIONS /d": Raw((answer(b"HTTP/1.1 200 OK", _A, b"Access-Control-Allow-Methods: PUT\r\n"
+                                   b"Content-Length: 100\r\n", body=b"xx", length=False),)), "/d": ok(ACAO_PAGE)},
+        Call("{RAW}/d", "PUT"), blocked=False, preflights=1)
+hostile("preflight-not-http", "a preflight answered with bytes that are not HTTP",
+        {"OPTIONS /d": Raw((b"garbage garbage",)), "/d": ok(ACAO_PAGE)}, Call("{RAW}/d", "PUT"), blocked=True)
+
+# slow servers and the call's deadline (timeout=): the bridge gives up as the engine does, both say timed out
+_HEAD20 = answer(b"HTTP/1.1 200 OK", _A, b"Content-Length: 20\r\n", body=b"", length=False)
+_TRICKLE = tuple(part for _ in range(20) for part in (b"x", 0.5))  # one byte every half second: 10 s in all
+hostile("slow-trickle", "a body of one byte every half second, deadline 2 s", (_HEAD20, *_TRICKLE),
+        Call("{RAW}/d", timeout=2), blocked=True)
+hostile("slow-trickle-same-origin", "a same-origin trickle, deadline 2 s",
+        (answer(b"HTTP/1.1 200 OK", b"Content-Length: 20\r\n", body=b"", length=False), *_TRICKLE),
+        Call("{RAW}/d", timeout=2), origin="{raw}", blocked=True)
+hostile("slow-headers", "nothing for 5 s, deadline 1.5 s", (5.0, _OK), Call("{RAW}/d", timeout=1.5), blocked=True)
+hostile("slow-within-deadline", "four bytes over a second, deadline 5 s",
+        (_HEAD20.replace(b"20", b"4"), *(part for _ in range(4) for part in (0.25, b"y"))),
+        Call("{RAW}/d", timeout=5), blocked=False)
+hostile("slow-redirect-hops", "three hops of 0.8 s each, deadline 2 s: they add up",
+        {f"/r{i}": Raw((0.8, answer(b"HTTP/1.1 302 Found", _A, b"Location: /s/slow-redirect-hops/r%d\r\n" % (i + 1),
+                                    body=b"")) if i < 3 else (0.8, _OK)) for i in (1, 2, 3)},
+        Call("{RAW}/r1", timeout=2), blocked=True)
+hostile("slow-preflight", "a preflight answered after 5 s, deadline 1.5 s",
+        {"OPTIONS /d": Raw((5.0, answer(b"HTTP/1.1 204 No Content", _A, b"Access-Control-Allow-Methods: PUT\r\n",
+                                        body=b""))), "/d": ok(ACAO_PAGE)}, Call("{RAW}/d", "PUT", timeout=1.5),
+        blocked=True)
+hostile("slow-body-of-a-blocked-answer", "a blocked answer is blocked at once, whatever its body does",
+        Raw((answer(b"HTTP/1.1 200 OK", b"Content-Length: 100\r\n", body=b"xx", length=False),), hold=8),
+        Call("{RAW}/d", timeout=3), blocked=True)
+hostile("slow-body-nocors", "an opaque answer resolves at once, whatever its body does",
+        Raw((_HEAD20 + b"xx",), hold=8), Call("{RAW}/d", mode="no-cors", timeout=3), blocked=False)
+hostile("slow-body-of-a-preflight", "a preflight's body is never waited for",
+        {"OPTIONS /d": Raw((answer(b"HTTP/1.1 204 No Content", _A, b"Access-Control-Allow-Methods: PUT\r\n"
+                                   b"Content-Length: 100\r\n", body=b"xx", length=False),), hold=8),
+         "/d": ok(ACAO_PAGE)}, Call("{RAW}/d", "PUT", timeout=3), blocked=False)
+hostile("slow-body-of-a-redirect", "a redirect's body is never waited for",
+        {"/r": Raw((answer(b"HTTP/1.1 302 Found", _A, b"Location: /s/slow-body-of-a-redirect/a\r\n"
+                           b"Content-Length: 100\r\n", body=b"xx", length=False),), hold=8),
+         "/a": ok(ACAO_PAGE, body="a")}, Call("{RAW}/r", timeout=3), blocked=False)
+
+# absurd values in Set-Cookie and Access-Control-Max-Age: what Chromium keeps, ignores or clamps
+_ECHO_COOKIE = {"/get": ok(ACAO_PAGE, ACAC, echo=("cookie",))}
+for sid, cookie in {
+    "cookie-max-age-huge": "a=1; Max-Age=99999999999999999999",
+    "cookie-max-age-huge-negative": "a=1; Max-Age=-99999999999999999999",
+    "cookie-max-age-600-digits": "a=1; Max-Age=" + "9" * 600,
+    "cookie-max-age-5000-digits": "a=1; Max-Age=" + "9" * 5000,
+    "cookie-max-age-5000-digits-negative": "a=1; Max-Age=-" + "9" * 5000,
+    "cookie-max-age-plus-zero": "a=1; Max-Age=+0",
+    "cookie-max-age-fraction": "a=1; Max-Age=0.5",
+    "cookie-expires-year-99999": "a=1; Expires=Wed, 09 Jun 99999 10:18:14 GMT",
+    "cookie-expires-year-1600": "a=1; Expires=Wed, 09 Jun 1600 10:18:14 GMT",
+    "cookie-expires-5000-digits": "a=1; Expires=" + "1" * 5000,
+    "cookie-4096-bytes": "a=" + "v" * 4095,
+    "cookie-4097-bytes": "a=" + "v" * 4096,
+    "cookie-path-over-1024": "a=1; Path=/" + "p" * 2000,
+}.items():
+    add(sid, B, f"Set-Cookie: {cookie[:50]}", (Call("{API}/set", credentials="include"),
+                                               Call("{API}/get", credentials="include")),
+        {"/set": ok(ACAO_PAGE, ACAC, ("Set-Cookie", cookie)), **_ECHO_COOKIE})
+_PUT_X = dict(method="PUT", headers={"X-Custom": "1"})
+
+
+def _max_age(value: str) -> dict:
+    return {"OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT"),
+                              ("Access-Control-Allow-Headers", "X-Custom"), ("Access-Control-Max-Age", value)),
+            "/d": ok(ACAO_PAGE)}
+
+
+# too large for 64 bits is unparsable, so Chromium's default 5 s: still cached half a second later, gone after 5.6 s
+add("max-age-huge-negative", B, "Access-Control-Max-Age: -99999999999999999999 is the default 5 s, not 0",
+    (Call("{API}/d", **_PUT_X), Call("{API}/d", sleep_before=0.5, **_PUT_X)), _max_age("-99999999999999999999"),
+    preflights=1)
+add("max-age-5000-digits", B, "Access-Control-Max-Age of 5000 digits is the default 5 s",
+    (Call("{API}/d", **_PUT_X), Call("{API}/d", sleep_before=0.5, **_PUT_X)), _max_age("9" * 5000), preflights=1)
+add("max-age-int64-max", B, "Access-Control-Max-Age: 9223372036854775807 is capped at 7200 s",
+    (Call("{API}/d", **_PUT_X), Call("{API}/d", sleep_before=0.5, **_PUT_X)), _max_age("9223372036854775807"),
+    preflights=1)
+add("max-age-huge", B, "Access-Control-Max-Age: 99999999999999999999 is the default 5 s, not 7200 s",
+    (Call("{API}/d", **_PUT_X), Call("{API}/d", sleep_before=5.6, **_PUT_X)), _max_age("99999999999999999999"),
+    preflights=2)
