@@ -5,9 +5,21 @@
 - The scenario servers answer every scenario of tests/support/scenarios.py on the page / api / api2 ports."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 TEACHING_PORTS = {"page": 8001, "api": 8002, "api2": 8003}
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections (the kernel's backlog does) and never answers a byte."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield sock.getsockname()[1]
+    sock.close()
 
 
 @pytest.fixture(autouse=True)

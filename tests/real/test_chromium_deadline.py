@@ -6,7 +6,6 @@ the server or the worker thread does meanwhile.
 """
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -63,16 +62,6 @@ def trickle():
     yield app, server
     app.stop.set()
     server.stop()
-
-
-@pytest.fixture
-def silent_port():
-    """A port that accepts connections (the kernel's backlog does) and never answers a byte."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    yield sock.getsockname()[1]
-    sock.close()
 
 
 @pytest.fixture

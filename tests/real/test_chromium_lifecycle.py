@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -96,16 +95,6 @@ def server():
     srv = serve(api, port=None, name="lifecycle-api")
     yield srv
     srv.stop()
-
-
-@pytest.fixture
-def silent_port():
-    """A port that accepts connections (the kernel's backlog does) and never answers a byte."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    yield sock.getsockname()[1]
-    sock.close()
 
 
 def test_a_chromium_browser_that_goes_away_closes_its_tab(server):
