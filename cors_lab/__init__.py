@@ -20,6 +20,7 @@ from cors_lab.errors import (
     PortInUseError,
     ProxyConfigError,
     ServerError,
+    ServerStoppedError,
     show_errors_in_one_line,
 )
 from cors_lab.policy import CorsPolicy
@@ -55,7 +56,7 @@ _LAZY = {
 
 __all__ = [
     "serve", "stop_all", "LabServer", "CorsPolicy", *_LAZY,
-    "CorsLabError", "InputError", "PortInUseError", "ServerError", "ProxyConfigError", "ChromiumError",
+    "CorsLabError", "InputError", "PortInUseError", "ServerError", "ServerStoppedError", "ProxyConfigError", "ChromiumError",
     "ChromiumNotFoundError", "__version__",
 ]
 

@@ -8,7 +8,8 @@
     │   ├── URLError                  a URL the URL parser rejects (defined in cors_lab.browser.origin)
     │   └── DataURLError              a data: URL that cannot be decoded (defined in cors_lab.browser.data_url)
     ├── ServerError                   a lab server could not start, or was used wrongly
-    │   └── PortInUseError            the port is taken by another program
+    │   ├── PortInUseError            the port is taken by another program
+    │   └── ServerStoppedError        a widget's server was stopped; the sentence says which cell to re-run
     └── ChromiumError                 real Chromium could not answer: it crashed, timed out or could not start
         └── ChromiumNotFoundError     Chromium (or the Playwright package) is not installed here
 
@@ -50,6 +51,10 @@ class PortInUseError(ServerError):
             f"Port {port} is already in use by another program. Stop that program, "
             f"run cors_lab.stop_all(), or call serve(...) with another port (or port=None for a free one)."
         )
+
+
+class ServerStoppedError(ServerError):
+    """A widget (or a check) needs a lab server that was stopped, e.g. by a notebook's last ``stop_all()`` cell."""
 
 
 class ChromiumError(CorsLabError):

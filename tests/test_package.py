@@ -10,7 +10,7 @@ import pytest
 import cors_lab
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE_FILES = sorted((ROOT / "notebooks" / "src").glob("*.py")) + sorted((ROOT / "notebooks/solutions").glob("*.py"))
+COURSE_FILES = sorted((ROOT / "notebooks" / "src").glob("*.py")) + sorted((ROOT / "solutions").glob("*.py"))
 ALLOWED = {"cors_lab", "cors_lab.course", "cors_lab.widgets"}
 
 

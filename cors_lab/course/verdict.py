@@ -57,26 +57,37 @@ class Verdict:
         return [part for part in self.parts if not part.passed]
 
     def __repr__(self) -> str:
+        return self.text()
+
+    def text(self, hints: bool = True) -> str:
+        """The verdict as the learner reads it; ``hints=False`` leaves the hints out (a checker reveals them one by one)."""
         lines = [(PASSED if self.passed else NOT_YET) + self.message]
-        if self.hint and not self.passed:
+        if hints and self.hint and not self.passed:
             lines.append(f"  hint: {self.hint}")
         # what still fails first: that is what the learner works on next
         for part in sorted(self.parts, key=lambda part: part.passed):
-            lines += _part_lines(part)
+            lines += _part_lines(part, hints)
         return "\n".join(lines)
+
+    def hints(self) -> list[str]:
+        """Every hint of what still fails, this verdict's own first, without repeats."""
+        found = [self.hint] if self.hint and not self.passed else []
+        for part in self.failing():
+            found += part.hints()
+        return list(dict.fromkeys(found))
 
     def _repr_html_(self) -> str:
         color = _GREEN if self.passed else _RED
         return f"<pre style='white-space:pre-wrap;color:{color}'>{escape(repr(self))}</pre>"
 
 
-def _part_lines(part: Verdict) -> list[str]:
+def _part_lines(part: Verdict, hints: bool = True) -> list[str]:
     about = part.about or part.message
     if part.passed:  # a passing part says only what it checked: the learner's attention goes to what fails
         return [f"  ✔ {about}"]
     lines = [f"  ✘ {about}"]
     if part.about and part.message:
         lines.append(f"      what happened: {part.message}")
-    if part.hint:
+    if hints and part.hint:
         lines.append(f"      hint: {part.hint}")
     return lines

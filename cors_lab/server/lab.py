@@ -32,6 +32,7 @@ import logging
 import resource
 import selectors
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -369,6 +370,7 @@ class LabServer:
         self.app = app
         self.log = RequestLog(log_size)
         self.accept_error: str | None = None
+        self.started_in: int | None = None  # the notebook cell that started it (set by `serve`)
         self._accept_problem = ""  # the few words the repr shows while accept_error is set
         self._stopped = threading.Event()
         self._stop_lock = threading.Lock()
@@ -751,8 +753,20 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
             raise ServerError(f"Could not start a server on port {chosen}: {said.strip() or exc}.") from None
         if not name:
             server.name = f"server-{server.port}"
+        server.started_in = _notebook_cell()
         _registry[server.name] = server
         return server
+
+
+def _notebook_cell() -> int | None:
+    """The number of the notebook cell running now (``In [3]``), or None outside IPython.
+
+    A widget whose server was stopped names this cell: "re-run cell [3]" is an instruction a learner can follow.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    count = getattr(shell, "execution_count", None)
+    return count if isinstance(count, int) and count > 0 else None
 
 
 def running_servers() -> list[LabServer]:

@@ -16,8 +16,9 @@ from typing import Callable, Union
 import ipywidgets as w
 
 from cors_lab.course.verdict import Verdict
+from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
-from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.base import WidgetView, current_server, rebase
 
 Expectation = Union[str, Callable]
 
@@ -75,35 +76,66 @@ def _happened(result) -> str:
 
 
 class ExerciseChecker(WidgetView):
-    """States ``goal``; `check()` (or the Check button) runs every `Check` live and shows the `Verdict`.
+    """States ``goal``; the Check button (or `check()`) checks the learner's work live and shows the `Verdict`.
 
-    Each check runs in a model browser tab at its page origin; the tabs share one cookie jar (one user, several
-    tabs). ``setup(tabs)`` runs first, e.g. to log the user in.
+    What is checked, one of:
+
+    - ``checks``: a list of `Check` (live fetches). Each runs in a model browser tab at its page origin; the tabs
+      share one cookie jar (one user, several tabs). ``setup(tabs)`` runs first, e.g. to log the user in.
+    - ``check``: a function returning a `Verdict` (the course's ``check_...`` functions). With ``answer="name"``
+      it is called with the value of that variable in the notebook, read when Check is pressed: the learner edits
+      the exercise cell, runs it, presses Check.
+
+    The output says what passes and, in one sentence each, what still fails; it never shows a hint by itself.
+    The Hint button reveals one hint at a time: those of what fails now, then ``hints``, then where the
+    ``solution`` file is. ``servers`` are the lab servers the checks talk to: when one was stopped, Check says
+    which cell to re-run; when that cell was re-run, the checks go to the new server.
 
         >>> checker = ExerciseChecker("only the frontend reads /api/public", [
         ...     Check("The frontend reads it.", "http://localhost:8001", dict(url=api.url + "/api/public")),
         ...     Check("The attacker cannot.", "http://localhost:8666", dict(url=api.url + "/api/public"), "blocked"),
-        ... ])                                                                         # doctest: +SKIP
+        ... ], servers=[api])                                                          # doctest: +SKIP
         >>> checker.check()                                                            # doctest: +SKIP
         PASSED: All 2 checks pass.
           ✔ The frontend reads it.
           ✔ The attacker cannot.
+        >>> ExerciseChecker("allow the preflight", check=check_preflight_policy, answer="my_policy",
+        ...                 solution="solutions/03_preflight.py")                     # doctest: +SKIP
     """
 
-    def __init__(self, goal: str, checks: list[Check], title: str = "Exercise", setup: Callable | None = None):
-        self.goal, self.checks, self.title, self.setup = goal, list(checks), title, setup
+    kind = "checker"
+
+    def __init__(self, goal: str, checks: list[Check] | None = None, title: str = "Exercise",
+                 setup: Callable | None = None, *, check: Callable | None = None, answer: str | None = None,
+                 hints=(), solution: str | None = None, servers=(), namespace: dict | None = None):
+        if (checks is None) == (check is None):
+            raise ValueError("ExerciseChecker takes either checks=[Check(...), ...] or check=function, not both")
+        self.goal, self.checks, self.title, self.setup = goal, list(checks or []), title, setup
+        self.check_function, self.answer, self.namespace = check, answer, namespace
+        self.extra_hints, self.solution, self.servers = list(hints), solution, list(servers)
         self.verdict: Verdict | None = None
+        self.refusal: str | None = None
+        self.revealed = 0
         self.button = w.Button(description="Check", button_style="primary", icon="check")
         self.button.on_click(lambda _: self.check())
+        self.hint_button = w.Button(description="Hint", icon="lightbulb-o", tooltip="one hint at a time")
+        self.hint_button.on_click(lambda _: self.hint())
         self.output = w.HTML()
-        self.widget = w.VBox([w.HTML(f"<b>{fmt.escape(title)}</b>: {fmt.escape(goal)}"), self.button, self.output])
+        self.hint_output = w.HTML()
+        ask = f" Edit <code>{fmt.escape(answer)}</code> above, run that cell, then press Check." if answer else ""
+        self.finish(w.VBox([w.HTML(f"<b>{fmt.escape(title)}</b>: {fmt.escape(goal)}{ask}"),
+                            w.HBox([self.button, self.hint_button]), self.output, self.hint_output]),
+                    actions=[self.button, self.hint_button], outputs=[self.output])
 
     def __repr__(self) -> str:
         if self.verdict is None:
             state = "not checked yet"
-        else:
+        elif self.checks:
             state = f"{sum(part.passed for part in self.verdict.parts)}/{len(self.checks)} pass"
-        return f"ExerciseChecker({self.title!r}: {len(self.checks)} checks, {state})"
+        else:
+            state = "passed" if self.verdict.passed else "not yet"
+        counted = f"{len(self.checks)} checks, " if self.checks else ""
+        return f"ExerciseChecker({self.title!r}: {counted}{state})"
 
     def browsers(self) -> dict:
         """One model browser per page origin, sharing one cookie jar (one user, several tabs)."""
@@ -118,8 +150,28 @@ class ExerciseChecker(WidgetView):
                 tabs[check.origin] = tab
         return tabs
 
-    def check(self) -> Verdict:
-        """Run every check live; show and return the verdict: what passes, what still fails, and the hints."""
+    def _bind(self) -> None:
+        """Check against the servers running now (a re-run set-up cell replaced them), or say which cell to re-run."""
+        for index, server in enumerate(self.servers):
+            current = current_server(server)
+            if current is not server:
+                for check in self.checks:
+                    if "url" in check.request:
+                        check.request = dict(check.request, url=rebase(check.request["url"], server, current))
+                self.servers[index] = current
+
+    def check(self) -> Verdict | None:
+        """Check live; show and return the verdict: what passes and what still fails (hints: press Hint).
+
+        Returns None (and shows one sentence) when the check cannot run: a stopped server, an undefined answer.
+        """
+        return self.action(self._check)()
+
+    def _check(self) -> Verdict:
+        self._bind()
+        if self.check_function is not None:
+            verdict = self.check_function(self._answer_value()) if self.answer else self.check_function()
+            return self._finish(verdict)
         tabs = self.browsers()
         if self.setup is not None:
             try:
@@ -136,14 +188,57 @@ class ExerciseChecker(WidgetView):
         message = f"All {ok} checks pass." if ok == len(parts) else f"{ok} of {len(parts)} checks pass."
         return self._finish(Verdict(ok == len(parts), message, parts=parts))
 
+    def _answer_value(self):
+        namespace = self.namespace
+        if namespace is None:
+            import sys
+
+            ipython = sys.modules.get("IPython")
+            shell = ipython.get_ipython() if ipython is not None else None
+            namespace = getattr(shell, "user_ns", None) or {}
+        if self.answer not in namespace:
+            raise InputError(f"There is no {self.answer} yet: run the exercise cell that defines it, "
+                             "then press Check.")
+        return namespace[self.answer]
+
     def _finish(self, verdict: Verdict) -> Verdict:
+        if not isinstance(verdict, Verdict):
+            raise TypeError(f"an exercise check must return a Verdict, not {type(verdict).__name__}")
         self.verdict = verdict
-        self.output.value = fmt.pre(repr(verdict), fmt.GREEN if verdict.passed else fmt.RED)
+        self.revealed = 0
+        self.hint_output.value = ""
+        self.output.value = fmt.pre(verdict.text(hints=False), fmt.GREEN if verdict.passed else fmt.RED)
         return verdict
+
+    def hint_list(self) -> list[str]:
+        """Every hint the Hint button can reveal now, in order: what fails now, the extra hints, the solution."""
+        found = self.verdict.hints() if self.verdict is not None else []
+        found += self.extra_hints
+        if self.solution:
+            found.append(f"The full solution is in {self.solution} (in the course folder, next to notebooks/).")
+        return list(dict.fromkeys(found))
+
+    def hint(self) -> str:
+        """Reveal the next hint (one more per press) and return the hints shown so far."""
+        if self.verdict is not None and self.verdict.passed:
+            text = "It passes: no hint needed."
+        else:
+            pool = self.hint_list()
+            if not pool:
+                text = "No hint for this one: read what still fails above."
+            else:
+                self.revealed = min(self.revealed + 1, len(pool))
+                shown = pool[:self.revealed]
+                more = "" if self.revealed == len(pool) else f"  ({len(pool) - self.revealed} more: press Hint again)"
+                text = "\n".join(f"hint {n}: {h}" for n, h in enumerate(shown, 1)) + more
+        self.hint_output.value = fmt.pre(text)
+        return text
 
     def output_text(self) -> str:
         """What the widget shows under the button, as text ('' before the first check)."""
-        return repr(self.verdict) if self.verdict is not None else ""
+        if self.refusal:
+            return self.refusal
+        return self.verdict.text(hints=False) if self.verdict is not None else ""
 
 
 def credentials_exercise(api_server, frontend_origin: str = "http://localhost:8001",
@@ -164,8 +259,9 @@ def credentials_exercise(api_server, frontend_origin: str = "http://localhost:80
     private = dict(url=f"{base}/api/private", credentials="include")
 
     def login(tabs):
-        # The user logs in on the frontend: the API sets the sid cookie in the (shared) cookie jar.
-        tabs[frontend_origin].fetch(f"{base}/login?user=alice", credentials="include")
+        # The user logs in on the frontend: the API sets the sid cookie in the (shared) cookie jar. The API is the
+        # checker's server now (a re-run set-up cell may have replaced the one this exercise was made with).
+        tabs[frontend_origin].fetch(f"{checker.servers[0].url}/login?user=alice", credentials="include")
 
     def varies(result):
         answers = [ex for ex in result.exchanges if ex.kind == "actual"]
@@ -189,7 +285,10 @@ def credentials_exercise(api_server, frontend_origin: str = "http://localhost:80
         Check("The frontend's answer says Vary: Origin (caches must not mix origins).", frontend_origin, private,
               varies, hint="Keep vary_origin=True when the allowed origin depends on the request."),
     ]
-    return ExerciseChecker(
+    checker = ExerciseChecker(
         goal=f"let only the frontend ({frontend_origin}) read /api/private with cookies; "
              f"the attacker ({attacker_origin}) must read nothing.",
-        checks=checks, title="Credentials exercise", setup=login)
+        checks=checks, title="Credentials exercise", setup=login, servers=[api_server],
+        hints=["Credentials need two things from the server: its exact origin in Access-Control-Allow-Origin and "
+               "Access-Control-Allow-Credentials: true."])
+    return checker

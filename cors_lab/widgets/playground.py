@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
-from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.base import WidgetView, current_server, rebase
 from cors_lab.widgets.diagram import sequence_diagram
 
 _FUNCTION = "(a function: kept unless you edit this field)"
@@ -70,8 +70,12 @@ class Playground(WidgetView):
         <FetchResult blocked: ...>
         >>> print(pg.output_text())             # what the widget shows, as text               # doctest: +SKIP
 
-    A field a learner fills wrongly gives one sentence under the fields and sends nothing.
+    A field a learner fills wrongly gives one sentence under the fields and sends nothing. When the server was
+    stopped (a notebook's last cell runs ``stop_all()``), every button says which cell to re-run; once it is re-run,
+    the playground talks to the new server (`bind`).
     """
+
+    kind = "playground"
 
     def __init__(self, server, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
                  headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
@@ -126,17 +130,44 @@ class Playground(WidgetView):
         self.output = w.HTML()
         self.chromium_output = w.HTML()
         # a server's name is whatever the learner called it: text, never markup
-        title = w.HTML(f"<b>CORS playground</b> &middot; server <code>{fmt.escape(server.name)}</code> "
-                       f"at <code>{fmt.escape(server.url)}</code>")
+        self.title = title = w.HTML(self._title_html())
         policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
                             layout=w.Layout(width="50%"))
         request_box = w.VBox([w.HTML("<b>Request (JavaScript on the page)</b>"), self.origin, self.url, self.method,
                               self.headers, self.body, self.credentials, self.mode,
                               w.HBox([self.send_button, self.chromium_button, self.forget_button])],
                              layout=w.Layout(width="50%"))
-        self.widget = w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.output,
-                              self.chromium_output])
+        self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.output,
+                            self.chromium_output]),
+                    actions=[self.send_button, self.apply_button, self.chromium_button, self.forget_button],
+                    outputs=[self.output])
         self.load_policy()
+
+    def _title_html(self) -> str:
+        return (f"<b>CORS playground</b> &middot; server <code>{fmt.escape(self.server.name)}</code> "
+                f"at <code>{fmt.escape(self.server.url)}</code>")
+
+    def say_refusal(self, sentence: str) -> None:
+        self._say(sentence)
+        self._text = []
+        self.output.value = fmt.message_html(sentence)
+        self.chromium_output.value = ""
+        self.refusal = sentence
+
+    def bind(self) -> None:
+        """Talk to the server running now: the same one, or the one a re-run set-up cell started under its name.
+
+        On a new server the URL field moves to it; fields edited since the last Apply are applied to it, otherwise
+        the fields show the new server's own policy. A stopped server raises `ServerStoppedError` (one sentence).
+        """
+        server = current_server(self.server)
+        if server is self.server:
+            return
+        old, self.server = self.server, server
+        self.url.value = rebase(self.url.value, old, server)
+        self.title.value = self._title_html()
+        if not self._dirty:
+            self.load_policy()
 
     def __repr__(self) -> str:
         return f"Playground(server={self.server.name!r})"
@@ -203,6 +234,10 @@ class Playground(WidgetView):
 
     def apply_policy(self) -> bool:
         """Write the fields into ``server.policy``. Returns False (and shows why) when a field is wrong."""
+        return bool(self.action(self._apply_policy)())
+
+    def _apply_policy(self) -> bool:
+        self.bind()
         try:
             policy = self.policy_from_fields()
             self.server.policy = policy
@@ -233,13 +268,14 @@ class Playground(WidgetView):
 
     def _prepare(self):
         """Validate everything, sync the policy; (origin, kwargs) or None after showing the message."""
+        self.bind()  # first: a re-run set-up cell moves the URL field to the new server
         try:
             origin, kwargs = self.request_kwargs()
         except InputError as exc:
             self._say(str(exc))
             return None
         if self._dirty:  # fields edited in the widget: they win (and the message says the policy was applied)
-            if not self.apply_policy():
+            if not self._apply_policy():
                 return None
         else:  # the policy may have been changed in code since: show it
             self.load_policy()
@@ -263,6 +299,9 @@ class Playground(WidgetView):
 
     def send(self):
         """Run the request in the model browser and show the outcome. Returns the FetchResult (None on bad input)."""
+        return self.action(self._send)()
+
+    def _send(self):
         prepared = self._prepare()
         if prepared is None:
             return None
@@ -285,6 +324,9 @@ class Playground(WidgetView):
         Both start from a fresh profile (no cookies, no cached preflight), so they are compared fairly.
         Returns Chromium's FetchResult, or None when Chromium is not available (one line says how to install it).
         """
+        return self.action(self._ask_chromium)()
+
+    def _ask_chromium(self):
         prepared = self._prepare()
         if prepared is None:
             return None

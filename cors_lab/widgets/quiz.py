@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-import ipywidgets as w
-
 from cors_lab.widgets import format as fmt
-from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.base import current_server, rebase
 from cors_lab.widgets.diagram import sequence_diagram
+from cors_lab.widgets.predict import Outcome, Predict
 
 ANSWERS = {"outcome": ("allowed", "blocked"), "header": ("visible", "hidden")}
 
@@ -34,7 +33,7 @@ def server_setup_text(server, origin: str, method: str, headers) -> str:
             f"  CORS headers on the answer to the request:\n{show(actual)}")
 
 
-class WillItCors(WidgetView):
+class WillItCors(Predict):
     """A prediction quiz on one live request to ``server``: predict first, then see who was right, and why.
 
     The widget shows the ``fetch()`` a script on the page at ``origin`` makes (``url`` is a path on ``server`` or a
@@ -44,6 +43,9 @@ class WillItCors(WidgetView):
     "hidden")? Pressing one runs the request live (in ``browser``, or a fresh model browser, after
     ``setup(browser)``) and says right or not quite, with the console sentence and the rule that decided.
 
+    When ``server`` was stopped (a notebook's last cell runs ``stop_all()``) the quiz says which cell to re-run
+    and grades nothing; when that cell was re-run, the quiz asks the new server.
+
         >>> from cors_lab.widgets import WillItCors
         >>> quiz = WillItCors(api, "/api/private", credentials="include")         # doctest: +SKIP
         >>> quiz                            # the request, the server's answer, two buttons  # doctest: +SKIP
@@ -51,6 +53,8 @@ class WillItCors(WidgetView):
         Right: blocked.
         ...
     """
+
+    kind = "quiz"
 
     def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
@@ -65,35 +69,38 @@ class WillItCors(WidgetView):
         self.kwargs = dict(url=self.url, method=method, headers=dict(headers or {}), body=body,
                            credentials=credentials, mode=mode)
         self.browser, self.setup = browser, setup
+        self.result = None
         if question is None:
             question = ("Can the page's JavaScript read the response?" if ask == "outcome"
                         else f"Can the page's JavaScript read the {header} response header?")
-        self.question = question
-        self.prediction: str | None = None
-        self.correct: bool | None = None
-        self.result = None
-        self.feedback = ""
-        self.buttons = []
-        for answer in ANSWERS[ask]:
-            button = w.Button(description=answer, button_style="info")
-            button.on_click(lambda _, a=answer: self.predict(a))
-            self.buttons.append(button)
-        self.output = w.HTML()
-        request = (f"Page {origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n"
-                   + server_setup_text(server, origin, method, list(self.kwargs["headers"].items())))
-        self.setup_text = request
-        self.widget = w.VBox([w.HTML(f"<b>Will it CORS?</b> {fmt.escape(question)}"), w.HTML(fmt.pre(request)),
-                              w.HBox([w.HTML("Your prediction: "), *self.buttons]), self.output])
+        super().__init__(question, ANSWERS[ask], self._reveal, context=self._setup_text(), title="Will it CORS?")
+
+    def _setup_text(self) -> str:
+        return (f"Page {self.origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n"
+                + server_setup_text(self.server, self.origin, self.kwargs["method"],
+                                    list(self.kwargs["headers"].items())))
 
     def __repr__(self) -> str:
-        state = ("not answered yet" if self.prediction is None
-                 else f"answered {self.prediction!r} ({'right' if self.correct else 'wrong'})")
-        return f"WillItCors({self.kwargs['method']} {fmt.path_of(self.url)}: {state})"
+        return f"WillItCors({self.kwargs['method']} {fmt.path_of(self.url)}: {self.state()})"
+
+    @property
+    def setup_text(self) -> str:
+        """The request and what the server's policy answers, as shown above the buttons."""
+        return self._setup_text()
+
+    def _bind(self) -> None:
+        """Talk to the server that runs now: the same one, or the one a re-run set-up cell started."""
+        server = current_server(self.server)
+        if server is not self.server:
+            self.url = self.kwargs["url"] = rebase(self.url, self.server, server)
+            self.server = server
+            self.context.value = fmt.pre(self._setup_text())
 
     def run(self):
         """The live request, in a fresh model browser (or the one given), after the optional setup."""
         from cors_lab.browser.fetch import Browser
 
+        self._bind()
         browser = self.browser or Browser(self.origin)
         if self.setup is not None:
             self.setup(browser)
@@ -105,34 +112,29 @@ class WillItCors(WidgetView):
             return "allowed" if result.readable else "blocked"
         return "visible" if self.header.lower() in result.headers else "hidden"
 
-    def predict(self, answer: str) -> str:
-        """Record the learner's prediction, run the request live, return (and show) the feedback."""
-        answer = str(answer).strip().lower()
-        if answer not in ANSWERS[self.ask]:
-            self.feedback = f"Answer with one of: {', '.join(ANSWERS[self.ask])} (not {answer!r})."
-            self.output.value = fmt.message_html(self.feedback)
-            return self.feedback
+    def _reveal(self) -> Outcome:
         result = self.run()
-        truth = self.truth(result)
-        self.prediction, self.result, self.correct = answer, result, answer == truth
-        verdict = (f"Right: {truth}." if self.correct else f"Not quite: you said {answer}, it is {truth}.")
+        self.result = result
         happened = fmt.js_text(result)
+        why = fmt.reason_text(result)
         if self.ask == "header":
             visible = ", ".join(sorted(result.headers)) or "(none)"
             happened = ("The request was blocked, so JS reads no header at all." if result.blocked
                         else f"Headers JS can read: {visible}.")
-        lines = [verdict, happened, f"Console: {fmt.console_text(result)}", f"Why: {fmt.reason_text(result)}"]
-        if self.ask == "header" and not result.blocked:
             expose = next((s for s in result.steps if s.kind == "exposed-headers"), None)
-            if expose is not None:
-                lines[-1] = f"Why: {expose.detail}" + (f"\nFix: {expose.fix}" if expose.fix else "")
-        self.feedback = "\n".join(lines)
-        for button in self.buttons:
-            button.button_style = ("success" if button.description == truth
-                                   else "danger" if button.description == answer else "")
-        color = fmt.GREEN if self.correct else fmt.RED
-        self.output.value = fmt.pre(self.feedback, color) + sequence_diagram(result)
-        return self.feedback
+            if not result.blocked and expose is not None:
+                why = expose.detail + (f"\nFix: {expose.fix}" if expose.fix else "")
+        return Outcome(self.truth(result), why, html=sequence_diagram(result), result=result,
+                       details=f"{happened}\nConsole: {fmt.console_text(result)}")
 
-    def output_text(self) -> str:
-        return self.feedback
+    def predict(self, answer: str) -> str:
+        """Record the learner's prediction, run the request live, return (and show) the feedback."""
+        feedback = super().predict(answer)
+        if self.refusal is None and self.outcome is not None:
+            # the order the quiz always used: verdict, what happened, console, why
+            lines = [feedback.split("\n", 1)[0], *self.outcome.details.split("\n"), f"Why: {self.outcome.why}"]
+            self.feedback = "\n".join(lines)
+            color = fmt.GREEN if self.correct else fmt.RED
+            self.output.value = fmt.pre(self.feedback, color) + self.outcome.html
+            return self.feedback
+        return feedback

@@ -87,7 +87,7 @@ entry.method, entry.path, entry.origin, entry.status
 # Python. The check below tells you whether you got it.
 
 # %%
-# Your code here: replace None with a running server (a solution is in notebooks/solutions/00_start_here.py)
+# Your code here: replace None with a running server (a solution is in solutions/00_start_here.py)
 api2 = None
 
 # %%

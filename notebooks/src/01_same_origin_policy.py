@@ -55,7 +55,7 @@ check_same_origin_answers(answers)
 # - `http` and `https` are different schemes, so different origins.
 # - `localhost` and `127.0.0.1` point to the same machine, but they are different *hosts* as written.
 # - Host names are case-insensitive; no port written means the default one (80 for `http`).
-# - The solution is in `notebooks/solutions/01_same_origin_policy.py`.
+# - The solution is in `solutions/01_same_origin_policy.py`.
 # </details>
 
 # %% [markdown]
@@ -160,7 +160,7 @@ check_forged_origin(api, data)
 #
 # - `requests.get(url, headers={"Origin": "..."})` sends any header you like.
 # - `response.json()` turns the answer into a dict.
-# - Solution: `notebooks/solutions/01_same_origin_policy.py`.
+# - Solution: `solutions/01_same_origin_policy.py`.
 # </details>
 #
 # So a server must **never** decide *who* you are from `Origin`: CORS only tells browsers which pages may read an

@@ -170,7 +170,7 @@ check_error_status_policy(policy)
 # - Run the check and read its sentence: it names what still fails.
 # - `*` allows every page, the attacker's too.
 # - Which option decides whether error answers carry CORS headers?
-# - Solution: `notebooks/solutions/02_reading_a_cors_error.py`.
+# - Solution: `solutions/02_reading_a_cors_error.py`.
 # </details>
 
 # %%

@@ -209,7 +209,7 @@ check_preflight_policy(policy)
 # - Read the sentence the check prints: it names the header of the preflight answer to fix.
 # - Header names in `allow_headers` are case-insensitive.
 # - `max_age` is in seconds.
-# - Solution: `notebooks/solutions/03_preflight.py`.
+# - Solution: `solutions/03_preflight.py`.
 # </details>
 
 # %%

@@ -171,7 +171,7 @@ check_credentials_policy(policy)
 # - `*` never works with credentials; `reflect_origin` lets the attacker in.
 # - Two options must work together for credentialed requests.
 # - `Vary: Origin` is sent by default; do not switch it off.
-# - Solution: `notebooks/solutions/04_credentials.py`.
+# - Solution: `solutions/04_credentials.py`.
 # </details>
 
 # %%

@@ -146,7 +146,7 @@ check_exposed_headers_policy(policy)
 #
 # - Section 2: what does `*` mean when the request carries credentials?
 # - List the header names; their case does not matter.
-# - Solution: `notebooks/solutions/05_reading_responses.py`.
+# - Solution: `solutions/05_reading_responses.py`.
 # </details>
 
 # %%

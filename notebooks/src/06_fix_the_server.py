@@ -210,7 +210,7 @@ for on_errors in (False, True):
 # - anyone can read `/api/public` (without cookies).
 #
 # Edit the `CORS(...)` line, run the cell, then run the check.
-# (A solution is in `notebooks/solutions/06_fix_the_server.py`.)
+# (A solution is in `solutions/06_fix_the_server.py`.)
 
 # %%
 app = api_app()

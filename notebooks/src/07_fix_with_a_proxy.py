@@ -149,7 +149,7 @@ cp.app.config["REFUSED"][-len(attempts):]
 # %% [markdown]
 # ## Exercise: a safe CORS proxy
 # Build `my_proxy` so that the frontend can read `/api/public` of the API on port 8002 through it, while a request
-# for the internal service on port 8003 is refused. (Solution: `notebooks/solutions/07_fix_with_a_proxy.py`.)
+# for the internal service on port 8003 is refused. (Solution: `solutions/07_fix_with_a_proxy.py`.)
 
 # %%
 my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port=8011, name="cors-proxy")  # <- edit

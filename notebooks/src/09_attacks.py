@@ -105,7 +105,7 @@ server_grants(api.url + "/api/private", ["http://shop.example.com", "http://shop
 # ## 4. Fix them: exercises
 # For each server, write a policy that keeps the frontend working **with cookies** and blocks the attacker. The check
 # logs Alice in, then reads `/api/private` from the frontend and from the attacker's page.
-# (Solutions: `notebooks/solutions/09_attacks.py`.)
+# (Solutions: `solutions/09_attacks.py`.)
 #
 # ### Exercise A: stop reflecting
 

@@ -7,7 +7,7 @@
 #
 # **How to play:** read the task, write your answer in the cell below it, run the check. `NOT YET` tells you what
 # still fails; `workshop.challenge(n).hint(1)` (then `hint(2)`) gives a nudge.
-# Solutions are in `notebooks/solutions/99_workshop.py`
+# Solutions are in `solutions/99_workshop.py`
 # (instructors: hand them out at the end).
 
 # %%

@@ -8,7 +8,7 @@ import pytest
 from cors_lab.course.exercises import check_third_server
 
 ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("*.py"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.py"))
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)

@@ -368,7 +368,25 @@ def test_credentials_exercise_fails_without_credentials_and_gives_the_hint(api):
     assert text.startswith("NOT YET: 3 of 4 checks pass.\n  ✘ The frontend reads /api/private")  # what fails first
     assert "allow_credentials=True" in text  # the hint
     assert "what happened: blocked: " in text and "Access-Control-Allow-Credentials" in text  # the console sentence
-    assert checker.output_text() == text and escape("✘ The frontend reads") in checker.output.value
+    # the widget shows what fails, never a hint by itself: the Hint button reveals them one at a time
+    assert checker.output_text() == verdict.text(hints=False) and "hint" not in checker.output_text()
+    assert escape("✘ The frontend reads") in checker.output.value and "allow_credentials" not in checker.output.value
+    first = checker.hint()
+    assert first.startswith("hint 1: Allow exactly http://localhost:8001") and "press Hint again" in first
+    assert "hint 2:" in checker.hint()
+
+
+def test_a_checker_says_which_cell_to_rerun_when_its_server_was_stopped_and_rebinds_to_a_new_one(api):
+    checker = credentials_exercise(api, PAGE, ATTACKER)
+    api.started_in = 3  # the notebook cell that started it, as serve() records it in a notebook
+    api.stop()
+    assert checker.check() is None
+    assert "The lab server 'api' is stopped" in checker.output_text()
+    assert "re-run cell [3]" in checker.output_text() and "Traceback" not in checker.output.value
+    again = serve(api_app(), name="api", policy=CorsPolicy(allow_origins=[PAGE], allow_credentials=True))
+    verdict = checker.check()
+    assert verdict is not None and verdict.parts[0].passed, verdict
+    assert checker.checks[0].request["url"].startswith(again.url)
 
 
 def test_credentials_exercise_passes_with_the_frontend_origin_and_credentials(api):
@@ -405,3 +423,42 @@ def test_a_generic_checker_runs_function_expectations_and_reports_a_broken_check
     assert [part.passed for part in verdict.parts] == [True, True, False, True]
     assert "✘ a check whose function breaks\n      what happened: could not run: division by zero" in repr(verdict)
     assert verdict.parts[3].message == "status 200"
+
+
+def test_a_playground_says_which_cell_to_rerun_and_then_applies_its_policy_to_the_new_server(api):
+    pg = Playground(api, origin=PAGE)
+    api.started_in = 2
+    api.stop()
+    assert pg.send() is None and "re-run cell [2]" in pg.output_text()
+    assert "re-run cell [2]" in pg.output.value
+    pg.allow_origins.value = f"{PAGE}, http://localhost:8003"  # the learner edits a field, re-runs the set-up cell
+    again = serve(api_app(), name="api")
+    result = pg.send()
+    assert result is not None and result.readable, pg.output_text()
+    assert again.policy is not None and PAGE in again.policy.allow_origins  # the new server got the policy
+    assert pg.url.value.startswith(again.url) and again.url in pg.title.value
+
+
+def test_a_quiz_never_grades_a_stopped_server_and_asks_the_new_one_after_a_rerun(api):
+    quiz = WillItCors(api, "/api/public", origin=ATTACKER)
+    api.stop()
+    feedback = quiz.predict("blocked")
+    assert "is stopped" in feedback and "re-run" in feedback and quiz.prediction is None
+    again = serve(api_app(), name="api")
+    assert quiz.predict("blocked").startswith("Right: blocked.")
+    assert quiz.url.startswith(again.url)
+
+
+def test_every_widget_carries_the_dom_contract_the_ui_tests_use(api):
+    for view, kind in [(Playground(api, origin=PAGE), "playground"), (WillItCors(api), "quiz"),
+                       (credentials_exercise(api, PAGE, ATTACKER), "checker")]:
+        assert {"cors-lab-widget", f"cors-lab-{kind}"} <= set(view.widget._dom_classes)
+        buttons = [c for c in _descendants(view.widget) if "cors-lab-action" in getattr(c, "_dom_classes", ())]
+        outputs = [c for c in _descendants(view.widget) if "cors-lab-output" in getattr(c, "_dom_classes", ())]
+        assert buttons and outputs, kind
+
+
+def _descendants(box):
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _descendants(child)
