@@ -56,8 +56,8 @@ _LAZY = {
 
 __all__ = [
     "serve", "stop_all", "LabServer", "CorsPolicy", *_LAZY,
-    "CorsLabError", "InputError", "PortInUseError", "ServerError", "ServerStoppedError", "ProxyConfigError", "ChromiumError",
-    "ChromiumNotFoundError", "__version__",
+    "CorsLabError", "InputError", "PortInUseError", "ServerError", "ServerStoppedError", "ProxyConfigError",
+    "ChromiumError", "ChromiumNotFoundError", "__version__",
 ]
 
 
