@@ -60,7 +60,7 @@ class Verdict:
         return self.text()
 
     def text(self, hints: bool = True) -> str:
-        """The verdict as the learner reads it; ``hints=False`` leaves the hints out (a checker shows them one by one)."""
+        """The verdict as the learner reads it; ``hints=False`` leaves hints out (a checker shows them one by one)."""
         lines = [(PASSED if self.passed else NOT_YET) + self.message]
         if hints and self.hint and not self.passed:
             lines.append(f"  hint: {self.hint}")
