@@ -257,6 +257,16 @@ class FetchResult:
 
         return explain(self)
 
+    def diagram(self):
+        """This fetch as a sequence diagram (page, servers, each request and answer, where it was blocked).
+
+            >>> result.diagram()          # a cell's last line: the picture                 # doctest: +SKIP
+
+        The picture is a view (`cors_lab.widgets.SequenceDiagram`), loaded only when asked for."""
+        from cors_lab.widgets.diagram import SequenceDiagram
+
+        return SequenceDiagram(self)
+
     def _repr_html_(self) -> str:
         from cors_lab.browser.explain import explain_html
 

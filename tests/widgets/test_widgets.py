@@ -6,7 +6,7 @@ from html import escape
 
 import pytest
 
-from cors_lab import CorsPolicy, InputError, serve
+from cors_lab import Browser, CorsPolicy, InputError, serve
 from cors_lab.browser.result import Exchange, FetchResult, Step
 from cors_lab.course import Verdict
 from cors_lab.server.apps import api_app
@@ -462,3 +462,9 @@ def _descendants(box):
     for child in getattr(box, "children", ()):
         yield child
         yield from _descendants(child)
+
+
+def test_any_result_draws_its_own_sequence_diagram_in_one_call(api):
+    result = Browser(ATTACKER).fetch(api.url + "/api/public")
+    picture = result.diagram()
+    assert picture.html() == sequence_diagram(result) and "<svg" in picture.html()
