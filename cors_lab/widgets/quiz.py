@@ -43,6 +43,9 @@ class WillItCors(Predict):
     "hidden")? Pressing one runs the request live (in ``browser``, or a fresh model browser, after
     ``setup(browser)``) and says right or not quite, with the console sentence and the rule that decided.
 
+    ``server_text`` replaces what the quiz says about the server (by default its `CorsPolicy`'s answers): for an app
+    configured with flask-cors or guarded by its own code, whose headers no policy of the server describes.
+
     When ``server`` was stopped (a notebook's last cell runs ``stop_all()``) the quiz says which cell to re-run
     and grades nothing; when that cell was re-run, the quiz asks the new server.
 
@@ -59,7 +62,7 @@ class WillItCors(Predict):
     def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
                  mode: str = "cors", question: str | None = None, ask: str = "outcome", header: str | None = None,
-                 browser=None, setup: Callable | None = None):
+                 browser=None, setup: Callable | None = None, server_text: str | None = None):
         if ask not in ANSWERS:
             raise ValueError(f"ask must be 'outcome' or 'header', not {ask!r}")
         if ask == "header" and not header:
@@ -69,6 +72,7 @@ class WillItCors(Predict):
         self.kwargs = dict(url=self.url, method=method, headers=dict(headers or {}), body=body,
                            credentials=credentials, mode=mode)
         self.browser, self.setup = browser, setup
+        self.server_text = server_text  # shown instead of the policy's answers (an app configured with flask-cors)
         self.result = None
         if question is None:
             question = ("Can the page's JavaScript read the response?" if ask == "outcome"
@@ -76,6 +80,8 @@ class WillItCors(Predict):
         super().__init__(question, ANSWERS[ask], self._reveal, context=self._setup_text(), title="Will it CORS?")
 
     def _setup_text(self) -> str:
+        if self.server_text is not None:
+            return f"Page {self.origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n{self.server_text}"
         return (f"Page {self.origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n"
                 + server_setup_text(self.server, self.origin, self.kwargs["method"],
                                     list(self.kwargs["headers"].items())))

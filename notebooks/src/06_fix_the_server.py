@@ -7,13 +7,16 @@
 #
 # **In this notebook you will**
 # 1. add the CORS headers by hand, then with flask-cors, and see that the browser accepts both;
-# 2. choose between an allowlist and `*`, and write per-route policies;
-# 3. do credentials right (exact origin, `Allow-Credentials`, `Vary: Origin`);
-# 4. see two flask-cors traps live: `supports_credentials=True` with the default origins, and a regex without an
+# 2. edit one policy in the **policy editor**, read it as flask-cors code, and run it against a live API;
+# 3. choose between an allowlist and `*`, and write per-route policies;
+# 4. do credentials right (exact origin, `Allow-Credentials`, `Vary: Origin`);
+# 5. see two flask-cors traps live: `supports_credentials=True` with the default origins, and a regex without an
 #    end anchor;
-# 5. let preflights past an auth check without opening an auth bypass;
-# 6. keep CORS headers on error responses;
-# 7. fix an API yourself, checked automatically.
+# 6. let preflights past an auth check without opening an auth bypass;
+# 7. keep CORS headers on error responses;
+# 8. fix an API yourself, checked by the checker.
+#
+# Every prediction is made in a widget: press your answer, and the widget runs the request live and says why.
 
 # %%
 import requests
@@ -21,21 +24,34 @@ from flask import Flask, jsonify
 from flask_cors import CORS
 
 from cors_lab import Browser, CorsPolicy, api_app, stop_all, token_api_app
-from cors_lab.course import serve_teaching
+from cors_lab.course import ATTACKER, FRONTEND, logged_in_browser, serve_teaching
+from cors_lab.widgets import (
+    ExerciseChecker,
+    OriginGrant,
+    PolicyEditor,
+    PredictionSet,
+    SequenceDiagram,
+    WillItCors,
+)
 
-FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 frontend = Browser(origin=FRONTEND)
+JSON_PUT = dict(method="PUT", headers={"Content-Type": "application/json"}, body='{"name": "fig"}')
+
+
+def alice_logs_in(tab, server):
+    """The user logs in to `server`: her browser (the tab, whichever page it shows) holds its session cookie."""
+    tab.cookies = logged_in_browser(FRONTEND, server.url).cookies
+
 
 # %% [markdown]
 # ## 1. The broken starting point
 # An API that knows nothing about CORS, on port 8002; the page runs at 8001.
-#
-# **Predict:** can the page's script read `/api/public`?
 
 # %%
-api = serve_teaching(api_app(), port=8002, name="api")
-r = frontend.fetch(api.url + "/api/public")
-print(r.error)
+broken = serve_teaching(api_app(), port=8002, name="broken-api")
+
+# %%
+WillItCors(broken, "/api/public", question="Can the page's script read /api/public?")
 
 # %% [markdown]
 # ## 2. The fix by hand
@@ -52,9 +68,8 @@ def public():
     response.headers["Vary"] = "Origin"
     return response
 
-api = serve_teaching(by_hand, port=8002, name="api")
-r = frontend.fetch(api.url + "/api/public")
-r.blocked, r.status, r.text
+by_hand_api = serve_teaching(by_hand, port=8002, name="by-hand")
+SequenceDiagram(frontend.fetch(by_hand_api.url + "/api/public"))
 
 # %% [markdown]
 # It works for this one route and this one kind of request. But a `PUT` with JSON needs a preflight answer, a
@@ -63,34 +78,50 @@ r.blocked, r.status, r.text
 #
 # ## 3. The same with flask-cors
 # `CORS(app, origins=[...])` answers preflights, echoes an allowed Origin, adds `Vary: Origin` when it must.
-#
-# **Predict:** the page sends `PUT /api/items/3` with a JSON body. Which requests will the server's log show?
 
 # %%
 app = api_app()
 CORS(app, origins=[FRONTEND], methods=["GET", "PUT", "DELETE"], allow_headers=["Content-Type"])
-api = serve_teaching(app, port=8002, name="api")
-r = frontend.fetch(api.url + "/api/items/3", method="PUT", headers={"Content-Type": "application/json"},
-                   body='{"name": "fig"}')
-print(r.blocked, r.status, r.text)
-print(api.log_text())
+flask_api = serve_teaching(app, port=8002, name="flask-cors")
 
 # %% [markdown]
-# Two requests: the `OPTIONS` preflight (answered by flask-cors) and the `PUT` itself. Our own `CorsPolicy` can
-# tell you which flask-cors options send the same headers — the course's tests check, request by request, that both
-# agree:
+# The page sends `PUT /api/items/3` with a JSON body. Predict, then look at the picture: how many requests reach
+# the server?
 
 # %%
-crud = CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PUT", "DELETE"], allow_headers=["Content-Type"])
-crud.flask_cors_options()
+WillItCors(flask_api, "/api/items/3", **JSON_PUT,
+           server_text="The server (flask-cors):\n  CORS(app, origins=[FRONTEND], methods=['GET', 'PUT', 'DELETE'], "
+                       "allow_headers=['Content-Type'])")
 
 # %% [markdown]
-# ## 4. Allowlist or `*`?
+# Two requests reached it: the `OPTIONS` preflight, answered by flask-cors alone, and then the `PUT` itself.
+#
+# ## 4. One policy, two ways to write it: the policy editor
+# cors_lab's own `CorsPolicy` and flask-cors send the same headers for a correct policy (the course's tests check it,
+# request by request). The **policy editor** shows both at once. On the left, the policy's fields (or a preset);
+# on the right, the `CORS(app, ...)` call that sends the same headers. **Run** applies the policy to a live API and
+# sends six test requests: from the frontend (a GET, a `PUT` with JSON, an exposed header, the user's private data)
+# and from the attacker's page.
+#
+# Predict each row in its menu first, then press Run. Then try to break it: pick a preset marked *broken* — flask-cors
+# cannot even write those, and the editor says so instead of showing code.
+
+# %%
+editor_api = serve_teaching(api_app(), port=8002, name="editor-api")
+editor = PolicyEditor(editor_api, preset="frontend: PUT + JSON, credentials, exposed header")
+editor
+
+# %% [markdown]
+# Things to try: remove `PUT` from the allowed methods (which row breaks, and why?); set max-age to 600 (the PUT row
+# says the preflight may be cached); add `X-Request-Id` to the exposed headers; put `*` in the allowed origins while
+# credentials are on.
+#
+# ## 5. Allowlist or `*`?
 # `Access-Control-Allow-Origin: *` means "any page may read this". That is right for **public data that needs no
 # cookies** (a weather API, public JSON, fonts) — anybody could fetch it with curl anyway. It is wrong the moment the
 # answer depends on who the user is.
 #
-# Per-route policies let one app do both. **Predict:** which of these three fetches are blocked?
+# Per-route policies let one app do both:
 
 # %%
 app = api_app()
@@ -98,30 +129,44 @@ CORS(app, resources={
     r"/api/public": {"origins": "*"},
     r"/api/private": {"origins": [FRONTEND], "supports_credentials": True},
 })
-api = serve_teaching(app, port=8002, name="api")
+routes = serve_teaching(app, port=8002, name="per-route")
+ROUTES_TEXT = ("The server (flask-cors):\n  CORS(app, resources={r'/api/public': {'origins': '*'},\n"
+               "                       r'/api/private': {'origins': [FRONTEND], 'supports_credentials': True}})")
 
-from cors_lab.course import logged_in_browser  # logs alice in, holds her cookie
+# %% [markdown]
+# The user is logged in to the API (her browser holds its cookie). **Predict** each of the three fetches:
 
-for origin, path in [(ATTACKER, "/api/public"), (FRONTEND, "/api/private"), (ATTACKER, "/api/private")]:
-    r = logged_in_browser(origin, api.url).fetch(api.url + path, credentials="include" if "private" in path else "omit")
-    print(f"{origin} reads {path:<13} -> {'BLOCKED' if r.blocked else r.text.strip()}")
+# %%
+PredictionSet("Allowlist or *", [
+    WillItCors(routes, "/api/public", origin=ATTACKER, server_text=ROUTES_TEXT,
+               question="The attacker's page reads /api/public. Can its script read the answer?"),
+    WillItCors(routes, "/api/private", origin=FRONTEND, credentials="include",
+               setup=lambda tab: alice_logs_in(tab, routes), server_text=ROUTES_TEXT,
+               question="The frontend reads /api/private with the cookie. Readable?"),
+    WillItCors(routes, "/api/private", origin=ATTACKER, credentials="include",
+               setup=lambda tab: alice_logs_in(tab, routes), server_text=ROUTES_TEXT,
+               question="The attacker's page reads /api/private with the cookie. Readable?"),
+])
 
 # %% [markdown]
 # Credentials done right, as the private route shows: the **exact** origin (never `*`),
 # `Access-Control-Allow-Credentials: true`, and `Vary: Origin` whenever the answer depends on the Origin (so a
 # shared cache never serves one origin's answer to another).
 #
-# ## 5. Two flask-cors traps
+# ## 6. Two flask-cors traps
 # ### Trap 1: `supports_credentials=True` with the default origins
-# flask-cors's default `origins` is `"*"`. With credentials it cannot send `*`, so it **echoes whatever Origin
-# arrives** — including the attacker's. **Predict:** can the attacker's page read the logged-in user's data?
+# flask-cors's default `origins` is `"*"`. With credentials a server cannot answer `*` (the browser refuses it), so
+# flask-cors **echoes whatever Origin arrives** — including the attacker's.
 
 # %%
 app = api_app()
 CORS(app, supports_credentials=True)  # looks harmless...
-api = serve_teaching(app, port=8002, name="api")
-stolen = logged_in_browser(ATTACKER, api.url).fetch(api.url + "/api/private", credentials="include")
-print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
+trap = serve_teaching(app, port=8002, name="trap-1")
+
+# %%
+WillItCors(trap, "/api/private", origin=ATTACKER, credentials="include", setup=lambda tab: alice_logs_in(tab, trap),
+           server_text="The server (flask-cors):\n  CORS(app, supports_credentials=True)",
+           question="The user is logged in. Can the attacker's page read her private data?")
 
 # %% [markdown]
 # ### Trap 2: a regex without an end anchor
@@ -129,65 +174,79 @@ print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
 # origin that looks like a regex as one and matches it from the **start only**. So `http://.*\.example\.com` also
 # matches `http://shop.example.com.evil.net` — a domain anybody can register.
 #
-# (A page on a public domain like that cannot reach `localhost` in Chromium at all — Private Network Access blocks it —
-# so here we look at what the *server* answers, by sending the Origin header ourselves, as any script can.)
-#
-# **Predict:** does the server grant `http://shop.example.com.evil.net` access with credentials?
+# A page on a public domain like that cannot call your `localhost` in Chromium: its **Local Network Access** (which
+# replaced Private Network Access) refuses a plain-`http` public page outright, and asks the user's permission
+# first when the public page is `https`. So here we look at what the *server* answers, by sending the Origin header
+# ourselves, as any script outside a browser can.
+
+# %%
+app = api_app()
+CORS(app, origins=[r"http://.*\.example\.com"], supports_credentials=True)
+regex_api = serve_teaching(app, port=8002, name="regex")
+
+# %%
+OriginGrant(regex_api, "http://shop.example.com.evil.net",
+            context=r"CORS(app, origins=[r'http://.*\.example\.com'], supports_credentials=True)")
+
+# %% [markdown]
+# The fix: anchor it at the end (`$`), or better, list exact origins. The anchored regex still lets the real shop in
+# and keeps the look-alike out:
 
 # %%
 from cors_lab.course import server_grants  # (Access-Control-Allow-Origin, -Allow-Credentials) per Origin
 
 app = api_app()
-CORS(app, origins=[r"http://.*\.example\.com"], supports_credentials=True)
-api = serve_teaching(app, port=8002, name="api")
-server_grants(api.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
+CORS(app, origins=[r"http://[a-z]+\.example\.com$"], supports_credentials=True)
+anchored = serve_teaching(app, port=8002, name="regex-anchored")
+server_grants(anchored.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
 
 # %% [markdown]
-# The fix: anchor it at the end (`$`), or better, list exact origins.
-
-# %%
-app = api_app()
-CORS(app, origins=[r"http://[a-z]+\.example\.com$"], supports_credentials=True)
-api = serve_teaching(app, port=8002, name="api")
-server_grants(api.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
-
-# ## 6. Preflights and an auth check
+# ## 7. Preflights and an auth check
 # A classic: every `/api/...` request needs `Authorization: Bearer ...`, checked *before* the CORS layer. The
 # browser's preflight never carries that header, so the auth check answers it `401`.
-#
-# **Predict:** the page sends the token. Does the request go through?
 
 # %%
 policy = CorsPolicy(allow_origins=[FRONTEND], allow_headers=["Authorization"])
-api = serve_teaching(token_api_app(policy, auth_guards_preflight=True), port=8002, name="api")
-r = frontend.fetch(api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
-print(r.error)
-print(api.log_text())
-
-# %% [markdown]
-# The real request never left the browser. The fix lets **preflights only** past the auth check (an `OPTIONS` with
-# `Origin` and `Access-Control-Request-Method`): they are answered with CORS headers and no data. Everything else,
-# a plain `OPTIONS` included, still needs the token — so this opens no bypass:
+guarded = serve_teaching(token_api_app(policy, auth_guards_preflight=True), port=8002, name="auth-first")
+AUTH_TEXT = ("The server: every /api/... request needs Authorization: Bearer ..., checked before the CORS layer;\n"
+             "then CorsPolicy(allow_origins=[FRONTEND], allow_headers=['Authorization']).")
 
 # %%
-api = serve_teaching(token_api_app(policy, auth_guards_preflight=False), port=8002, name="api")
-r = frontend.fetch(api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
+WillItCors(guarded, "/api/orders", headers={"Authorization": "Bearer secret-token"}, server_text=AUTH_TEXT,
+           question="The page sends the right token. Can its script read the orders?")
+
+# %% [markdown]
+# The real request never left the browser: the preflight got `401`. The fix lets **preflights only** past the auth
+# check (an `OPTIONS` with `Origin` and `Access-Control-Request-Method`): they are answered with CORS headers and no
+# data. Everything else, a plain `OPTIONS` included, still needs the token — so this opens no bypass:
+
+# %%
+fixed = serve_teaching(token_api_app(policy, auth_guards_preflight=False), port=8002, name="preflight-first")
+r = frontend.fetch(fixed.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
 print("with token:   ", r.blocked, r.status, r.text.strip())
-no_token = frontend.fetch(api.url + "/api/orders")
+no_token = frontend.fetch(fixed.url + "/api/orders")
 print("without token:", no_token.status, no_token.text.strip())
-print("plain OPTIONS from a script:", requests.options(api.url + "/api/orders").status_code)
+print("plain OPTIONS from a script:", requests.options(fixed.url + "/api/orders").status_code)
+SequenceDiagram(r)
 
 # %% [markdown]
-# ## 7. CORS headers on error responses
+# ## 8. CORS headers on error responses
 # If the server forgets CORS headers on its errors, the page cannot even read the status: a `500` turns into a
-# CORS error, and the developer hunts the wrong bug. **Predict** what the page sees for `/api/status/500` in each case.
+# CORS error, and the developer hunts the wrong bug. Two servers, the same policy but for `headers_on_errors`:
 
 # %%
-for on_errors in (False, True):
-    policy = CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=on_errors)
-    api = serve_teaching(api_app(policy), port=8002, name="api")
-    r = frontend.fetch(api.url + "/api/status/500")
-    print(f"headers_on_errors={on_errors}: blocked={r.blocked}, status JS sees={r.status}")
+without = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=False)), port=8002,
+                         name="errors-bare")
+with_headers = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND])), port=8003, name="errors-covered")
+
+# %%
+PredictionSet("What does the page see for /api/status/500?", [
+    WillItCors(without, "/api/status/500", question="headers_on_errors=False: can the script read the 500?",
+               server_text="CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=False): "
+                           "no CORS headers on 4xx/5xx answers"),
+    WillItCors(with_headers, "/api/status/500", question="headers_on_errors=True: can the script read the 500?",
+               server_text="CorsPolicy(allow_origins=[FRONTEND]): CORS headers on every answer, errors included"),
+])
 
 # %% [markdown]
 # flask-cors adds its headers to error responses by default (`intercept_exceptions=True`). Keep it that way.
@@ -209,8 +268,7 @@ for on_errors in (False, True):
 # - the attacker's page (`http://localhost:8666`) cannot,
 # - anyone can read `/api/public` (without cookies).
 #
-# Edit the `CORS(...)` line, run the cell, then run the check.
-# (A solution is in `solutions/06_fix_the_server.py`.)
+# Edit the `CORS(...)` line, run the cell, then press **Check** below. **Hint** gives one hint at a time.
 
 # %%
 app = api_app()
@@ -220,10 +278,19 @@ api = serve_teaching(app, port=8002, name="api")
 # %%
 from cors_lab.course import check_private_api
 
-check_private_api(api.url)
 
-# %%
-stop_all()
+def check_my_api(server):
+    """What Check runs: your `api`, tested live from the frontend and from the attacker's page."""
+    return check_private_api(server.url)
+
+
+ExerciseChecker(
+    "the frontend reads /api/private with the user's cookie, the attacker's page cannot, any page reads /api/public.",
+    check=check_my_api, answer="api", servers=[api], title="Fix the API",
+    hints=["Two routes, two rules: CORS(app, resources={r'/api/public': {...}, r'/api/private': {...}}).",
+           "The public route may say origins='*'; the private one needs the exact frontend origin and "
+           "supports_credentials=True."],
+    solution="solutions/06_fix_the_server.py")
 
 # %% [markdown]
 # ## Recap
@@ -235,3 +302,8 @@ stop_all()
 # - Let preflights past auth, answer them with headers only; send CORS headers on errors.
 #
 # Next: **07 · Fix with a proxy** — when you do not control the server.
+#
+# The last cell stops every lab server. The widgets above then say which cell to re-run.
+
+# %%
+stop_all()

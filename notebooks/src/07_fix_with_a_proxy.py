@@ -8,9 +8,12 @@
 # **In this notebook you will**
 # 1. run a **same-origin dev proxy** (what Vite's and webpack's dev-server `proxy` option does) and see CORS disappear;
 # 2. see what a proxy costs: an extra hop, and a change in who holds the cookies;
-# 3. run a **CORS-adding proxy** in the style of CORS Anywhere, and ask real Chromium to confirm it works;
-# 4. see why an **open** proxy is dangerous, and watch ours refuse what it must;
-# 5. configure a safe proxy yourself, checked automatically.
+# 3. run a **CORS-adding proxy** in front of the API, and ask real Chromium to confirm it works;
+# 4. see what a **public "CORS anywhere" proxy** costs you, and why an open proxy is dangerous;
+# 5. configure a safe proxy yourself, checked by the checker.
+#
+# Each topology is a picture: browser → proxy → API. Its arrows light up with the hops the live request really took
+# (read from the lab servers' logs), and the log lines are shown below it.
 
 # %%
 import time
@@ -18,9 +21,8 @@ import time
 import requests
 
 from cors_lab import Browser, api_app, cors_proxy, dev_proxy, page_app, stop_all
-from cors_lab.course import serve_teaching
-
-FRONTEND = "http://localhost:8001"
+from cors_lab.course import FRONTEND, serve_teaching
+from cors_lab.widgets import ExerciseChecker, ProxyRoute, WillItCors, host_cookie_question
 
 # %% [markdown]
 # ## 1. An API you cannot change
@@ -28,45 +30,57 @@ FRONTEND = "http://localhost:8001"
 
 # %%
 api = serve_teaching(api_app(), port=8002, name="api")
-print(Browser(origin=FRONTEND).fetch(api.url + "/api/public").error)
+
+# %%
+WillItCors(api, "/api/public", question="The page at 8001 calls the API directly. Can its script read the answer?")
 
 # %% [markdown]
 # ## 2. The same-origin dev proxy
 # The dev proxy on port 8010 serves the frontend page **and** forwards every `/api/...` (and `/login`) request to the
 # API. The page now calls `/api/public` on its *own* origin.
-#
-# **Predict:** is the page's request cross-origin now? Will the API's log show an `Origin` header?
 
 # %%
 dev = serve_teaching(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")), port=8010, name="dev")
-page = Browser(origin=dev.origin)
-r = page.fetch(dev.url + "/api/public")
-print(r.type, r.status, r.text.strip())
-print("API log:", api.log_text(1))
+
+# %%
+ProxyRoute("dev", dev, api, ask="same-origin")
 
 # %% [markdown]
 # A `basic` response: same-origin, so CORS never applied. The API received the request from the proxy, server to
-# server. This is why dev servers ship such a proxy, and why many production setups serve the frontend and the API
-# from **one origin** behind a reverse proxy (nginx, a CDN): no CORS at all is the simplest CORS configuration.
+# server, and without the page's `Origin`. This is why dev servers ship such a proxy, and why many production setups
+# serve the frontend and the API from **one origin** behind a reverse proxy (nginx, a CDN): no CORS at all is the
+# simplest CORS configuration.
 #
 # ### Who holds the cookies now?
-# Log in *through the proxy*. **Predict:** for which origin does the browser store the session cookie?
+# Log in *through the proxy*: the answer's `Set-Cookie` reaches the browser from `localhost:8010`.
 
 # %%
-login = page.fetch(dev.url + "/login?user=alice", credentials="same-origin")
-print("login:", login.status, "| Set-Cookie came from", login.exchanges[-1].url.split("/login")[0])
+page = Browser(origin=dev.origin)
+login = page.fetch(dev.url + "/login?user=alice")
 mine = page.fetch(dev.url + "/api/private")
-print("private through the proxy:", mine.status, mine.text.strip())
+print("login:", login.status, "| private data through the proxy:", mine.status, mine.text.strip())
 
 # %% [markdown]
-# The cookie belongs to the **proxy's** origin: the browser sends it to the proxy, and the proxy passes it on. The API
-# no longer sees the browser at all — it sees one client, the proxy. That matters for rate limits, logs, IP-based rules,
-# and for anything that must not leave the browser.
+# The browser sends the cookie to the proxy, and the proxy passes it on: the API no longer sees the browser at all —
+# it sees one client, the proxy. That matters for rate limits, logs, IP-based rules.
 #
-# ### The extra hop
-# Every request now crosses two servers. **Predict:** how much slower is it here, on one machine?
+# Now the page fetches the API **directly**, on port 8002, with `credentials: 'include'`. The cookie came from the
+# dev proxy on port 8010. **Predict:**
 
 # %%
+host_cookie_question(page, api)
+
+# %% [markdown]
+# A cookie is **not** scoped to an origin: it belongs to a **host**, and ports do not count (RFC 6265). So "the
+# proxy's origin holds the cookie" is only half true: the **host** `localhost` holds it, and every port on it gets
+# it — the API's too. Two apps on one host name share their cookies; give them different host names to keep them
+# apart.
+#
+# ### The extra hop
+# Every request now crosses two servers. How much slower is it here, on one machine?
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 def median_ms(url, n=30):
     times = []
     for _ in range(n):
@@ -91,32 +105,67 @@ print(f"direct {direct:.1f} ms, through the proxy {proxied:.1f} ms")
 
 # %%
 cp = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]), port=8011, name="cors-proxy")
-via = cp.url + "/" + api.url + "/api/public"
-r = Browser(origin=FRONTEND).fetch(via)
-print(r.type, r.status, r.text.strip())
+
+# %%
+ProxyRoute("cors", cp, api, ask="api-sees-origin")
 
 # %% [markdown]
-# **Ask a real browser.** The same request in headless Chromium:
+# The page sent its `Origin` to the proxy, and the proxy answered with `Access-Control-Allow-Origin`. The API saw a
+# plain server-to-server request. And a page the proxy does not serve, the attacker's at 8666?
+
+# %%
+ProxyRoute("cors", cp, api, page="http://localhost:8666", ask="reaches-api",
+           title="The attacker's page asks your proxy")
+
+# %% [markdown]
+# **Ask a real browser.** The same request as the page at 8001 makes, in headless Chromium:
 
 # %%
 from cors_lab import ChromiumBrowser, chromium_available, compare
 
+via = cp.url + "/" + api.url + "/api/public"
 if chromium_available():
     real = ChromiumBrowser(origin=FRONTEND).fetch(via)
-    print("Chromium:", real.type, real.status, "| agrees with the engine:", bool(compare(r, real)))
+    print("Chromium:", real.type, real.status, "| agrees with the engine:",
+          bool(compare(Browser(origin=FRONTEND).fetch(via), real)))
 else:
     print("Chromium is not installed here: sudo apt-get install chromium")
 
 # %% [markdown]
-# ## 4. Why an open proxy is dangerous
+# ## 4. A public "CORS anywhere" proxy
+# Prefixing URLs with a public CORS proxy works in every browser — but look at the picture: **someone else's
+# server** sits in the middle.
+# - It **sees everything**: every URL, every answer, any token in a header or a body.
+# - It needs **opt-in**: CORS Anywhere's public demo was open to anyone for years; abuse forced its owner to restrict
+#   it in 2021 (now you opt in on its page, it wants an `X-Requested-With` header, and it is rate-limited).
+# - It is **never a fix for real users**: it can vanish, slow down or refuse them at any time.
+#
+# Our stand-in: a proxy that serves any page (`*`) but, like CORS Anywhere, wants an `X-Requested-With` header.
+
+# %%
+public = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins="*", require_header="X-Requested-With"),
+                        port=8012, name="public-proxy")
+
+# %%
+ProxyRoute("public", public, api, ask="reaches-api", title="A public proxy, without the opt-in header")
+
+# %%
+ProxyRoute("public", public, api, fetch=dict(headers={"X-Requested-With": "fetch"}),
+           title="The same, with the opt-in header (X-Requested-With)")
+
+# %% [markdown]
+# With the header, the page reads the API — through a stranger's server, after a preflight (the header is not
+# CORS-safelisted).
+#
+# ### Why an open proxy is dangerous
 # A proxy that forwards *anywhere* is a gift to attackers:
 # - **SSRF**: it runs inside your network, so it can reach what the internet cannot — admin panels on other ports,
 #   databases with HTTP interfaces, cloud metadata endpoints that hand out credentials.
 # - **Abuse**: anyone can use your bandwidth and your IP address to scrape or attack other sites.
 # - **Cookies**: if it forwarded cookies, every site using the proxy would share them.
 #
-# CORS Anywhere's public demo was open to anyone for years; abuse forced its owner to restrict it in 2021 (you now
-# have to opt in on its page, and it is rate-limited). **Predict:** which of these does our proxy forward?
+# Our proxies refuse what they must. Try another service on this machine, credentials in the URL, a `file:` URL and a
+# malformed one:
 
 # %%
 internal = serve_teaching(api_app(), port=8003, name="internal")
@@ -142,14 +191,15 @@ cp.app.config["REFUSED"][-len(attempts):]
 # - **Development**: the dev proxy — the page and the API look like one origin, exactly as in production behind a
 #   reverse proxy.
 # - **Production, same team**: serve the frontend and the API under one origin (reverse proxy) — no CORS needed.
-# - **A public third-party API without CORS**: a small CORS-adding proxy with an upstream allowlist, an origin
-#   allowlist, no cookies, and a rate limit.
+# - **A public third-party API without CORS**: a small CORS-adding proxy of your own, with an upstream allowlist, an
+#   origin allowlist, no cookies, and a rate limit — never a stranger's public proxy.
 # - **Not** a fix for private data on another team's API: ask them to send the right CORS headers (notebook 06).
 
 # %% [markdown]
 # ## Exercise: a safe CORS proxy
 # Build `my_proxy` so that the frontend can read `/api/public` of the API on port 8002 through it, while a request
-# for the internal service on port 8003 is refused. (Solution: `solutions/07_fix_with_a_proxy.py`.)
+# for the internal service on port 8003 is refused and the attacker's page cannot use it. Edit the cell, run it,
+# then press **Check**.
 
 # %%
 my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port=8011, name="cors-proxy")  # <- edit
@@ -157,18 +207,33 @@ my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port
 # %%
 from cors_lab.course import check_cors_proxy
 
-check_cors_proxy(my_proxy, api.url, internal.url)
 
-# %%
-stop_all()
+def check_my_proxy(proxy):
+    """What Check runs: your `my_proxy`, asked for the API and for the internal service."""
+    return check_cors_proxy(proxy, api.url, internal.url)
+
+
+ExerciseChecker(
+    "the frontend reads the API's /api/public through my_proxy; the internal service and the attacker's page are "
+    "refused.",
+    check=check_my_proxy, answer="my_proxy", servers=[api, internal], title="A safe CORS proxy",
+    hints=["allow_upstreams lists the origins the proxy may forward to: only the API's (api.origin).",
+           "allow_origins lists the pages that may use the proxy: only the frontend's."],
+    solution="solutions/07_fix_with_a_proxy.py")
 
 # %% [markdown]
 # ## Recap
 # - A proxy moves the request server-side, where CORS does not exist.
-# - A **same-origin** proxy (dev server, reverse proxy) removes cross-origin requests altogether; cookies then belong
-#   to the proxy's origin.
+# - A **same-origin** proxy (dev server, reverse proxy) removes cross-origin requests altogether. Its cookies are
+#   the **host's**: every port on that host gets them too.
 # - A **CORS-adding** proxy must be closed: upstream allowlist, origin allowlist, no cookies, rate limit — otherwise it
 #   is an SSRF hole and an open relay.
+# - A **public** CORS proxy sees everything and needs opt-in: a demo tool, not a fix.
 # - A proxy costs a hop and a server to run.
 #
 # Next: **08 · Developer tools** — the "fixes" that only work on your machine.
+#
+# The last cell stops every lab server. The widgets above then say which cell to re-run.
+
+# %%
+stop_all()
