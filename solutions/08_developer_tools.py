@@ -6,7 +6,7 @@ answers = {
     "start Chromium with --disable-web-security": False,
     "send Access-Control-Allow-Origin from the API": True,
     "serve the page and the API from one origin behind a reverse proxy": True,
-    "prefix URLs with a public CORS proxy": True,
+    "prefix URLs with a public CORS proxy": False,
 }
 verdict = check_devtools_quiz(answers)
 print(verdict)

@@ -17,3 +17,12 @@ for number, answer in SOLUTIONS.items():
     print(f"challenge {number}: {verdict}")
     assert verdict, f"challenge {number}: {verdict}"
 print(f"Well done: all {len(SOLUTIONS)} challenges pass.")
+
+# the same answers through the notebook's board (one ExerciseChecker per challenge)
+from cors_lab.widgets import WorkshopBoard  # noqa: E402
+
+board = WorkshopBoard()
+for number, answer in SOLUTIONS.items():
+    board.check(number, answer)
+print(board.progress())
+assert board.progress() == f"{len(SOLUTIONS)} of {len(SOLUTIONS)} solved", board.progress()

@@ -9,6 +9,17 @@ Every check returns a `Verdict`: truthy when passed, and its repr (a cell's last
     workshop.check(1, answer)
 """
 from cors_lab.course import workshop
+from cors_lab.course.attacks import ATTACKS, check_null_fix, check_reflection_fix, check_regex_fix, steal
+from cors_lab.course.csrf import (
+    BANK_PORT,
+    bank_app,
+    bank_policy,
+    bank_tabs,
+    books,
+    check_csrf_guard,
+    forged_transfer,
+    frontend_transfer,
+)
 from cors_lab.course.environment import check_environment
 from cors_lab.course.exercises import (
     SAME_ORIGIN_QUIZ,
@@ -40,4 +51,7 @@ __all__ = [
     "check_third_server", "check_same_origin_answers", "check_forged_origin", "check_error_status_policy",
     "check_preflight_policy", "check_credentials_policy", "check_exposed_headers_policy", "check_private_api",
     "check_cors_proxy", "check_origin_grants", "check_devtools_quiz",
+    "ATTACKS", "steal", "check_reflection_fix", "check_null_fix", "check_regex_fix",
+    "BANK_PORT", "bank_app", "bank_policy", "bank_tabs", "books", "forged_transfer", "frontend_transfer",
+    "check_csrf_guard",
 ]

@@ -84,6 +84,9 @@ def check_cors_proxy(proxy, api_url: str, internal_url: str, frontend: str = FRO
         >>> check_cors_proxy(my_proxy, api.url, internal.url)                             # doctest: +SKIP
         PASSED: The frontend reads the API through the proxy; internal services and other pages are refused.
     """
+    if not getattr(proxy, "running", False):  # None, a typo, or a server stop_all() stopped: one sentence
+        return Verdict(False, "The proxy is not a running lab server: run the cell that starts it "
+                              "(serve_teaching(cors_proxy(...), ...)), then check again.")
     through = proxy.url + "/" + api_url + "/api/public"
     mine = Browser(origin=frontend).fetch(through)
     if not mine.readable or mine.status != 200:
@@ -143,15 +146,16 @@ DEVTOOLS_QUIZ = {
     "start Chromium with --disable-web-security": False,
     "send Access-Control-Allow-Origin from the API": True,
     "serve the page and the API from one origin behind a reverse proxy": True,
-    "prefix URLs with a public CORS proxy": True,
+    "prefix URLs with a public CORS proxy": False,
 }
 DEVTOOLS_WHY = {
     "install an Allow-CORS extension": "an extension changes only the browser it is installed in.",
     "start Chromium with --disable-web-security": "a flag changes only the browser started with it.",
     "send Access-Control-Allow-Origin from the API": "every browser reads the server's headers.",
     "serve the page and the API from one origin behind a reverse proxy": "same-origin requests need no CORS at all.",
-    "prefix URLs with a public CORS proxy": ("it does work in every browser — but a stranger's proxy sees all your "
-                                             "traffic and can vanish or be rate-limited (CORS Anywhere was)."),
+    "prefix URLs with a public CORS proxy": (
+        "public CORS proxies now make each visitor opt in first (CORS Anywhere's demo has since 2021), "
+        "rate-limit, and read all your traffic: never a fix."),
 }
 
 

@@ -225,3 +225,99 @@ def _page(title: str, body: str) -> str:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
         f"<body><h1>{escape(title)}</h1>{body}</body></html>"
     )
+
+
+def bank_app(policy: CorsPolicy | None = None, guard=None, csrf_tokens: bool = False) -> Flask:
+    """A tiny bank for lesson 09's CSRF section: a session cookie, a balance, and POST /transfer.
+
+        >>> bank = serve(bank_app(), port=8004, name="bank")
+        >>> Browser(origin="http://localhost:8666").fetch(bank.url + "/transfer", method="POST",
+        ...     headers={"Content-Type": "application/x-www-form-urlencoded"}, body="to=mallory&amount=100",
+        ...     credentials="include")     # blocked by CORS, yet the bank moved the money (see GET /books)
+
+    ===============================  ===========================================================
+    ``GET|POST /login?user=alice``   logs in: sets the ``sid`` cookie (``&samesite=Strict|None``; default Lax)
+    ``GET /balance``                 the logged-in user's balance; 401 without the cookie
+    ``POST /transfer``               ``to`` and ``amount`` (form or JSON): moves money from the logged-in user
+    ``GET /csrf-token``              the session's CSRF token (with ``csrf_tokens=True`` a transfer needs it)
+    ``GET /books``                   the bank's books, for the lesson (no login): balances and transfers
+    ===============================  ===========================================================
+
+    ``guard(request)``: the server's own CSRF defence, called on every POST /transfer with Flask's ``request``
+    before the transfer; it returns None to let it through or a sentence saying why it is refused (403).
+    ``csrf_tokens=True``: a transfer must carry the session's token (header ``X-CSRF-Token`` or form field
+    ``csrf_token``), which only a page allowed to *read* ``GET /csrf-token`` can learn.
+    """
+    app = Flask("bank")
+    sessions: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    books = {"balances": {"alice": 1000, "mallory": 0}, "transfers": []}
+    app.config["BOOKS"] = books
+
+    def session_user():
+        return sessions.get(request.cookies.get("sid", ""))
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        body = request.get_json(silent=True) or {}
+        user = request.args.get("user") or body.get("user") or "alice"
+        if user not in books["balances"]:
+            return jsonify(error=f"unknown user {user!r}"), 403
+        same_site = (request.args.get("samesite") or "Lax").capitalize()
+        if same_site not in ("Lax", "Strict", "None"):
+            return jsonify(error="samesite must be Lax, Strict or None"), 400
+        sid = secrets.token_hex(8)
+        sessions[sid], tokens[sid] = user, secrets.token_hex(8)
+        response = jsonify(logged_in=user, samesite=same_site)
+        # SameSite=None cookies must be Secure (browsers refuse them otherwise); http://localhost may set Secure ones
+        response.set_cookie("sid", sid, samesite=same_site, httponly=True, secure=same_site == "None")
+        return response
+
+    @app.get("/balance")
+    def balance():
+        user = session_user()
+        if user is None:
+            return jsonify(error="not logged in"), 401
+        return jsonify(user=user, balance=books["balances"][user])
+
+    @app.get("/csrf-token")
+    def csrf_token():
+        if session_user() is None:
+            return jsonify(error="not logged in"), 401
+        return jsonify(token=tokens[request.cookies["sid"]])
+
+    @app.post("/transfer")
+    def transfer():
+        user = session_user()
+        if user is None:
+            return jsonify(error="not logged in"), 401
+        if guard is not None:
+            try:
+                refusal = guard(request)
+            except Exception as exc:  # the learner's guard: its error is the answer, not a traceback
+                return jsonify(error=f"the guard raised {type(exc).__name__}: {exc}"), 500
+            if refusal:
+                return jsonify(error=str(refusal)), 403
+        data = request.get_json(silent=True) if request.is_json else request.form
+        data = data or {}
+        if csrf_tokens:
+            sent = request.headers.get("X-CSRF-Token") or data.get("csrf_token")
+            if sent != tokens.get(request.cookies["sid"]):
+                return jsonify(error="missing or wrong CSRF token"), 403
+        to, amount = str(data.get("to", "")), data.get("amount", 0)
+        try:
+            amount = int(amount)
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a whole number"), 400
+        if to not in books["balances"] or amount <= 0:
+            return jsonify(error="unknown payee or amount not positive"), 400
+        books["balances"][user] -= amount
+        books["balances"][to] += amount
+        books["transfers"].append({"from": user, "to": to, "amount": amount, "origin": request.headers.get("Origin")})
+        return jsonify(ok=True, balance=books["balances"][user])
+
+    @app.get("/books")
+    def show_books():
+        return jsonify(books)
+
+    return install(app, policy)

@@ -2,110 +2,97 @@
 # # 08 · Developer tools: fixes that only work on your machine
 #
 # Search for a CORS error and the first answers are often: "install an Allow-CORS extension", "start Chrome with
-# `--disable-web-security`", "prefix the URL with a public CORS proxy". They make the error disappear — on **your**
-# machine. Here we run each of them for real, in headless Chromium, and look at what they cost.
+# `--disable-web-security`", "use `mode: 'no-cors'`", "prefix the URL with a public CORS proxy". Some make the error
+# disappear — on **your** machine. Here you switch each tool on, run the request for real in headless Chromium, and
+# see what it changed and what it costs.
 #
 # **In this notebook you will**
-# 1. see the same request blocked in a normal Chromium and allowed by an "Allow CORS" extension;
-# 2. see what such an extension cannot do (credentials);
-# 3. run Chromium with web security disabled, and watch any page read any site's private data;
-# 4. learn why CORS Anywhere's public demo was restricted;
-# 5. explain why none of this ships to production.
+# 1. switch developer tools on and off and run the same request in real Chromium;
+# 2. see what an "Allow CORS" extension cannot do (credentials);
+# 3. run Chromium with web security disabled, and watch the attacker's page read private data;
+# 4. see why `no-cors` silences the error but reads nothing;
+# 5. learn why a public CORS proxy is never a fix, and why none of this ships to production.
 #
-# Every experiment here runs in real Chromium; without it installed, the cells say how to get it.
+# Every tool here runs in real Chromium. Without Chromium installed, the widget says so in one sentence and shows only
+# what your users' browsers do.
 
 # %%
-import requests
-
-from cors_lab import Browser, ChromiumBrowser, api_app, chromium_available, stop_all
+from cors_lab import api_app, stop_all, unavailable_reason
 from cors_lab.course import serve_teaching
 
-FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 api = serve_teaching(api_app(), port=8002, name="api")  # sends no CORS headers at all
-HAVE_CHROMIUM = chromium_available()
-print("Chromium available:", HAVE_CHROMIUM)
+print(unavailable_reason() or "Real Chromium is available: every tool below runs in it.")
 
 # %% [markdown]
-# ## 1. The baseline: blocked
-# **Predict:** what does a normal Chromium say when the page at 8001 reads `/api/public`?
+# ## 1. The toggles
+# The API at `http://localhost:8002` sends **no** CORS header. The page at `http://localhost:8001` wants to read it.
+#
+# Pick a tool, a request and the page that sends it. **Predict first** (readable or not readable), then press
+# **Run in real Chromium**. The widget says whether you were right, what the server and the console said, what your
+# users' normal browsers do with the same request, and the tool's risk in one sentence.
+#
+# Try these, in order:
+# 1. *nothing* with `GET /api/public`: the baseline. Your users see this.
+# 2. *an Allow-CORS extension* with `GET /api/public`: does it pass now? Did the server change?
+# 3. the extension with `GET /api/private` and the cookie: most extensions add `*`. Does `*` work with credentials?
+# 4. *--disable-web-security*, the **attacker's page**, `GET /api/private`: can a stranger's page read Alice's data?
+# 5. *mode: 'no-cors'* with `GET /api/public`: the console is quiet. What does the script read?
 
 # %%
-normal = ChromiumBrowser(origin=FRONTEND).fetch(api.url + "/api/public") if HAVE_CHROMIUM else None
-print(normal.error if normal else "install Chromium: sudo apt-get install chromium")
+from cors_lab.widgets import DevToolsToggles
+
+toggles = DevToolsToggles(api)
+toggles
 
 # %% [markdown]
-# ## 2. An "Allow CORS" extension
-# Such extensions rewrite the **responses** your browser receives: after the server answered and before the browser's
-# CORS check, they add `Access-Control-Allow-Origin: *` (and friends). The server never changed.
+# What you should have seen:
+# - **The extension** rewrites the responses *this* browser receives: it adds `Access-Control-Allow-Origin: *` after the
+#   server answered and before the CORS check. The server never changed; the "fix" lives in one browser.
+# - **With credentials** the wildcard is refused — the exact error many developers met *after* installing the
+#   extension. (Extensions that echo the Origin and add `Allow-Credentials: true` exist; they turn your browser into one
+#   where every website reads every other site's data with your cookies.)
+# - **`--disable-web-security`** switches the same-origin policy off: the attacker's page read Alice's private data.
+#   (Notice in the picture that this Chromium did not even send an `Origin` header.) Use it, if ever, with a
+#   throw-away profile logged in to nothing, and close it right after.
+# - **`no-cors`** does not relax anything: the request goes out, and the script gets an *opaque* response (status 0,
+#   empty body). The error is gone and so is the data.
 #
-# **Predict:** does the same request pass now? Does the server's log look any different?
-
-# %%
-from cors_lab import fetch_with_extension
-
-api.clear_log()
-if HAVE_CHROMIUM:
-    with_extension = fetch_with_extension(FRONTEND, api.url + "/api/public")
-    print("blocked:", with_extension.blocked, "| JS reads:", with_extension.text.strip())
-    print("headers the *server* sent:", api.log[-1].response_header("Access-Control-Allow-Origin"))
-
-# %% [markdown]
-# The page reads the data, yet the server sent no CORS header: the "fix" lives in this one browser.
+# ## 2. Public CORS proxies
+# `https://cors-anywhere.herokuapp.com/https://api.example.com/...` was for years the copy-paste "fix": a public
+# CORS-adding proxy. It was so widely abused that in 2021 its owner restricted the public demo: **each visitor** must
+# now opt in on its page, temporarily, and it is rate-limited. So it cannot work for your users — each of them would
+# have to opt in first — and every request and token you send through a stranger's proxy is theirs to read. A public
+# proxy is never a fix. (Notebook 07 built a proxy you run yourself: that one is.)
 #
-# ### What the extension cannot do
-# Most extensions add `*`. **Predict:** what happens to a request that carries the user's cookies?
-
-# %%
-if HAVE_CHROMIUM:
-    with_cookies = fetch_with_extension(FRONTEND, api.url + "/api/private", credentials="include")
-    print(with_cookies.error)
-
-# %% [markdown]
-# The wildcard is refused with credentials — the exact error many developers met *after* installing the extension.
-# (Extensions that echo the Origin and add `Allow-Credentials: true` exist; they turn your browser into one where every
-# website can read every other site's data with your cookies. Which brings us to the next tool.)
-#
-# ## 3. Chromium with `--disable-web-security`
-# Started with this flag (and its own `--user-data-dir`), Chromium skips the same-origin policy altogether.
-#
-# **Predict:** you are logged in to the API and, in this browser, you visit the attacker's page. Can its script read
-# your private data?
-
-# %%
-if HAVE_CHROMIUM:
-    sid = requests.post(api.url + "/login", json={"user": "alice"}).cookies["sid"]
-    unsafe = ChromiumBrowser(origin=ATTACKER, disable_web_security=True)
-    unsafe.set_cookie(api.url + "/", f"sid={sid}; SameSite=Lax")
-    stolen = unsafe.fetch(api.url + "/api/private", credentials="include")
-    print("blocked:", stolen.blocked, "| the attacker's page reads:", stolen.text.strip())
-    print("what the API saw:", api.log_text(1))
-    unsafe.close()
-
-# %% [markdown]
-# Every site you visit in that browser can read every other site you are logged in to: your mail, your bank, your
-# company's admin panel. (Notice too that this Chromium did not even send an `Origin` header.) Use it, if ever, with a
-# throw-away profile that is logged in to nothing, and close it right after.
-#
-# ## 4. Public CORS proxies
-# `https://cors-anywhere.herokuapp.com/https://api.example.com/...` was for years the copy-paste fix: a public
-# CORS-adding proxy (notebook 07 built a safe one). It was so widely abused — scraping, hiding the origin of attacks,
-# bandwidth — that in 2021 its owner restricted the public demo: you must now opt in on its page, temporarily, and it is
-# rate-limited. Besides, every request and every token you send through a stranger's proxy is theirs to read.
-#
-# ## 5. Why none of this ships
+# ## 3. Why none of this ships
 # CORS is enforced by **your users'** browsers. An extension, a flag or a bookmark on your machine changes nothing for
-# them: the request that "works" for you is blocked for everyone else. The engine, which models a normal browser,
-# agrees:
+# them. **Predict:** a user with a normal browser opens your page, with the Allow-CORS extension still installed on
+# *your* laptop. Can the page's script read `/api/public`?
 
 # %%
-Browser(origin=FRONTEND).fetch(api.url + "/api/public")
+from cors_lab import Browser
+from cors_lab.course import FRONTEND
+from cors_lab.widgets import Outcome, Predict, sequence_diagram
+
+
+def users_answer():
+    result = Browser(origin=FRONTEND).fetch(api.url + "/api/public")  # the model of a normal browser
+    return Outcome("readable" if result.readable else "blocked",
+                   "Your extension is in your browser, not theirs: the server still sends no "
+                   "Access-Control-Allow-Origin, so their browser blocks the read.",
+                   html=sequence_diagram(result), details=f"Console: {result.error}" if result.error else "",
+                   wrong={"readable": "Tools on your machine never travel to your users."})
+
+
+Predict("Can a normal user's browser read /api/public now?", ["readable", "blocked"], users_answer,
+        context="fetch('http://localhost:8002/api/public') from http://localhost:8001, in a user's normal Chromium")
 
 # %% [markdown]
 # Real fixes are on the server (notebook 06) or a proxy you run (notebook 07).
-
-# %% [markdown]
+#
 # ## Exercise: which of these fixes reaches your users?
 # For each option, say `True` if it makes the request work **for every user's normal browser**, `False` otherwise.
+# Edit the dict, run the cell, then press **Check** below (and **Hint** if you are stuck).
 
 # %%
 answers = {
@@ -118,18 +105,24 @@ answers = {
 
 # %%
 from cors_lab.course import check_devtools_quiz
+from cors_lab.widgets import ExerciseChecker
 
-check_devtools_quiz(answers)
-
-# %%
-stop_all()
+ExerciseChecker("say which fixes make the request work for every user's normal browser.",
+                check=check_devtools_quiz, answer="answers", title="Which fixes reach your users?",
+                hints=["Ask of each one: does it change the server (every browser reads it), or one browser?",
+                       "A public proxy needs each visitor to opt in on its page first."],
+                solution="solutions/08_developer_tools.py")
 
 # %% [markdown]
 # ## Recap
 # - Extensions and `--disable-web-security` change **one** browser; your users' browsers still block.
 # - An extension that adds `*` still fails with credentials; one that echoes origins with credentials is dangerous.
 # - `--disable-web-security` lets any page read any site's data with your cookies: throw-away profile only.
-# - Public CORS proxies were abused and restricted, and they see everything you send.
+# - `mode: 'no-cors'` hides the error and the data: the script gets an opaque response.
+# - Public CORS proxies need each visitor to opt in, are rate-limited, and see everything you send: never a fix.
 # - Fix the server, or run your own safe proxy.
 #
-# Next: **09 · Attacks on misconfigured CORS**.
+# Next: **09 · Attacks on misconfigured CORS**. The last cell stops this notebook's servers.
+
+# %%
+stop_all()

@@ -2,146 +2,305 @@
 # # 09 · Attacks on misconfigured CORS
 #
 # CORS *relaxes* the same-origin policy. Relax it wrongly and a stranger's web page can read your users' private
-# data **with their own cookies**. Here we play the attacker against three classic misconfigurations, in the engine
-# and in real Chromium with a real cookie, then fix each one.
+# data **with their own cookies**. Here you play the attacker against classic misconfigurations, fix each one and try
+# again; then you meet the attack CORS never stopped: **CSRF**.
 #
 # **In this notebook you will**
 # 1. steal a logged-in user's data from a server that **reflects the Origin** with credentials;
-# 2. get the same data by making the browser send `Origin: null` to a server that **trusts null**;
-# 3. walk through an **unanchored regex**;
-# 4. fix each server, with automatic checks that the attacker is blocked and the frontend still works.
+# 2. get the same data through `Origin: null` from a server that **trusts null**, and through a **prefix match**;
+# 3. see why an **unanchored regex** lets look-alike domains in;
+# 4. watch a cross-site POST be **blocked, but processed** (CSRF), and defend the server against it;
+# 5. fix each server, with a checker that the attacker is blocked and the frontend still works.
 #
 # The cast: the API at `http://localhost:8002`, the real frontend at `http://localhost:8001`, the attacker's page at
-# `http://localhost:8666`. Alice is logged in to the API: her browser holds the session cookie.
+# `http://localhost:8666` (and the attacker's second server at `http://localhost:8667`). Alice is logged in to the
+# API: her browser holds the session cookie, and every tab of her browser shares it.
 
 # %%
 from cors_lab import CorsPolicy, api_app, stop_all
-from cors_lab.course import check_private_api, logged_in_browser, serve_teaching
+from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
-FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
+api = serve_teaching(api_app(), port=8002, name="api")
+helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8667,
+                        name="attacker-redirector")  # the attacker's second server: /api/redirect?to=... redirects
 
 # %% [markdown]
 # ## 1. Reflecting the Origin, with credentials
 # "CORS errors everywhere? Just echo back whatever Origin arrives, and allow credentials." Many servers ship this.
 #
-# **Predict:** Alice visits the attacker's page. Can its script read `/api/private`?
+# **Predict:** Alice visits the attacker's page. Can its script read her `/api/private`?
 
 # %%
-api = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8002, name="api")
-alice_on_attacker_page = logged_in_browser(ATTACKER, api.url)
-stolen = alice_on_attacker_page.fetch(api.url + "/api/private", credentials="include")
-print("blocked:", stolen.blocked)
-print("the attacker reads:", stolen.text.strip())
-print("API log:", api.log_text(1))
+from cors_lab.course import ATTACKS, api_with, steal
+from cors_lab.widgets import Outcome, Predict, sequence_diagram
+
+
+def reflection_answer():
+    with api_with(ATTACKS["reflect"].policy, name="victim") as victim:  # a copy of the API with the hole
+        report = steal(ATTACKS["reflect"], victim.url)
+    return Outcome("it reads her data" if report.stolen else "blocked", ATTACKS["reflect"].why,
+                   html=sequence_diagram(report.attacker_result),
+                   wrong={"blocked": "The browser did its job: the server itself told it this origin may read."})
+
+
+Predict("Can the attacker's page read Alice's /api/private?", ["it reads her data", "blocked"], reflection_answer,
+        context="API policy: CorsPolicy(reflect_origin=True, allow_credentials=True)\n"
+                "attacker's page: fetch('http://localhost:8002/api/private', {credentials: 'include'})")
 
 # %% [markdown]
-# The server saw a request from `http://localhost:8666` **with Alice's cookie**, echoed that origin in
-# `Access-Control-Allow-Origin`, said `Allow-Credentials: true` — and the browser, doing exactly its job, let the
-# page read the answer. From there the script sends it wherever it likes.
+# ## 2. The attacker console
+# Now you are the attacker. Pick an attack: the console loads that misconfiguration into the API. Press **Steal**:
+# Alice logs in on the frontend tab, then the attacker's tab — same browser, same cookie jar — fetches her data.
+# Then **fix the API** (in the console's fields, or in code: `api.policy = CorsPolicy(...)`) and press Steal again.
+# A good fix blocks the attacker *and* keeps the frontend working.
 #
-# **Ask a real browser.** The same attack in headless Chromium, with a real cookie in a real cookie jar:
+# - **reflected Origin**: the server above.
+# - **trusted null, through a redirect**: the API allows `null` "for local files". But `null` is not "nobody": the
+#   browser sends it from sandboxed iframes, `file:` pages and **after a cross-origin redirect**. The attacker's page
+#   fetches its second server, which redirects to the API: the hop taints the request, the browser sends
+#   `Origin: null`, and the API trusts it.
+# - **prefix match**: "our frontends run on localhost", written `allow_origin_regex=r"http://localhost"`. A regex
+#   matched from the start only lets in every origin that *begins* like that: every app on every port of the machine.
 
 # %%
-from cors_lab import ChromiumBrowser, chromium_available
+from cors_lab.widgets import AttackerConsole
 
-if chromium_available():
-    sid = api.log[-1].headers["Cookie"].split("=", 1)[1]  # Alice's session cookie, as the API saw it
-    chromium = ChromiumBrowser(origin=ATTACKER)
-    chromium.set_cookie(api.url + "/", f"sid={sid}; SameSite=Lax")
-    real = chromium.fetch(api.url + "/api/private", credentials="include")
-    print("Chromium: blocked =", real.blocked, "| reads:", real.text.strip())
-    chromium.close()
+console = AttackerConsole(api, redirector=helper)
+console
+
+# %% [markdown]
+# **Ask a real browser.** The reflected-Origin attack in headless Chromium, with a real cookie in a real cookie jar
+# (against a copy of the API with the hole, so the console's API keeps your fix):
+
+# %%
+from cors_lab import ChromiumBrowser, unavailable_reason
+from cors_lab.course import logged_in_browser
+
+if unavailable_reason() is None:
+    with api_with(ATTACKS["reflect"].policy, name="victim") as victim:  # a copy of the API with the hole
+        sid = logged_in_browser(ATTACKER, victim.url).cookies.header_for(victim.url + "/").split("=", 1)[1]
+        chromium = ChromiumBrowser(origin=ATTACKER)
+        chromium.set_cookie(victim.url + "/", f"sid={sid}; SameSite=Lax")
+        real = chromium.fetch(victim.url + "/api/private", credentials="include")
+        chromium.close()
+    print("Chromium: blocked =", real.blocked, "| the attacker's page reads:", real.text.strip())
 else:
-    print("Chromium is not installed here: sudo apt-get install chromium")
+    print(unavailable_reason())
 
 # %% [markdown]
 # A note on `SameSite`: Alice's cookie is `SameSite=Lax`, yet it went along. Ports do not change the **site**:
-# `localhost:8666` and `localhost:8002` are *same-site* (though cross-origin). An attacker on a different site
-# (`evil.example`) would not get a `Lax` cookie sent on a `fetch` — which is why Chromium's `Lax` default blunts this
-# attack across sites. But subdomains, sibling ports and `SameSite=None` cookies are all still exposed, so the server
-# must be fixed anyway.
+# `localhost:8666` and `localhost:8002` are *same-site* (though cross-origin), so every cookie goes, `Lax`, `Strict` or
+# `None`. From a page on another site, Chromium's `fetch()` sends no cookie at all (third-party cookies are blocked),
+# so this attack needs a same-site foothold: a sibling port, a subdomain, an XSS on a neighbour. Fix the server anyway.
 
 # %% [markdown]
-# ## 2. Trusting `null`
-# Some servers allow the origin `null` "for local files". But `null` is not "nobody": the browser sends it from
-# sandboxed iframes, `file:` pages, and **after a cross-origin redirect**. The attacker owns a second server (port
-# 8667) with a redirect endpoint; the attacker's page asks it for a URL that redirects to the API.
-#
-# **Predict:** which `Origin` does the API see on the redirected request?
-
-# %%
-trusts_null = CorsPolicy(allow_origins=[FRONTEND, "null"], allow_credentials=True)
-api = serve_teaching(api_app(trusts_null), port=8002, name="api")
-reflects = CorsPolicy(reflect_origin=True, allow_credentials=True)
-helper = serve_teaching(api_app(reflects), port=8667, name="attacker-redirector")
-trick = helper.url + "/api/redirect?to=" + api.url + "/api/private"
-stolen = logged_in_browser(ATTACKER, api.url).fetch(trick, credentials="include")
-print("Origin the API saw:", api.log[-1].origin)
-print("blocked:", stolen.blocked, "| the attacker reads:", stolen.text.strip())
-
-# %% [markdown]
-# The hop from the attacker's second server to the API *tainted* the request's origin, so the browser sent
-# `Origin: null` — and the API trusted it. Never put `null` in an allowlist.
-#
 # ## 3. A regex without an end anchor
 # The API means "any of our `*.example.com` frontends" and writes `http://.*\.example\.com`, matched from the start
-# only. In this lab every page lives on `localhost`, and Chromium does not let a page on a public domain reach
-# `localhost` at all (Private Network Access), so we play the attacker's page by sending its Origin header ourselves
-# and look at what the server grants. **Predict:** does `http://shop.example.com.evil.net` get in?
+# only. In this lab every page lives on `localhost`, and a page on a public domain cannot simply call `localhost`:
+# Chromium's current **Local Network Access** refuses such requests from **http** public pages (nothing is sent) and,
+# for **https** ones, asks the user's permission first. So we play the attacker's page by sending its Origin header
+# ourselves and look at what the server grants.
+#
+# **Predict:** does `http://shop.example.com.evil.net` get access?
 
 # %%
 from cors_lab.course import server_grants
 
-api = serve_teaching(api_app(CorsPolicy(allow_origin_regex=r"http://.*\.example\.com", allow_credentials=True)),
-                     port=8002, name="api")
-server_grants(api.url + "/api/private", ["http://shop.example.com", "http://shop.example.com.evil.net"])
+unanchored = CorsPolicy(allow_origin_regex=r"http://.*\.example\.com", allow_credentials=True)
+
+
+def regex_answer():
+    with api_with(unanchored, name="regex-api") as regex_api:
+        grants = server_grants(regex_api.url + "/api/private",
+                               ["http://shop.example.com", "http://shop.example.com.evil.net"])
+    evil = grants["http://shop.example.com.evil.net"]
+    lines = "\n".join(f"{origin}: Allow-Origin {aco!r}, Allow-Credentials {acc!r}" for origin, (aco, acc)
+                      in grants.items())
+    return Outcome("it gets in" if evil[0] else "refused",
+                   "re.match anchors only the start: 'http://shop.example.com' is a prefix of the look-alike, and "
+                   ".* matches anything. evil.net is a domain anyone can buy; its owner names subdomains at will.",
+                   details=lines)
+
+
+Predict("Does http://shop.example.com.evil.net get Access-Control-Allow-Origin?", ["it gets in", "refused"],
+        regex_answer, context="CorsPolicy(allow_origin_regex=r'http://.*\\.example\\.com', allow_credentials=True)")
 
 # %% [markdown]
-# Both get `Access-Control-Allow-Origin` *and* `Allow-Credentials: true`: from a real `evil.net` page on the internet,
-# the browser would hand the answer to the attacker's script. `evil.net` is a domain anyone can buy, and
-# `shop.example.com.evil.net` is a name its owner can create. Anchor the pattern (`…\.example\.com$`), restrict the
-# subdomain characters, or list exact origins.
+# From a real `https://shop.example.com.evil.net` page the user's browser would ask to reach a local server, or,
+# against an API on the internet, just hand the answer to the attacker's script. Anchor the pattern
+# (`…\.example\.com$`), restrict the subdomain characters, or list exact origins.
+#
+# ## 4. CSRF: blocked, but processed
+# CORS decides what a page may **read**. It does not decide what a server **does**. A *simple* cross-origin request —
+# `GET`, or `POST` with a form's content type and no custom header — needs no preflight: the browser sends it
+# straight away, with the cookies, the server acts on it, and only then does the browser refuse the page the answer.
+# That is **Cross-Site Request Forgery**.
+#
+# The bank at `http://localhost:8004` lets its frontend (8001) read its answers with cookies. Alice is logged in.
 
-# ## 4. Fix them: exercises
-# For each server, write a policy that keeps the frontend working **with cookies** and blocks the attacker. The check
-# logs Alice in, then reads `/api/private` from the frontend and from the attacker's page.
-# (Solutions: `solutions/09_attacks.py`.)
+# %%
+from cors_lab.course import BANK_PORT, bank_app, bank_policy, bank_tabs, books, forged_transfer
+
+bank = serve_teaching(bank_app(bank_policy()), port=BANK_PORT, name="bank")
+
+# %% [markdown]
+# **Predict:** the attacker's page sends
+# `fetch(bank + "/transfer", {method: "POST", credentials: "include", headers: {"Content-Type":
+# "application/x-www-form-urlencoded"}, body: "to=mallory&amount=100"})`. The console will say *blocked by CORS
+# policy*. Did the money move?
+
+
+# %%
+def csrf_answer():
+    tabs = bank_tabs(bank.url)  # Alice logs in on the frontend; the attacker's tab shares her cookie jar
+    before = books(bank.url)["balances"]["mallory"]
+    result = forged_transfer(tabs["attacker"], bank.url)
+    after = books(bank.url)["balances"]["mallory"]
+    return Outcome("the money moved" if after > before else "the money stayed",
+                   "A form-type POST is a simple request: no preflight. The browser sent it with Alice's cookie, the "
+                   "bank made the transfer, and only the *answer* was blocked.",
+                   html=sequence_diagram(result),
+                   details=f"The bank's log: {bank.last_request('/transfer').line()}\n"
+                           f"Mallory's balance: {before} -> {after}\nConsole: {result.error}",
+                   wrong={"the money stayed": "CORS blocks reading, not sending: the server acted before the check."})
+
+
+Predict("Did the attacker's forged POST move Alice's money?", ["the money moved", "the money stayed"], csrf_answer)
+
+# %% [markdown]
+# ### SameSite cookies
+# `SameSite` tells the browser when a cookie may go along with a request started by another **site**. What this lab's
+# browser does, as recorded from Chromium (`cors_lab/browser/cookies.py`): a `fetch()` from a same-site page — any port
+# of `localhost` — carries the cookie whatever its `SameSite` (`Lax`, `Strict` or `None`); a `fetch()` from another
+# site carries no cookie at all (Chromium blocks third-party cookies). `SameSite=None` must also be `Secure`. The lab
+# does not model forms that navigate the page (there, RFC 6265bis sends `Lax` cookies on top-level `GET` only).
+#
+# **Predict:** Alice's cookie is now `SameSite=None; Secure` (the most permissive). The same forged POST comes from a
+# page on **another site**, `http://127.0.0.1:8666`. Does the money move?
+
+
+# %%
+def samesite_answer():
+    tabs = bank_tabs(bank.url, attacker="http://127.0.0.1:8666", samesite="None")
+    before = books(bank.url)["balances"]["mallory"]
+    result = forged_transfer(tabs["attacker"], bank.url)
+    after = books(bank.url)["balances"]["mallory"]
+    return Outcome("the money moved" if after > before else "the money stayed",
+                   "127.0.0.1 and localhost are different sites: Chromium sends no cookie on a cross-site fetch, so "
+                   "the bank saw a stranger (401) and moved nothing. Same-site pages, though, still get the cookie.",
+                   html=sequence_diagram(result),
+                   details=f"The bank's log: {bank.last_request('/transfer').line()}\n"
+                           f"Mallory's balance: {before} -> {after}")
+
+
+Predict("From another site, does the forged POST move money?", ["the money moved", "the money stayed"], samesite_answer)
+
+# %% [markdown]
+# ### CSRF tokens
+# The classic defence: the bank gives each session a secret token, readable only by pages allowed to **read** its
+# answers (CORS!), and refuses any transfer without it. The attacker can send requests but cannot read the token.
+
+# %%
+import json
+
+token_bank = serve_teaching(bank_app(bank_policy(), csrf_tokens=True), port=BANK_PORT + 1, name="token-bank")
+tabs = bank_tabs(token_bank.url)
+print("attacker's forged POST ->", forged_transfer(tabs["attacker"], token_bank.url).exchanges[-1].status,
+      "(refused: no token)")
+print("attacker tries to read the token ->", "blocked" if tabs["attacker"].fetch(
+    token_bank.url + "/csrf-token", credentials="include").blocked else "read it!")
+token = json.loads(tabs["frontend"].fetch(token_bank.url + "/csrf-token", credentials="include").text)["token"]
+mine = tabs["frontend"].fetch(token_bank.url + "/transfer", method="POST", credentials="include",
+                              headers={"Content-Type": "application/json", "X-CSRF-Token": token},
+                              body='{"to": "mallory", "amount": 5}')
+print("frontend's POST with the token ->", mine.status)
+
+# %% [markdown]
+# ### Two more defences, on the server
+# - **Check `Origin`.** Browsers send `Origin` on every cross-origin request and every `POST`. Refuse a state-changing
+#   request whose `Origin` is not yours (and one without `Origin`: fail closed).
+# - **Force a preflight.** Require a custom header (`X-Requested-With: ...`) or `Content-Type: application/json`. A
+#   page can only send those after a preflight, which your CORS policy answers — only for your frontend. A form
+#   cannot send them at all.
+#
+# ### Exercise D: make the bank refuse the forged POST
+# Write `transfer_guard(request)`: the bank calls it on every `POST /transfer` with Flask's `request`
+# (`request.headers.get("Origin")`, `request.headers.get("X-Requested-With")`, ...). Return `None` to let the transfer
+# through, or a sentence saying why it is refused. The frontend's own transfer (JSON, with
+# `X-Requested-With: cors-lab`) must still work.
+
+# %%
+def transfer_guard(request):
+    return None  # <- your defence: return a sentence to refuse the transfer
+
+
+# %%
+from cors_lab.course import check_csrf_guard
+from cors_lab.widgets import ExerciseChecker
+
+ExerciseChecker("the attacker's forged POST moves no money; the frontend's own transfer still works.",
+                check=check_csrf_guard, answer="transfer_guard", title="Exercise D: CSRF",
+                hints=["Which header tells the server which page sent the request?",
+                       "A form cannot send custom headers: the frontend's X-Requested-With is one."],
+                solution="solutions/09_attacks.py")
+
+# %% [markdown]
+# ## 5. Fix them: exercises A-C
+# For each hole, write a policy that keeps the frontend working **with cookies** and blocks the attacker. Each checker
+# starts a copy of the API with your policy, logs Alice in, then reads `/api/private` from the frontend and from the
+# attacker's page (and replays the redirect trick).
 #
 # ### Exercise A: stop reflecting
 
 # %%
 fix_a = CorsPolicy(reflect_origin=True, allow_credentials=True)  # <- your fix
-api = serve_teaching(api_app(fix_a), port=8002, name="api")
-check_private_api(api.url, public_for_everyone=False)
+
+# %%
+from cors_lab.course import check_null_fix, check_reflection_fix, check_regex_fix
+
+ExerciseChecker("the frontend reads /api/private with Alice's cookie; the attacker's page reads nothing.",
+                check=check_reflection_fix, answer="fix_a", title="Exercise A: stop reflecting",
+                hints=["Which origins should ever read Alice's data?", "allow_origins=[FRONTEND]"],
+                solution="solutions/09_attacks.py")
 
 # %% [markdown]
 # ### Exercise B: stop trusting `null`
-# The check also replays the redirect trick from section 2.
 
 # %%
 fix_b = CorsPolicy(allow_origins=[FRONTEND, "null"], allow_credentials=True)  # <- your fix
-api = serve_teaching(api_app(fix_b), port=8002, name="api")
-check_private_api(api.url, public_for_everyone=False, redirector=helper.url)
+
+# %%
+ExerciseChecker("the redirect trick (Origin: null) reads nothing; the frontend still reads with cookies.",
+                check=check_null_fix, answer="fix_b", title="Exercise B: stop trusting null",
+                hints=["Who can make the browser send Origin: null?"], solution="solutions/09_attacks.py")
 
 # %% [markdown]
 # ### Exercise C: anchor the regex
+# `http://shop.example.com` and `http://admin.example.com` must get in; `http://shop.example.com.evil.net` and
+# `http://example.com.evil.net` must not.
 
 # %%
-from cors_lab.course import check_origin_grants
-
 fix_c = CorsPolicy(allow_origin_regex=r"http://.*\.example\.com", allow_credentials=True)  # <- your fix
-api = serve_teaching(api_app(fix_c), port=8002, name="api")
-check_origin_grants(api.url + "/api/private", allowed=["http://shop.example.com", "http://admin.example.com"],
-                    refused=["http://shop.example.com.evil.net", "http://example.com.evil.net"])
 
 # %%
-stop_all()
+ExerciseChecker("the real *.example.com frontends get in; look-alike domains do not.",
+                check=check_regex_fix, answer="fix_c", title="Exercise C: anchor the regex",
+                hints=["re.match anchors the start only: what anchors the end?",
+                       "What can .* match? Think of dots."], solution="solutions/09_attacks.py")
 
 # %% [markdown]
 # ## Recap
 # - **Reflecting Origin with credentials** = every website can read your users' data. Use an exact allowlist.
 # - **`null` is not "no origin"**: sandboxed iframes, `file:` pages and cross-origin redirects all send it.
 #   Never allow it.
-# - **Regexes** must be anchored at both ends — or replaced by a list.
-# - SameSite cookies limit cross-*site* attacks, not cross-*origin* ones on the same site; fix the server regardless.
+# - **Patterns** must match whole origins — anchored at both ends — or be replaced by a list.
+# - **CSRF: blocked, but processed.** CORS stops the *reading*, not the *sending*: a simple POST reaches the server
+#   with the cookies. Defend the server: check `Origin`, require a custom header or JSON (a preflight), CSRF tokens.
+# - SameSite and Chromium's third-party cookie blocking limit cross-*site* requests, not cross-*origin* ones on the
+#   same site.
 # - CORS never protects the server: a script outside the browser can send any Origin. It protects *users* from pages.
+#
+# The last cell stops this notebook's servers.
+
+# %%
+stop_all()

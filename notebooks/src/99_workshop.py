@@ -2,113 +2,100 @@
 # # 99 · Workshop: eight CORS challenges
 #
 # A classroom session of about **45 minutes** across the whole course. Each challenge has a time box, a task, hints
-# you can ask for one at a time, and a check that runs live requests — from the frontend (`http://localhost:8001`)
-# and from an attacker's page (`http://localhost:8666`) — through the browser engine.
+# you reveal one at a time, and a check that runs live requests — from the frontend (`http://localhost:8001`) and from
+# an attacker's page (`http://localhost:8666`) — through the browser engine.
 #
-# **How to play:** read the task, write your answer in the cell below it, run the check. `NOT YET` tells you what
-# still fails; `workshop.challenge(n).hint(1)` (then `hint(2)`) gives a nudge.
-# Solutions are in `solutions/99_workshop.py`
+# **How to play:** press **Start** on the board below (the timer runs in your browser). For each challenge, write your
+# answer in the cell `answer_<n> = ...`, run it, then press **Check** under it. `NOT YET` says what still fails;
+# **Hint** gives one nudge at a time. The board counts what you solved. Solutions are in `solutions/99_workshop.py`
 # (instructors: hand them out at the end).
 
 # %%
-from cors_lab import CorsPolicy
+from cors_lab import CorsPolicy, stop_all
 from cors_lab.course import workshop
+from cors_lab.widgets import WorkshopBoard
+
+board = WorkshopBoard()
+board
 
 # %% [markdown]
-# ## Challenge 1
+# ## Challenge 1: Same origin or not? (4 min)
 
 # %%
-workshop.challenge(1)
+answer_1 = {'a': True, 'b': True, 'c': True, 'd': False, 'e': False}  # True = same origin
 
 # %%
-answer = {'a': True, 'b': True, 'c': True, 'd': False, 'e': False}  # True = same origin
-
-# %%
-workshop.check(1, answer)
+board.checker(1)
 
 # %% [markdown]
-# ## Challenge 2
+# ## Challenge 2: Let the frontend read /api/public (5 min)
 
 # %%
-workshop.challenge(2)
+answer_2 = CorsPolicy()  # <- your policy
 
 # %%
-policy = CorsPolicy()  # <- your policy
-
-# %%
-workshop.check(2, policy)
+board.checker(2)
 
 # %% [markdown]
-# ## Challenge 3
+# ## Challenge 3: Make the PUT with JSON work (6 min)
 
 # %%
-workshop.challenge(3)
+answer_3 = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- add what the preflight needs
 
 # %%
-policy = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- add what the preflight needs
-
-# %%
-workshop.check(3, policy)
+board.checker(3)
 
 # %% [markdown]
-# ## Challenge 4
+# ## Challenge 4: Cookies for the frontend only (7 min)
 
 # %%
-workshop.challenge(4)
+answer_4 = CorsPolicy(allow_origins='*', allow_credentials=True)  # <- fix me
 
 # %%
-policy = CorsPolicy(allow_origins='*', allow_credentials=True)  # <- fix me
-
-# %%
-workshop.check(4, policy)
+board.checker(4)
 
 # %% [markdown]
-# ## Challenge 5
+# ## Challenge 5: Read a custom response header (5 min)
 
 # %%
-workshop.challenge(5)
+answer_5 = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- let JS read X-Request-Id
 
 # %%
-policy = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- let JS read X-Request-Id
-
-# %%
-workshop.check(5, policy)
+board.checker(5)
 
 # %% [markdown]
-# ## Challenge 6
+# ## Challenge 6: One preflight is enough (5 min)
 
 # %%
-workshop.challenge(6)
+answer_6 = CorsPolicy(allow_origins=['http://localhost:8001'], allow_methods=['GET', 'DELETE'])
 
 # %%
-policy = CorsPolicy(allow_origins=['http://localhost:8001'], allow_methods=['GET', 'DELETE'])
-
-# %%
-workshop.check(6, policy)
+board.checker(6)
 
 # %% [markdown]
-# ## Challenge 7
+# ## Challenge 7: Close the hole (6 min)
 
 # %%
-workshop.challenge(7)
+answer_7 = CorsPolicy(reflect_origin=True, allow_credentials=True)  # <- close the hole
 
 # %%
-policy = CorsPolicy(reflect_origin=True, allow_credentials=True)  # <- close the hole
-
-# %%
-workshop.check(7, policy)
+board.checker(7)
 
 # %% [markdown]
-# ## Challenge 8
+# ## Challenge 8: Don't trust null (5 min)
 
 # %%
-workshop.challenge(8)
+answer_8 = CorsPolicy(allow_origins=['http://localhost:8001', 'null'], allow_credentials=True)  # <- fix me
 
 # %%
-policy = CorsPolicy(allow_origins=['http://localhost:8001', 'null'], allow_credentials=True)  # <- fix me
+board.checker(8)
+
+# %% [markdown]
+# ## Your progress
+# The same board as at the top: it counts every challenge whose last check passed.
 
 # %%
-workshop.check(8, policy)
+board
 
 # %% [markdown]
 # ## For the instructor
@@ -134,3 +121,8 @@ for c in [workshop.challenge(n) for n in range(1, 9)]:
 # ## Recap
 # Origins, simple requests, preflights, credentials, exposed headers, the preflight cache, and the two classic
 # holes (reflection and `null`) — every one of them decided by a few response headers, and checked here live.
+#
+# The last cell stops every lab server (the checks start and stop their own; this one is for Run All).
+
+# %%
+stop_all()
