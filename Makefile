@@ -39,7 +39,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 ## make notebooks: rebuild notebooks/*.ipynb from notebooks/src/*.py and store fresh, real outputs (authors only).
-## Run it where the teaching ports 8001-8003, 8010, 8011, 8666, 8667 are free, or the stored outputs will say the
+## Run it where the teaching ports 8001-8005, 8010-8012, 8666, 8667 are free, or the stored outputs will say the
 ## notebooks fell back to other ports (e.g. `unshare -n sh -c 'ip link set lo up && make notebooks'` as root).
 notebooks: install
 	$(PY) -m pip install -q jupytext

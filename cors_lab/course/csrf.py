@@ -24,12 +24,12 @@ import contextlib
 import requests
 
 from cors_lab.browser.fetch import Browser
-from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.teaching import ATTACKER, FRONTEND, PORTS
 from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
 from cors_lab.server.apps import bank_app
 
-BANK_PORT = 8004  # the bank of lesson 09 (next to the teaching ports 8001-8003)
+BANK_PORT = PORTS["bank"]  # the bank of lesson 09 (next to the teaching ports 8001-8003)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}  # a CORS-safelisted content type: no preflight
 FRONTEND_HEADERS = {"Content-Type": "application/json", "X-Requested-With": "cors-lab"}  # forces a preflight
 

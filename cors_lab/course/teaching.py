@@ -11,7 +11,8 @@ from typing import Callable
 from cors_lab.errors import PortInUseError
 from cors_lab.server.lab import LabServer, serve
 
-PORTS = {"page": 8001, "api": 8002, "api2": 8003, "dev_proxy": 8010, "cors_proxy": 8011, "attacker": 8666}
+PORTS = {"page": 8001, "api": 8002, "api2": 8003, "bank": 8004, "token_bank": 8005, "dev_proxy": 8010,
+         "cors_proxy": 8011, "public_proxy": 8012, "attacker": 8666}
 
 FRONTEND = f"http://localhost:{PORTS['page']}"  # the page whose scripts call the APIs
 API = f"http://localhost:{PORTS['api']}"

@@ -21,7 +21,7 @@ import time
 import requests
 
 from cors_lab import Browser, api_app, cors_proxy, dev_proxy, page_app, stop_all
-from cors_lab.course import FRONTEND, serve_teaching
+from cors_lab.course import FRONTEND, PORTS, serve_teaching
 from cors_lab.widgets import ExerciseChecker, ProxyRoute, WillItCors, host_cookie_question
 
 # %% [markdown]
@@ -144,7 +144,7 @@ else:
 
 # %%
 public = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins="*", require_header="X-Requested-With"),
-                        port=8012, name="public-proxy")
+                        port=PORTS["public_proxy"], name="public-proxy")
 
 # %%
 ProxyRoute("public", public, api, ask="reaches-api", title="A public proxy, without the opt-in header")

@@ -139,7 +139,7 @@ Predict("Does http://shop.example.com.evil.net get Access-Control-Allow-Origin?"
 # The bank at `http://localhost:8004` lets its frontend (8001) read its answers with cookies. Alice is logged in.
 
 # %%
-from cors_lab.course import BANK_PORT, bank_app, bank_policy, bank_tabs, books, forged_transfer
+from cors_lab.course import BANK_PORT, PORTS, bank_app, bank_policy, bank_tabs, books, forged_transfer
 
 bank = serve_teaching(bank_app(bank_policy()), port=BANK_PORT, name="bank")
 
@@ -203,7 +203,7 @@ Predict("From another site, does the forged POST move money?", ["the money moved
 # %%
 import json
 
-token_bank = serve_teaching(bank_app(bank_policy(), csrf_tokens=True), port=BANK_PORT + 1, name="token-bank")
+token_bank = serve_teaching(bank_app(bank_policy(), csrf_tokens=True), port=PORTS["token_bank"], name="token-bank")
 tabs = bank_tabs(token_bank.url)
 print("attacker's forged POST ->", forged_transfer(tabs["attacker"], token_bank.url).exchanges[-1].status,
       "(refused: no token)")
