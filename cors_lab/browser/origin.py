@@ -1,6 +1,7 @@
 """Origins, URLs, same-origin and same-site (Fetch Standard §3.1 / HTML 'origin'; RFC 6265bis 'same-site')."""
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from typing import NamedTuple
@@ -198,13 +199,83 @@ def _is_ip(host: str) -> bool:
 
 
 def registrable_domain(host: str) -> str:
-    """The registrable domain (eTLD+1), '' when there is none: IP addresses, single labels, and hosts under a TLD
-    the Public Suffix List does not know (Chromium: GetDomainAndRegistry excludes unknown registries), so
-    shop.localhost has none. Without the full PSL we take the last two labels (right for the lab's hosts)."""
-    labels = host.split(".")
-    if _is_ip(host) or len(labels) < 2 or labels[-1] in NON_PSL_TLDS:
-        return ""
-    return ".".join(labels[-2:])
+    """The registrable domain (eTLD+1), '' when there is none: IP addresses, single labels, public suffixes
+    themselves, and hosts under a TLD the Public Suffix List does not know (Chromium: GetDomainAndRegistry excludes
+    unknown registries), so shop.localhost has none. `site_rule` says which rule decided."""
+    return site_rule(host)[0]
+
+
+PUBLIC_SUFFIX_LIST = "/usr/share/publicsuffix/public_suffix_list.dat"  # Debian's package `publicsuffix`
+
+
+@functools.lru_cache(maxsize=4)
+def public_suffix_rules(path: str = PUBLIC_SUFFIX_LIST) -> tuple[frozenset, frozenset, frozenset] | None:
+    """The Public Suffix List at ``path`` as (rules, wildcard rules without '*.', exceptions without '!'), in ASCII
+    (IDNA); None when the file is not there. ICANN and private sections alike, as Chromium's sites use both."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.split()[0] for line in handle if line.strip() and not line.startswith("//")]
+    except OSError:
+        return None
+    rules, wildcards, exceptions = set(), set(), set()
+    for line in lines:
+        try:
+            rule = line.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            rule = line.lower()
+        if rule.startswith("!"):
+            exceptions.add(rule[1:])
+        elif rule.startswith("*."):
+            wildcards.add(rule[2:])
+        else:
+            rules.add(rule)
+    return frozenset(rules), frozenset(wildcards), frozenset(exceptions)
+
+
+def _public_suffix(labels: list[str], rules) -> list[str] | None:
+    """The public suffix's labels by the list's algorithm (the longest rule wins, an exception beats a wildcard);
+    None when no rule matches (Chromium does not apply the list's implicit '*' rule: an unknown registry)."""
+    listed, wildcards, exceptions = rules
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        if candidate in exceptions:
+            return labels[start + 1:]
+        if candidate in listed or (start + 1 < len(labels) and ".".join(labels[start + 1:]) in wildcards):
+            return labels[start:]
+    return None
+
+
+def site_rule(host: str, path: str = PUBLIC_SUFFIX_LIST) -> tuple[str, str]:
+    """(the registrable domain of ``host`` or '' when it has none, the rule that decided, in one sentence).
+
+    With the Public Suffix List (Debian's ``publicsuffix`` package), as Chromium decides; without it, the lab's
+    rule, which the sentence names: hosts under localhost, test, example, invalid, local, internal have none, else
+    the last two labels (right for example.com, not for example.co.uk).
+
+        >>> site_rule("shop.example.co.uk")[0], site_rule("127.0.0.1")[0], site_rule("shop.localhost")[0]
+        ('example.co.uk', '', '')
+    """
+    bare = host.lower().rstrip(".")
+    labels = bare.split(".")
+    if _is_ip(bare):
+        return "", f"{host} is an IP address: it has no registrable domain, so it is a site by itself."
+    rules = public_suffix_rules(path)
+    if rules is None:
+        if len(labels) < 2 or labels[-1] in NON_PSL_TLDS:
+            return "", (f"{labels[-1]!r} is not a suffix of the Public Suffix List, so {host} has no registrable "
+                        "domain: it is a site by itself.")
+        domain = ".".join(labels[-2:])
+        return domain, (f"No Public Suffix List on this machine, so the lab takes the last two labels: {domain} "
+                        "(right for example.com, not for example.co.uk).")
+    suffix = _public_suffix(labels, rules)
+    if suffix is None:
+        return "", (f"{labels[-1]!r} is not a suffix of the Public Suffix List, so {host} has no registrable "
+                    "domain: it is a site by itself.")
+    if len(suffix) == len(labels):
+        return "", f"{host} is itself a public suffix: it has no registrable domain, so it is a site by itself."
+    domain = ".".join(labels[-len(suffix) - 1:])
+    return domain, (f"The public suffix is {'.'.join(suffix)} (Public Suffix List), so the registrable domain is "
+                    f"{domain}: the suffix and one label more.")
 
 
 def site(origin: Origin) -> tuple[str, str]:

@@ -765,8 +765,9 @@ def _notebook_cell() -> int | None:
     """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
+    # IPython counts the running cell before it runs it: while cell [3] runs, execution_count is already 4
     count = getattr(shell, "execution_count", None)
-    return count if isinstance(count, int) and count > 0 else None
+    return count - 1 if isinstance(count, int) and count > 1 else None
 
 
 def running_servers() -> list[LabServer]:

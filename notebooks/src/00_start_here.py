@@ -4,9 +4,10 @@
 # **In this notebook you will**
 # 1. check that your machine is ready for the course;
 # 2. start two real web servers with one line each;
-# 3. see that two ports on the same machine are two different **origins**;
-# 4. read a server's **request log** — the tool you will use in every lesson;
-# 5. stop everything cleanly.
+# 3. predict, then see, that two ports on the same machine are two different **origins** (but one **site**);
+# 4. compare any two URLs, part by part, with the **origin inspector**;
+# 5. read a server's **request log** — the tool you will use in every lesson;
+# 6. start a server yourself, checked by the exercise checker; then stop everything cleanly.
 #
 # Run the cells from top to bottom (Shift+Enter). Every cell can be re-run safely.
 
@@ -37,25 +38,33 @@ api = serve_teaching(api_app(), port=8002, name="api")
 page, api
 
 # %% [markdown]
-# ## 3. Predict, then run: same origin or not?
+# ## 3. Predict, then see: same origin or not?
 # An **origin** is *scheme + host + port*. Both servers run on the same machine (`localhost`) with the same
-# scheme (`http`). **Predict:** does the browser consider them the same origin?
-#
-# Write your guess down, then run the next cell.
+# scheme (`http`). **Predict:** does the browser consider the page and the API the same origin? Press your answer:
+# the widget then says whether you were right, and why.
 
 # %%
-from urllib.parse import urlsplit
+from cors_lab.course import API, FRONTEND
+from cors_lab.widgets import OriginInspector, predict_same_origin
 
-for server in (page, api):
-    parts = urlsplit(server.origin)
-    parts_text = f"scheme={parts.scheme}  host={parts.hostname}  port={parts.port}"
-    print(f"{server.name:>4}: {parts_text}  -> origin {server.origin}")
-print("same origin?", page.origin == api.origin)
+predict_same_origin(FRONTEND + "/", API + "/api/public")
 
 # %% [markdown]
-# Different ports, so **different origins**. A script on the page at `:8001` that calls the API at `:8002` makes a
-# *cross-origin* request — and that is where CORS comes in. The rest of the course is about what the browser
-# does with such requests.
+# A script on the page at `:8001` that calls the API at `:8002` makes a *cross-origin* request — and that is where
+# CORS comes in. The rest of the course is about what the browser does with such requests.
+#
+# ### The origin inspector
+# Type any two URLs and press **Compare**: the inspector takes them apart as the browser does, part by part, and
+# also says whether they are the same **site**. A site is coarser than an origin: the scheme plus the *registrable
+# domain* (`example.co.uk` for `shop.example.co.uk`, read from the Public Suffix List); ports never count. Cookies
+# follow sites and hosts, not origins (lesson 01 shows why that matters). `localhost` and IP addresses have no
+# registrable domain: each is a site by itself.
+#
+# Try: `http://LOCALHOST:8001/a?x#y`, `https://localhost:8001/`, `http://127.0.0.1:8001/`,
+# `https://shop.example.co.uk/` against `https://www.example.co.uk:8443/`.
+
+# %%
+OriginInspector(FRONTEND + "/", API + "/api/public")
 
 # %% [markdown]
 # ## 4. The request log
@@ -84,32 +93,38 @@ entry.method, entry.path, entry.origin, entry.status
 # %% [markdown]
 # ## 5. Exercise: start a third server
 # Start a second API (use `api_app()`) named `"api2"` on teaching port **8003**, and send it one request from
-# Python. The check below tells you whether you got it.
+# Python. Run your cell, then press **Check** below: it says what still fails; **Hint** gives one hint at a time.
 
 # %%
-# Your code here: replace None with a running server (a solution is in solutions/00_start_here.py)
+# Your code here: replace None with a running server (serve_teaching and api_app are imported above)
 api2 = None
 
 # %%
 from cors_lab.course import check_third_server
+from cors_lab.widgets import ExerciseChecker
 
-check_third_server(api2)
-
-# %% [markdown]
-# ## 6. Stop everything
-# `stop_all()` stops every lab server of this notebook and frees the ports at once. (Restarting the kernel does too.)
-
-# %%
-from cors_lab import stop_all
-
-stop_all()
-page, api
+ExerciseChecker(
+    "start a third lab server named 'api2' on port 8003 and send it one request from Python.",
+    check=check_third_server, answer="api2", title="Exercise: a third server",
+    hints=["api_app() makes a fresh API; serve_teaching(app, port=..., name=...) starts it, as in section 2.",
+           "requests.get(api2.url + '/api/public') sends one request; the check reads api2's log."],
+    solution="solutions/00_start_here.py")
 
 # %% [markdown]
 # ## Recap
 # - An origin is **scheme + host + port**: `http://localhost:8001` and `http://localhost:8002` are different origins.
+# - A **site** is scheme + registrable domain: ports never count, so both are on the site `http://localhost`.
 # - `serve(...)` starts a real server on loopback in one line; re-running the cell replaces it.
 # - A server's **log** shows every request it received — even the ones a browser will later refuse to show to a script.
 # - Servers answer everybody; CORS is about what the *browser* lets a page's script read.
 #
 # Next: **01 · The same-origin policy**.
+#
+# ## 6. Stop everything
+# `stop_all()` stops every lab server of this notebook and frees the ports at once (restarting the kernel does
+# too). The widgets above that need no server keep working; the checker will ask you to re-run your cell.
+
+# %%
+from cors_lab import stop_all
+
+stop_all()

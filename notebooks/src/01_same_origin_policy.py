@@ -3,8 +3,8 @@
 #
 # **In this notebook you will**
 # 1. tell whether two URLs have the same **origin**, at a glance;
-# 2. see what the browser protects, and from whom (the logged-in-user story);
-# 3. watch a server **receive and answer** a request whose answer the browser then hides;
+# 2. predict, then watch live, what the browser protects, and from whom (the two-tab story);
+# 3. see a server **receive and answer** a request whose answer the browser then hides;
 # 4. see why `curl`, `requests` or Postman never meet CORS;
 # 5. prove that CORS is **not authentication**: anyone outside a browser can claim any `Origin`.
 #
@@ -31,7 +31,7 @@ for server in (page, api, attacker):
 #
 # ### Exercise 1: same origin or not?
 # For each URL, decide whether it is same-origin with the page at `http://localhost:8001`. Replace each `None`
-# by `True` or `False`, then run the check.
+# by `True` or `False`, run the cell, then press **Check** (and **Hint**, one hint at a time, if you are stuck).
 
 # %%
 answers = {
@@ -46,65 +46,51 @@ answers = {
 
 # %%
 from cors_lab.course import check_same_origin_answers
+from cors_lab.widgets import ExerciseChecker
 
-check_same_origin_answers(answers)
-
-# %% [markdown]
-# <details><summary>Hints</summary>
-#
-# - `http` and `https` are different schemes, so different origins.
-# - `localhost` and `127.0.0.1` point to the same machine, but they are different *hosts* as written.
-# - Host names are case-insensitive; no port written means the default one (80 for `http`).
-# - The solution is in `solutions/01_same_origin_policy.py`.
-# </details>
+ExerciseChecker(
+    "for each URL, is it same-origin with the page at http://localhost:8001? Answer True or False.",
+    check=check_same_origin_answers, answer="answers", title="Exercise 1: same origin or not?",
+    hints=["http and https are different schemes, so different origins.",
+           "localhost and 127.0.0.1 point to the same machine, but they are different hosts as written.",
+           "Host names are case-insensitive; no port written means the default one (80 for http)."],
+    solution="solutions/01_same_origin_policy.py")
 
 # %% [markdown]
-# ## 2. What the browser protects, and from whom
-# Alice logs in to the API. Her browser now holds a session cookie for `localhost:8002`. Later, in another tab, she
-# opens the attacker's page at `:8666`. The attacker's script calls the API **with Alice's cookies**
+# ## 2. What the browser protects, and from whom: the two-tab story
+# Alice has two tabs open in **one** browser. In the first, the bank's page (`:8001`), she logs in: the API (`:8002`)
+# answers with a session cookie. A cookie belongs to a **host**, not to an origin: this one is stored for
+# `localhost`, whatever the port (a cookie set by `localhost:8002` is also sent to `localhost:8666`). In the second
+# tab she opens the attacker's page (`:8666`), whose script calls the bank's API **with her cookies**
 # (`credentials: "include"`), exactly as `attacker_app()`'s page does.
 #
-# `Browser(origin=...)` is the course's model of one browser tab: its `fetch()` follows the same rules as
-# Chromium. Two tabs of one browser share one cookie jar.
+# The model tabs (`Browser(origin=...)`, the course's model of a tab: it follows the same rules as Chromium) share one
+# cookie jar. **Predict** each answer before you look; every button runs the request live and draws it.
 
 # %%
-alice = Browser(origin=page.origin)
-alice.fetch(api.url + "/login?user=alice", method="POST", credentials="include")  # Alice logs in (lesson 04: how)
-evil_tab = Browser(origin=attacker.origin)
-evil_tab.cookies = alice.cookies  # same browser, another tab: same cookies
-api.clear_log()
+from cors_lab.course import ATTACKER, FRONTEND
+from cors_lab.widgets import two_tab_story
+
+two_tab_story(api, bank=FRONTEND, attacker=ATTACKER)
 
 # %% [markdown]
-# **Predict:** the API sends no CORS headers at all. The attacker's script asks for `/api/private` with Alice's
-# cookie. Will the script get Alice's data? Will the API even receive the request?
-#
-# Decide, then run.
-
-# %%
-stolen = evil_tab.fetch(api.url + "/api/private", credentials="include")
-print("JavaScript on the attacker's page sees:", stolen.exception)
-print("Console:", stolen.error)
-
-# %% [markdown]
-# The script got nothing but `TypeError: Failed to fetch`. Now the server's side of the story:
-
-# %%
-print(api.log_text())
-
-# %% [markdown]
-# The API **received** the request, **with Alice's cookie**, and **answered 200** with her data. The browser then
-# refused to hand that answer to the attacker's script. This is the **same-origin policy**:
+# Once you have answered all three: this is the **same-origin policy**.
 #
 # > a page may *send* requests to any origin, but its script may only *read* answers from its own origin,
 # > unless the other origin says otherwise (that "saying otherwise" is CORS).
 #
 # Without it, any page you visit could read your mail, your bank balance, your intranet, with your cookies.
-# Notice what it does **not** do: it does not stop the request from being sent. Lesson 09 comes back to that.
+# Notice what it does **not** do: it does not stop the request from being sent, or the server from acting on it.
+# Lesson 09 comes back to that in its section **"CSRF: blocked, but processed"**.
+#
+# Why did the cookie go at all? The attacker's page here is on `localhost` too: the **same site** as the API (a site
+# ignores ports, notebook 00's inspector shows it). An attacker on another site meets the cookie rules first
+# (SameSite, third-party cookies: lesson 04); what stops the *reading* is the same-origin policy, either way.
 
 # %% [markdown]
 # ## 3. Ask a real browser
-# Is the model right? The same call, in real headless Chromium (this takes a couple of seconds the first time).
-# **Predict:** the same console sentence, word for word?
+# Is the model right? The same call, in real headless Chromium (this takes a couple of seconds the first time),
+# and the model's console sentence next to Chromium's.
 
 # %%
 from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
@@ -124,7 +110,7 @@ else:
 # CORS is enforced by the **browser**, on behalf of the user whose cookies are at stake. A program you run
 # yourself is not a browser tab running someone else's script, so nobody blocks anything.
 #
-# **Predict:** the same request from Python's `requests`, with the page's `Origin` header. Blocked?
+# Here is the same request from Python's `requests`, with the page's `Origin` header, next to the model tab's:
 
 # %%
 import requests
@@ -153,33 +139,34 @@ data = None  # your code here
 # %%
 from cors_lab.course import check_forged_origin
 
-check_forged_origin(api, data)
+
+def check_my_forgery(data):
+    return check_forged_origin(api, data)  # the running API: re-running the first code cell starts a new one
+
+
+ExerciseChecker(
+    "from Python, get /api/public from the API claiming Origin: http://localhost:8666, and keep its JSON in `data`.",
+    check=check_my_forgery, answer="data", servers=[api], title="Exercise 2: forge an Origin",
+    hints=["requests.get(url, headers={'Origin': '...'}) sends any header you like.",
+           "response.json() turns the answer into a dict."],
+    solution="solutions/01_same_origin_policy.py")
 
 # %% [markdown]
-# <details><summary>Hints</summary>
-#
-# - `requests.get(url, headers={"Origin": "..."})` sends any header you like.
-# - `response.json()` turns the answer into a dict.
-# - Solution: `solutions/01_same_origin_policy.py`.
-# </details>
-#
 # So a server must **never** decide *who* you are from `Origin`: CORS only tells browsers which pages may read an
 # answer. Protect data with authentication (cookies, tokens) and authorization on the server.
 
 # %% [markdown]
-# ## 6. Stop everything
-
-# %%
-stop_all()
-for server in (page, api, attacker):
-    print(server.name, "running" if server.running else "stopped")
-
-# %% [markdown]
 # ## Recap
 # - An origin is **scheme + host + port**; paths never count, `localhost` ≠ `127.0.0.1`, `http` ≠ `https`.
+# - A cookie belongs to a **host** (ports are ignored), and goes with `credentials: "include"` to a same-site API.
 # - The **same-origin policy** lets a page *send* requests anywhere but *read* only its own origin's answers.
 # - A blocked request **was received and answered**: the server's log shows it. The browser hides the answer.
 # - `curl` / `requests` / Postman are not browsers: no CORS there, and any `Origin` can be forged.
 # - So CORS is **not** authentication: it protects users' browsers, not your server.
 #
 # Next: **02 · Reading a CORS error**.
+#
+# ## 6. Stop everything
+
+# %%
+stop_all()

@@ -7,7 +7,8 @@
 # 3. learn which requests are **simple** (sent straight away);
 # 4. fix a server step by step, reading the error each time;
 # 5. see an error response (404, 500) hide behind a CORS error;
-# 6. use the **error doctor**: paste a sentence, get its meaning and the fix.
+# 6. use the **error doctor**: paste a sentence, get it taken apart, its meaning and the fix;
+# 7. write a policy whose errors tell the truth, checked by the exercise checker.
 
 # %%
 from cors_lab import Browser, CorsPolicy, api_app, diagnose, stop_all
@@ -55,7 +56,7 @@ print("response status:                     ", exchange.status)
 # plain `Content-Type` such as `text/plain` or a form) are **simple requests**. The browser sends them and checks
 # the answer afterwards. Anything else is asked about first, with a *preflight* (lesson 03).
 #
-# **Predict:** a `POST` of plain text to `/api/echo`. Will it reach the server?
+# Here is a `POST` of plain text to `/api/echo`, and the server's log right after it:
 
 # %%
 api.clear_log()
@@ -65,13 +66,14 @@ print("server log:", api.log_text())
 
 # %% [markdown]
 # Blocked for the script, but the `POST` **arrived and was processed**. A simple request can change things on the
-# server even when the page cannot read the answer; keep that in mind for lesson 09 (CSRF).
+# server even when the page cannot read the answer; lesson 09 comes back to it in its section
+# **"CSRF: blocked, but processed"**.
 
 # %% [markdown]
 # ## 4. Fixing the server, step by step
 # A server's CORS answer is a `CorsPolicy`; `api.policy = ...` changes it live.
 #
-# **Predict** each time before running: does it work now, and if not, what will the sentence say?
+# Each step shows the sentence Chromium writes: read which header it names and what it says is wrong.
 #
 # **Step 1.** Someone copied the origin from the address bar, with its trailing slash.
 
@@ -109,7 +111,7 @@ print("Access-Control-Allow-Origin:", r.exchanges[-1].response_headers["access-c
 # Many servers add CORS headers in a layer that errors skip (an exception handler that builds its own response, a
 # proxy's error page...). `headers_on_errors=False` reproduces that.
 #
-# **Predict:** the page asks for `/api/status/404`, which really answers 404. What does the script see: a 404?
+# The page asks for `/api/status/404`, which really answers 404. What does the script see: a 404?
 
 # %%
 api.policy = CorsPolicy(allow_origins=["http://localhost:8001"], headers_on_errors=False)
@@ -133,19 +135,18 @@ print(r, "- the script can now show 'not found'")
 
 # %% [markdown]
 # ## 6. The error doctor
-# `diagnose(sentence)` reads any console sentence of this course and says what it means and what to change.
-# Paste one from your own browser's console too.
+# The doctor reads any console sentence of this course: paste one (from above, or from your own browser's DevTools
+# console) and press **Diagnose**. It takes the sentence apart: the URL, the page's origin, which check failed, the
+# header to look at, what it means, the smallest fix, and MDN's page about it. The box starts with a real Chromium
+# sentence; the *Examples* menu has others. A text that is no CORS sentence gets the doctor's honest answer.
 
 # %%
-diagnose("Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has been "
-         "blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://localhost:8001/' "
-         "that is not equal to the supplied origin. Have the server send the header with a valid value.")
+from cors_lab.widgets import DoctorBox
+
+DoctorBox()
 
 # %% [markdown]
-# It answers honestly when a text is not a CORS sentence:
-
-# %%
-print(diagnose("Uncaught ReferenceError: data is not defined"))
+# In code, the same doctor is `diagnose(sentence)`: its answer has `.kind`, `.header`, `.fix`, `.mdn_url`.
 
 # %% [markdown]
 # ## 7. Exercise: errors that tell the truth
@@ -154,27 +155,22 @@ print(diagnose("Uncaught ReferenceError: data is not defined"))
 # - the frontend sees the **real status** of `/api/status/404` (not a CORS error);
 # - the attacker's page `http://localhost:8666` reads nothing.
 #
-# The check starts a fresh API with your policy and runs real requests from both pages.
+# Edit `policy`, run the cell, press **Check**: it starts a fresh API with your policy and runs real requests from
+# both pages, then says what still fails. **Hint** gives one hint at a time.
 
 # %%
 policy = CorsPolicy(allow_origins="*", headers_on_errors=False)  # your policy here
 
 # %%
 from cors_lab.course import check_error_status_policy
+from cors_lab.widgets import ExerciseChecker
 
-check_error_status_policy(policy)
-
-# %% [markdown]
-# <details><summary>Hints</summary>
-#
-# - Run the check and read its sentence: it names what still fails.
-# - `*` allows every page, the attacker's too.
-# - Which option decides whether error answers carry CORS headers?
-# - Solution: `solutions/02_reading_a_cors_error.py`.
-# </details>
-
-# %%
-stop_all()
+ExerciseChecker(
+    "a policy with which the frontend reads /api/public and sees the real 404, and the attacker reads nothing.",
+    check=check_error_status_policy, answer="policy", title="Exercise: errors that tell the truth",
+    hints=["`*` allows every page, the attacker's too.",
+           "Which option decides whether error answers carry CORS headers?"],
+    solution="solutions/02_reading_a_cors_error.py")
 
 # %% [markdown]
 # ## Recap
@@ -183,6 +179,9 @@ stop_all()
 # - `Access-Control-Allow-Origin` must equal the request's `Origin` exactly: one origin, no trailing slash.
 # - Simple requests (`GET`/`HEAD`/`POST` with safelisted headers) **reach the server** even when blocked.
 # - An error answer without CORS headers **hides its real status**: check the server's log.
-# - `diagnose(sentence)` explains any console sentence of the course.
+# - The doctor (`DoctorBox()`, `diagnose(sentence)`) explains any console sentence of the course.
 #
 # Next: **03 · Preflight**.
+
+# %%
+stop_all()
