@@ -19,9 +19,9 @@ from cors_lab.widgets.predict import Outcome, Predict
 ANSWERS = {"outcome": ("allowed", "blocked"), "header": ("visible", "hidden")}
 
 
-def server_setup_text(server, origin: str, method: str, headers) -> str:
-    """What the server's policy answers to this page, for the preflight and for the request itself."""
-    policy = server.policy
+def server_setup_text(server, origin: str, method: str, headers, policy=None) -> str:
+    """What the server's policy (or ``policy``) answers to this page, for the preflight and for the request itself."""
+    policy = policy if policy is not None else server.policy
     if policy is None:
         return f"Server {server.name!r} runs an app without a cors_lab policy."
     names = ", ".join(name for name, _ in headers)
@@ -43,6 +43,9 @@ class WillItCors(Predict):
     "hidden")? Pressing one runs the request live (in ``browser``, or a fresh model browser, after
     ``setup(browser)``) and says right or not quite, with the console sentence and the rule that decided.
 
+    ``policy`` (a `CorsPolicy`) is put on the server before each reveal, so quizzes on one server about several
+    policies (a lesson's steps) each ask about their own policy, after Run All too.
+
     ``server_text`` replaces what the quiz says about the server (by default its `CorsPolicy`'s answers): for an app
     configured with flask-cors or guarded by its own code, whose headers no policy of the server describes.
 
@@ -62,7 +65,7 @@ class WillItCors(Predict):
     def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
                  mode: str = "cors", question: str | None = None, ask: str = "outcome", header: str | None = None,
-                 browser=None, setup: Callable | None = None, server_text: str | None = None):
+                 browser=None, setup: Callable | None = None, server_text: str | None = None, policy=None):
         if ask not in ANSWERS:
             raise ValueError(f"ask must be 'outcome' or 'header', not {ask!r}")
         if ask == "header" and not header:
@@ -73,6 +76,7 @@ class WillItCors(Predict):
                            credentials=credentials, mode=mode)
         self.browser, self.setup = browser, setup
         self.server_text = server_text  # shown instead of the policy's answers (an app configured with flask-cors)
+        self.policy = policy  # the CorsPolicy this question is about: put on the server before each reveal
         self.result = None
         if question is None:
             question = ("Can the page's JavaScript read the response?" if ask == "outcome"
@@ -84,7 +88,7 @@ class WillItCors(Predict):
             return f"Page {self.origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n{self.server_text}"
         return (f"Page {self.origin} runs:\n  {fmt.fetch_code(self.kwargs)}\n\n"
                 + server_setup_text(self.server, self.origin, self.kwargs["method"],
-                                    list(self.kwargs["headers"].items())))
+                                    list(self.kwargs["headers"].items()), self.policy))
 
     def __repr__(self) -> str:
         return f"WillItCors({self.kwargs['method']} {fmt.path_of(self.url)}: {self.state()})"
@@ -107,6 +111,8 @@ class WillItCors(Predict):
         from cors_lab.browser.fetch import Browser
 
         self._bind()
+        if self.policy is not None:  # a lesson's step-by-step quizzes share one server: each brings its policy
+            self.server.policy = self.policy
         browser = self.browser or Browser(self.origin)
         if self.setup is not None:
             self.setup(browser)

@@ -468,3 +468,12 @@ def test_any_result_draws_its_own_sequence_diagram_in_one_call(api):
     result = Browser(ATTACKER).fetch(api.url + "/api/public")
     picture = result.diagram()
     assert picture.html() == sequence_diagram(result) and "<svg" in picture.html()
+
+
+def test_quizzes_on_one_server_each_bring_their_own_policy(api):
+    refuse = WillItCors(api, "/api/public", origin=PAGE, policy=CorsPolicy.none())
+    allow = WillItCors(api, "/api/public", origin=PAGE, policy=CorsPolicy(allow_origins=[PAGE]))
+    assert "no CORS headers" in refuse.setup_text
+    assert allow.predict("allowed").startswith("Right: allowed.")
+    assert refuse.predict("blocked").startswith("Right: blocked.")  # after `allow` ran: its own policy again
+    assert allow.predict("allowed").startswith("Right: allowed.")
