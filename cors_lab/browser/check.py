@@ -64,3 +64,41 @@ def exposed_explanation(headers: dict[str, str], include: bool) -> tuple[list[st
     visible = visible_headers(headers, "cors", include)
     hidden = sorted(name for name in headers if name not in visible and not name.startswith("access-control-"))
     return sorted(visible), hidden
+
+
+def header_visibility(headers: dict[str, str], response_type: str, include: bool) -> list[tuple[str, bool, str]]:
+    """For each response header that crossed the wire: (name, can JavaScript read it?, why), names lowercase, sorted.
+
+    `visible_headers` decides (the engine's filter); this only says which rule applied to each header.
+
+        >>> header_visibility({"content-type": "text/plain", "x-request-id": "7"}, "cors", False)
+        [('content-type', True, 'CORS-safelisted response header'), ('x-request-id', False, 'not exposed: not in \
+Access-Control-Expose-Headers')]
+    """
+    visible = visible_headers(headers, response_type, include)
+    exposed = set(parse_header_list(headers.get("access-control-expose-headers")))
+    rows = []
+    for name in sorted({name.lower() for name in headers}):
+        seen = name in visible
+        if name in FORBIDDEN_RESPONSE_HEADERS:
+            why = "Set-Cookie is never readable by JavaScript"
+        elif response_type in ("opaque", "opaqueredirect"):
+            why = f"{response_type} response: JavaScript reads no header at all"
+        elif response_type == "error":
+            why = "blocked: JavaScript reads no header at all"
+        elif response_type == "basic":
+            why = "same-origin response: every header but Set-Cookie"
+        elif name in SAFELISTED_RESPONSE_HEADERS:
+            why = "CORS-safelisted response header"
+        elif name in exposed:
+            why = "listed in Access-Control-Expose-Headers"
+        elif "*" in exposed and not include:
+            why = "Access-Control-Expose-Headers: * (no credentials)"
+        elif name.startswith("access-control-"):
+            why = "a CORS header: the browser reads it; JavaScript does not (not exposed)"
+        elif "*" in exposed:
+            why = "not exposed: with credentials, '*' is a header literally named '*'"
+        else:
+            why = "not exposed: not in Access-Control-Expose-Headers"
+        rows.append((name, seen, why))
+    return rows

@@ -129,3 +129,62 @@ class PreflightCache:
 
     def clear(self) -> None:
         self.entries.clear()
+
+
+@dataclass(frozen=True)
+class PreflightRule:
+    """One rule that decides whether a request is preflighted: the method, or one request header.
+
+    ``rule`` is "method", "header" or "content-type" (a Content-Type header: its value decides); ``subject`` what
+    was looked at ("PUT", "X-Api-Key: secret"); ``safelisted`` whether it lets the request go without asking first;
+    ``detail`` why, in one sentence."""
+
+    rule: str
+    subject: str
+    safelisted: bool
+    detail: str
+
+
+def preflight_rules(method: str, headers: dict[str, str]) -> tuple[bool, list[PreflightRule]]:
+    """(needs a preflight?, the rule for the method and for each header) for a cross-origin ``mode: "cors"`` fetch.
+
+    The same functions the engine's fetch uses decide (`needs_preflight`, `unsafe_request_header_names`); this
+    says, rule by rule, which one made the difference. Forbidden headers (Cookie, Host, ...) are dropped by the
+    browser before, so they decide nothing.
+
+        >>> needed, rules = preflight_rules("POST", {"Content-Type": "application/json"})
+        >>> needed, [(r.rule, r.safelisted) for r in rules]
+        (True, [('method', True), ('content-type', False)])
+    """
+    from cors_lab.browser.safelist import (
+        SAFELISTED_CONTENT_TYPES,
+        is_forbidden_request_header,
+        is_safelisted_request_header,
+        normalize_method,
+        unsafe_request_header_names,
+    )
+
+    method = normalize_method(method)
+    kept = {name: value for name, value in headers.items() if not is_forbidden_request_header(name, value)}
+    unsafe = unsafe_request_header_names(kept)
+    ok = method in SAFELISTED_METHODS
+    rules = [PreflightRule("method", method, ok, f"{method} is a CORS-safelisted method (GET, HEAD, POST)." if ok
+                           else f"{method} is not a CORS-safelisted method (only GET, HEAD and POST are).")]
+    for name, value in kept.items():
+        lower = name.lower()
+        safe = lower not in unsafe
+        if lower == "content-type":
+            types = ", ".join(sorted(SAFELISTED_CONTENT_TYPES))
+            detail = (f"Content-Type {value} is one of the three safelisted types ({types})." if safe else
+                      f"Content-Type {value} is not one of the three safelisted types ({types}).")
+            rules.append(PreflightRule("content-type", f"{name}: {value}", safe, detail))
+            continue
+        if safe:
+            detail = f"{name} is a CORS-safelisted request-header with this value."
+        elif is_safelisted_request_header(name, value):
+            detail = f"{name} is safelisted, but all safelisted values together exceed 1024 bytes."
+        else:
+            detail = (f"{name} is not a CORS-safelisted request-header (only Accept, Accept-Language, "
+                      "Content-Language and Content-Type with a safelisted value are), so the server is asked first.")
+        rules.append(PreflightRule("header", f"{name}: {value}", safe, detail))
+    return needs_preflight(method, unsafe), rules

@@ -33,7 +33,8 @@ def check_third_server(server) -> Verdict:
     if server is None:
         return Verdict(False, "api2 is still None.", hint="api2 = serve_teaching(api_app(), port=8003, name='api2')")
     if not getattr(server, "running", False):
-        return Verdict(False, "api2 is not running.", hint="start it again with serve_teaching(...).")
+        return Verdict(False, "api2 is not running (a later cell ran stop_all()): re-run your exercise cell, then "
+                              "press Check.", hint="start it again with serve_teaching(...).")
     if server.name != "api2":
         return Verdict(False, f"The server is called {server.name!r}.", hint="name it 'api2' (name='api2').")
     received = server.count()

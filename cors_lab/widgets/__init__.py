@@ -2,6 +2,8 @@
 
 - `sequence_diagram(result)` / `SequenceDiagram(result)`: a fetch as lanes and arrows (HTML + inline SVG).
 - `Playground(server, origin=..., url=...)`: edit a server's policy, build a request, Send, ask real Chromium.
+- `PolicyEditor(server)`: one policy as fields and as flask-cors code; Run applies it live to a table of requests.
+- `ProxyRoute("dev" | "cors" | "public", proxy, api)`: a proxy topology as a picture lit by the live request's hops.
 - `WillItCors(server, url, ..., question=...)`: predict allowed / blocked (or a header's visibility), then run it.
 - `Predict(question, choices, reveal)` / `PredictionSet(title, [...])`: capture a prediction, then reveal `Outcome`.
 - `ExerciseChecker(goal, checks)` with `Check(...)`; `credentials_exercise(api, frontend, attacker)`: its
@@ -10,17 +12,39 @@
 What a learner types wrongly in a widget is refused in one sentence (`cors_lab.InputError`, re-exported here).
 """
 from cors_lab.errors import InputError
+from cors_lab.widgets.attacker_console import AttackerConsole
+from cors_lab.widgets.cache_timeline import CacheTimeline, cache_prediction
 from cors_lab.widgets.checker import Check, ExerciseChecker, credentials_exercise
-from cors_lab.widgets.diagram import SequenceDiagram, sequence_diagram
+from cors_lab.widgets.credentials_quiz import PolicyQuiz, cookie_kept_question, cookie_question
+from cors_lab.widgets.devtools_toggles import DevToolsToggles
+from cors_lab.widgets.diagram import SequenceDiagram, sequence_diagram, timeline_diagram
+from cors_lab.widgets.doctor_box import DoctorBox
 from cors_lab.widgets.format import exchanges_text
+from cors_lab.widgets.inspector import ResponseInspector
+from cors_lab.widgets.origin_inspector import OriginInspector, predict_same_origin
 from cors_lab.widgets.playground import Playground
+from cors_lab.widgets.policy_editor import OriginGrant, PolicyEditor
 from cors_lab.widgets.predict import Outcome, Predict, PredictionSet
+from cors_lab.widgets.preflight_predictor import (
+    PreflightPredictor,
+    failing_header_question,
+    preflight_quiz,
+    same_sentence_question,
+)
 from cors_lab.widgets.quiz import WillItCors
+from cors_lab.widgets.request_quizzes import ArrivalQuiz, BrowserOrPython, ConsoleQuiz
+from cors_lab.widgets.topology import ProxyRoute, host_cookie_question
+from cors_lab.widgets.two_tabs import two_tab_story
+from cors_lab.widgets.workshop_board import WorkshopBoard
 
 __all__ = [
     "sequence_diagram",
     "SequenceDiagram",
     "Playground",
+    "PolicyEditor",
+    "OriginGrant",
+    "ProxyRoute",
+    "host_cookie_question",
     "WillItCors",
     "Predict",
     "PredictionSet",
@@ -30,4 +54,16 @@ __all__ = [
     "credentials_exercise",
     "InputError",
     "exchanges_text",
+    "DevToolsToggles",
+    "AttackerConsole",
+    "WorkshopBoard",
+    "OriginInspector",
+    "predict_same_origin",
+    "DoctorBox",
+    "two_tab_story",
+    "PreflightPredictor", "preflight_quiz", "failing_header_question", "same_sentence_question",
+    "CacheTimeline", "cache_prediction", "timeline_diagram",
+    "PolicyQuiz", "cookie_question", "cookie_kept_question",
+    "ResponseInspector",
+    "ConsoleQuiz", "ArrivalQuiz", "BrowserOrPython",
 ]

@@ -204,3 +204,86 @@ class SequenceDiagram:
     def __repr__(self) -> str:
         n = len(self.result.exchanges)
         return f"<SequenceDiagram {n} exchange{'s' if n != 1 else ''}, {self.result.summary()}>"
+
+
+# ---- the preflight cache over time ------------------------------------------------------------------
+T_LEFT, T_WIDTH = 150, 640  # x where the time axis starts, and its length
+
+
+def cache_events(result) -> dict:
+    """What one fetch did with the preflight cache, read from its exchanges and steps (the engine's trace).
+
+    ``options``: an OPTIONS went out; ``hit``: a cached preflight answered instead; ``kept``: seconds the answer
+    was cached for (0: not cached); ``blocked``: the fetch was blocked."""
+    from cors_lab.browser.preflight import parse_max_age
+
+    kinds = {step.kind for step in result.steps}
+    preflights = [ex for ex in result.exchanges if ex.kind == "preflight"]
+    kept = 0
+    if "preflight-cached" in kinds and preflights:
+        kept = parse_max_age(preflights[-1].response_headers.get("access-control-max-age"))
+    return {"options": bool(preflights), "hit": "preflight-cache-hit" in kinds, "kept": kept,
+            "blocked": result.blocked}
+
+
+def timeline_diagram(results, times) -> str:
+    """HTML (inline SVG) of several fetches in a row on one time axis: which sent an OPTIONS, which were answered
+    by the preflight cache, and how long each cached answer lived (a bar, from the OPTIONS to its expiry).
+
+    ``times`` are the seconds at which each of ``results`` was fetched (as many as results). Pure and
+    deterministic: no port, no URL length changes the geometry.
+
+        >>> html = timeline_diagram([first, second, third], [0, 2, 7])          # doctest: +SKIP
+        >>> "cache hit" in html                                                # doctest: +SKIP
+        True
+    """
+    results, times = list(results), [float(t) for t in times]
+    if len(results) != len(times):
+        raise ValueError(f"timeline_diagram needs one time per result ({len(results)} results, {len(times)} times)")
+    events = [cache_events(r) for r in results]
+    end = max([t + e["kept"] for t, e in zip(times, events, strict=True)] + times + [1.0])
+    end = max(end, (max(times) if times else 0) + 1)
+    scale = T_WIDTH / end
+    x = lambda t: T_LEFT + min(t, end) * scale  # noqa: E731 - a tiny local mapping
+    rows = {"cache": 56, "OPTIONS": 92, "request": 132}
+    width, height = T_LEFT + T_WIDTH + 40, 230
+    c = _Canvas(width)
+    method = str(results[0].request.get("method", "GET")).upper() if results else "GET"
+    labels = {"cache": "preflight cache", "OPTIONS": "OPTIONS sent", "request": f"{method} sent"}
+    for row, y in rows.items():
+        c.text(10, y + 4, labels[row], size=12, bold=True, mono=False)
+        c.parts.append(f"<line x1='{T_LEFT}' y1='{y}' x2='{T_LEFT + T_WIDTH}' y2='{y}' stroke='#ddd'/>")
+    axis = 170
+    c.parts.append(f"<line x1='{T_LEFT}' y1='{axis}' x2='{T_LEFT + T_WIDTH}' y2='{axis}' stroke='#888'/>")
+    step = next(s for s in (1, 2, 5, 10, 30, 60, 300, 600, 1800, 3600) if end / s <= 12)
+    tick = 0
+    while tick <= end:
+        c.parts.append(f"<line x1='{x(tick):g}' y1='{axis}' x2='{x(tick):g}' y2='{axis + 5}' stroke='#888'/>")
+        c.text(x(tick), axis + 18, f"{tick:g}s", size=10, color=fmt.GREY, anchor="middle")
+        tick += step
+    c.text(T_LEFT + T_WIDTH, axis + 34, "time (seconds)", size=10, color=fmt.GREY, anchor="end", mono=False)
+    for n, (t, e) in enumerate(zip(times, events, strict=True), 1):
+        if e["kept"]:
+            c.box(x(t), rows["cache"] - 9, max(2.0, x(t + e["kept"]) - x(t)), 18, fmt.GREEN, "#e8f5e9")
+            c.text(x(t) + 4, rows["cache"] + 4, f"kept {e['kept']}s", size=10, color=fmt.GREEN)
+            if t + e["kept"] <= end:
+                c.parts.append(f"<line x1='{x(t + e['kept']):g}' y1='{rows['cache'] - 13}' "
+                               f"x2='{x(t + e['kept']):g}' y2='{rows['cache'] + 13}' stroke='{fmt.RED}' "
+                               "stroke-width='2'/>")
+                c.text(x(t + e["kept"]), rows["cache"] - 16, "expired", size=9, color=fmt.RED, anchor="middle")
+        if e["options"]:
+            c.parts.append(f"<circle cx='{x(t):g}' cy='{rows['OPTIONS']}' r='7' fill='#6a1b9a'/>")
+        elif e["hit"]:
+            c.text(x(t), rows["OPTIONS"] + 4, "cache hit", size=10, color=fmt.GREEN, anchor="middle")
+        if e["blocked"]:
+            c.text(x(t), rows["request"] + 5, "✘", size=15, color=fmt.RED, anchor="middle", bold=True)
+        else:
+            c.parts.append(f"<circle cx='{x(t):g}' cy='{rows['request']}' r='7' fill='{fmt.BLUE}'/>")
+        c.text(x(t), rows["request"] + 24, f"#{n}", size=10, color="#444", anchor="middle")
+    options = sum(e["options"] for e in events)
+    c.text(10, 212, f"{len(results)} fetches, {options} OPTIONS sent, "
+                    f"{sum(e['hit'] for e in events)} answered by the cache; a red tick: the cached answer expired.",
+           size=11, color="#333", mono=False)
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+           f"role='img' aria-label='preflight cache timeline'>{''.join(c.parts)}</svg>")
+    return f"<div class='cors-lab-diagram cors-lab-timeline' style='overflow-x:auto'>{svg}</div>"

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import current_server, rebase
@@ -43,11 +43,16 @@ class WillItCors(Predict):
     "hidden")? Pressing one runs the request live (in ``browser``, or a fresh model browser, after
     ``setup(browser)``) and says right or not quite, with the console sentence and the rule that decided.
 
-    ``policy`` (a `CorsPolicy`) is put on the server before each reveal, so quizzes on one server about several
-    policies (a lesson's steps) each ask about their own policy, after Run All too.
+    ``policy`` (a `CorsPolicy`) is put on the server for the request only (its own policy comes back after), so
+    quizzes on one server about several policies (a lesson's steps) each ask about their own, after Run All too,
+    and an exercise on the same server keeps the learner's policy. ``servers``: other lab servers the request
+    reaches (a redirect's target); when one is stopped, the quiz says which cell to re-run.
 
     ``server_text`` replaces what the quiz says about the server (by default its `CorsPolicy`'s answers): for an app
     configured with flask-cors or guarded by its own code, whose headers no policy of the server describes.
+
+    ``choices`` and ``title`` let a subclass ask another question about the same live request (its `truth` decides
+    which choice is right; `cors_lab.widgets.request_quizzes` has examples).
 
     When ``server`` was stopped (a notebook's last cell runs ``stop_all()``) the quiz says which cell to re-run
     and grades nothing; when that cell was re-run, the quiz asks the new server.
@@ -65,7 +70,8 @@ class WillItCors(Predict):
     def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
                  mode: str = "cors", question: str | None = None, ask: str = "outcome", header: str | None = None,
-                 browser=None, setup: Callable | None = None, server_text: str | None = None, policy=None):
+                 browser=None, setup: Callable | None = None, server_text: str | None = None, policy=None,
+                 choices: Sequence[str] | None = None, title: str = "Will it CORS?", servers=()):
         if ask not in ANSWERS:
             raise ValueError(f"ask must be 'outcome' or 'header', not {ask!r}")
         if ask == "header" and not header:
@@ -76,12 +82,13 @@ class WillItCors(Predict):
                            credentials=credentials, mode=mode)
         self.browser, self.setup = browser, setup
         self.server_text = server_text  # shown instead of the policy's answers (an app configured with flask-cors)
-        self.policy = policy  # the CorsPolicy this question is about: put on the server before each reveal
+        self.policy = policy  # the CorsPolicy this question is about: on the server for the request only
+        self.also = list(servers)  # other lab servers the request reaches (a redirect's target): they must run
         self.result = None
         if question is None:
             question = ("Can the page's JavaScript read the response?" if ask == "outcome"
                         else f"Can the page's JavaScript read the {header} response header?")
-        super().__init__(question, ANSWERS[ask], self._reveal, context=self._setup_text(), title="Will it CORS?")
+        super().__init__(question, choices or ANSWERS[ask], self._reveal, context=self._setup_text(), title=title)
 
     def _setup_text(self) -> str:
         if self.server_text is not None:
@@ -111,12 +118,18 @@ class WillItCors(Predict):
         from cors_lab.browser.fetch import Browser
 
         self._bind()
+        self.also = [current_server(other) for other in self.also]  # stopped: one sentence naming its cell
+        before = self.server.policy
         if self.policy is not None:  # a lesson's step-by-step quizzes share one server: each brings its policy
             self.server.policy = self.policy
-        browser = self.browser or Browser(self.origin)
-        if self.setup is not None:
-            self.setup(browser)
-        return browser.fetch(**self.kwargs)
+        try:
+            browser = self.browser or Browser(self.origin)
+            if self.setup is not None:
+                self.setup(browser)
+            return browser.fetch(**self.kwargs)
+        finally:
+            if self.policy is not None:
+                self.server.policy = before  # the server's own policy back: an exercise further down may use it
 
     def truth(self, result) -> str:
         """The right answer for ``result``: 'allowed' / 'blocked', or 'visible' / 'hidden' for a header."""
@@ -136,6 +149,9 @@ class WillItCors(Predict):
             expose = next((s for s in result.steps if s.kind == "exposed-headers"), None)
             if not result.blocked and expose is not None:
                 why = expose.detail + (f"\nFix: {expose.fix}" if expose.fix else "")
+        opaque = next((s for s in result.steps if s.kind == "opaque-response"), None)
+        if opaque is not None:  # "every check passed" says nothing here: the script reads nothing, and why
+            why = opaque.detail
         return Outcome(self.truth(result), why, html=sequence_diagram(result), result=result,
                        details=f"{happened}\nConsole: {fmt.console_text(result)}")
 

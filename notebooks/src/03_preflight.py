@@ -3,17 +3,18 @@
 #
 # **In this notebook you will**
 # 1. predict which requests the browser asks about first (the **preflight**): methods, headers, content types;
-# 2. read the `OPTIONS` exchange as a diagram;
+# 2. see the rule that decided, and the `OPTIONS` exchange as a diagram;
 # 3. answer it with `Access-Control-Allow-Methods` and `Access-Control-Allow-Headers`;
 # 4. see a preflight fail on 401, 404 and a redirect (the classic auth-middleware bug);
-# 5. watch the **preflight cache** (`Access-Control-Max-Age`) at work in the server's log.
+# 5. watch the **preflight cache** (`Access-Control-Max-Age`) on a timeline.
+#
+# Every question below is a widget: press your prediction first, the live answer appears under it.
 
 # %%
-from cors_lab import Browser, CorsPolicy, api_app, stop_all
-from cors_lab.course import serve_teaching
-from cors_lab.widgets import SequenceDiagram, exchanges_text
+from cors_lab import CorsPolicy, api_app, stop_all
+from cors_lab.course import FRONTEND, serve_teaching
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND  # http://localhost:8001, the page whose scripts call the API
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
 api.policy
 
@@ -23,10 +24,13 @@ api.policy
 # header. Before sending those, the browser **asks first** with an `OPTIONS` request, the *preflight*. Only if the
 # answer says yes does the real request go out. Everything else is a *simple request*, sent at once.
 #
-# **Predict** for each request below: preflight or not? Write down your seven answers, then run.
+# **Predict** for each of the seven requests: preflight or not? Each answer shows the rule that decided and the
+# exchange as it went over the wire (each in a fresh tab: nothing cached).
 
 # %%
-to_try = [
+from cors_lab.widgets import preflight_quiz
+
+seven = preflight_quiz(api, [
     ("GET /api/public", "/api/public", dict()),
     ("GET + X-Api-Key header", "/api/public", dict(headers={"X-Api-Key": "secret"})),
     ("GET + Accept-Language header", "/api/public", dict(headers={"Accept-Language": "fr"})),
@@ -36,63 +40,62 @@ to_try = [
     ("POST application/json", "/api/echo", dict(method="POST", body='{"a": 1}',
                                                 headers={"Content-Type": "application/json"})),
     ("DELETE /api/items/2", "/api/items/2", dict(method="DELETE")),
-]
-
-# %%
-for label, path, options in to_try:
-    r = Browser(origin=PAGE).fetch(api.url + path, **options)  # a fresh tab each time: nothing cached
-    outcome = "blocked" if r.blocked else f"status {r.status}"
-    print(f"{label:30} preflight: {'YES' if r.preflight else 'no':4} -> {outcome}")
+], origin=PAGE, title="Seven requests: preflight or not?")
+seven
 
 # %% [markdown]
-# The rule (Fetch Standard, *CORS-safelisted method / request-header*): **no preflight** only for `GET`, `HEAD`,
-# `POST` with safelisted headers (`Accept`, `Accept-Language`, `Content-Language`, and `Content-Type` limited to
-# `text/plain`, `multipart/form-data`, `application/x-www-form-urlencoded`). So **every JSON API call with
-# `Content-Type: application/json` is preflighted**, and so is any custom header such as `X-Api-Key` or
-# `Authorization`.
+# Once you have answered all seven: the rule (Fetch Standard, *CORS-safelisted method / request-header*) is
+# **no preflight** only for `GET`, `HEAD`, `POST` with safelisted headers (`Accept`, `Accept-Language`,
+# `Content-Language`, and `Content-Type` limited to `text/plain`, `multipart/form-data`,
+# `application/x-www-form-urlencoded`). So **every JSON API call with `Content-Type: application/json` is
+# preflighted**, and so is any custom header such as `X-Api-Key` or `Authorization`.
 #
-# This API allows only `GET, HEAD, POST`, so the `DELETE` failed at its preflight.
+# ### Your own requests
+# Choose a method, a `Content-Type` and one more header (or type your own, `Name: value`), then predict. Try to
+# find a `POST` that is preflighted, and a request with a header that is not.
+
+# %%
+from cors_lab.widgets import PreflightPredictor
+
+PreflightPredictor(api, origin=PAGE)
 
 # %% [markdown]
 # ## 2. The OPTIONS exchange
-# Let the server allow `PUT` with a JSON body, then **predict** how many requests go over the wire for one
-# `fetch()`, and in what order.
+# Let the server allow `PUT` with a JSON body. **Predict:** can the page's script read the answer? Then look at
+# the diagram: how many requests went over the wire for one `fetch()`, and in what order?
 
 # %%
-api.policy = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
+from cors_lab.widgets import PolicyQuiz
+
+allow_put = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
 put_json = dict(method="PUT", headers={"Content-Type": "application/json"}, body='{"name": "kiwi"}')
-r = Browser(origin=PAGE).fetch(api.url + "/api/items/1", **put_json)
-SequenceDiagram(r)
+PolicyQuiz(api, "/api/items/1", allow_put, origin=PAGE, **put_json)
 
 # %% [markdown]
 # Two requests for one `fetch()`. The preflight **asks** (`Access-Control-Request-Method`,
 # `Access-Control-Request-Headers`) and the server **answers** (`Access-Control-Allow-Methods`,
-# `Access-Control-Allow-Headers`). A preflight never carries cookies or a body. The headers, as text:
-
-# %%
-print(exchanges_text(r))
-
-# %% [markdown]
+# `Access-Control-Allow-Headers`). A preflight never carries cookies or a body.
+#
 # ## 3. When the answer says no
 # **Predict:** the page now also sends an `X-Api-Key` header. The server's policy is unchanged. Which header of the
 # preflight answer will the console sentence name?
 
 # %%
+from cors_lab.widgets import failing_header_question
+
 with_key = dict(put_json, headers={"Content-Type": "application/json", "X-Api-Key": "secret"})
-r = Browser(origin=PAGE).fetch(api.url + "/api/items/1", **with_key)
-print(r.error)
+failing_header_question(api, "/api/items/1", with_key, allow_put, origin=PAGE)
 
 # %% [markdown]
-# And a `DELETE`, which the policy does not list:
+# And a `DELETE`, which the policy does not list. **Predict:** is the item deleted? Can the script read the answer?
+# Look at the diagram's last arrow.
 
 # %%
-r = Browser(origin=PAGE).fetch(api.url + "/api/items/2", method="DELETE")
-print(r.error)
-print(api.log_text(last=1))
+PolicyQuiz(api, "/api/items/2", allow_put, origin=PAGE, method="DELETE")
 
 # %% [markdown]
-# Note the last log line: only the `OPTIONS` reached the server. When a preflight fails, **the real request is never
-# sent**: nothing was deleted. (Compare with the simple `POST` of lesson 02, which was processed.)
+# Only the `OPTIONS` reached the server: when a preflight fails, **the real request is never sent**, so nothing
+# was deleted. (Compare with the simple `POST` of lesson 02, which the server processed.)
 
 # %% [markdown]
 # ## 4. Preflights that fail on 401, 404 or a redirect
@@ -103,17 +106,15 @@ print(api.log_text(last=1))
 # **Predict:** all three fail. Do they fail with the same sentence?
 
 # %%
-allow_put = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
+from cors_lab.widgets import same_sentence_question
+
 broken = {
     "auth middleware (401)": allow_put.copy(preflight_status=401),
     "no OPTIONS route (404)": allow_put.copy(preflight_status=404),
     "trailing-slash redirect (308)": allow_put.copy(
-        preflight_status=308, extra_headers=[("Location", api.url + "/api/items/1/")]),
+        preflight_status=308, extra_headers=[("Location", "/api/items/1/")]),
 }
-for label, policy in broken.items():
-    api.policy = policy
-    r = Browser(origin=PAGE).fetch(api.url + "/api/items/1", **put_json)
-    print(f"{label}:\n   {r.error.split('access control check: ')[1]}")
+same_sentence_question(api, "/api/items/1", put_json, broken, origin=PAGE)
 
 # %% [markdown]
 # "Does not have HTTP ok status" means: **answer `OPTIONS` with 2xx before any authentication**. A redirected
@@ -121,32 +122,32 @@ for label, policy in broken.items():
 
 # %% [markdown]
 # ## 5. The preflight cache: `Access-Control-Max-Age`
-# A preflight costs a round trip. The browser may remember a "yes" for a while, per page origin and URL.
+# A preflight costs a round trip. The browser may remember a "yes" for a while, per page origin and URL. The
+# questions below send real requests (the server's log counts the `OPTIONS`); only the clock of the tab's cache is
+# simulated, so you do not have to wait.
 #
-# **Predict:** no `Access-Control-Max-Age` header at all; the page sends the same `PUT` twice, right away.
-# How many `OPTIONS` will the server's log show?
+# **Predict:** no `Access-Control-Max-Age` header at all; one tab sends the same `PUT` five times, two seconds
+# apart. How many `OPTIONS` will the server receive?
 
 # %%
-api.policy = allow_put
-api.clear_log()
-tab = Browser(origin=PAGE)
-tab.fetch(api.url + "/api/items/1", **put_json)
-tab.fetch(api.url + "/api/items/1", **put_json)
-print(api.log_text())
+from cors_lab.widgets import cache_prediction
+
+cache_prediction(api, max_age=None, times=(0, 2, 4, 6, 8), origin=PAGE, policy=allow_put)
 
 # %% [markdown]
-# One. Without the header, Chromium still caches a preflight answer for **5 seconds**. Is that just our model?
-# Ask real Chromium the same thing:
+# Without the header, Chromium still caches a preflight answer for **5 seconds**. Is that just our model? Ask real
+# Chromium for two `PUT`s in a row, and count the `OPTIONS` in the server's log:
 
 # %%
 from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
 
 if chromium_available():
+    api.policy = allow_put
     api.clear_log()
     with ChromiumBrowser(origin=PAGE) as real:
         real.fetch(api.url + "/api/items/1", **put_json)
         real.fetch(api.url + "/api/items/1", **put_json)
-    print(api.log_text())
+    print("OPTIONS in the log:", api.count(preflight=True), "for two PUTs")
 else:
     print("No Chromium here:", unavailable_reason())
 
@@ -154,25 +155,19 @@ else:
 # Real Chromium agrees. Now **predict** with `max_age=0` (never cache), then with `max_age=600` (ten minutes):
 
 # %%
-for max_age in (0, 600):
-    api.policy = allow_put.copy(max_age=max_age)
-    api.clear_log()
-    tab = Browser(origin=PAGE)
-    for _ in range(3):
-        tab.fetch(api.url + "/api/items/1", **put_json)
-    preflights = api.count(preflight=True)
-    print(f"max_age={max_age:<4} three PUTs -> {preflights} OPTIONS in the log")
-
-# %% [markdown]
-# With `max_age=600`, the second and third `PUT` skip the preflight: the engine explains why.
+cache_prediction(api, max_age=0, times=(0, 1, 2), origin=PAGE, policy=allow_put)
 
 # %%
-r = tab.fetch(api.url + "/api/items/1", **put_json)
-print(next(step.detail for step in r.steps if step.kind == "preflight-cache-hit"))
+cache_prediction(api, max_age=600, times=(0, 60, 300, 599, 601, 900), origin=PAGE, policy=allow_put)
 
 # %% [markdown]
 # Chromium caps `Max-Age` at 7200 s (two hours); the cache is per page origin, per URL, and with or without
-# credentials.
+# credentials. Play with it: change Max-Age (empty: no header; try `-1` and `99999`) and the times, press **Run**.
+
+# %%
+from cors_lab.widgets import CacheTimeline
+
+CacheTimeline(api, max_age="10", times="0, 3, 6, 12, 15, 30", origin=PAGE, policy=allow_put)
 
 # %% [markdown]
 # ### Your turn: the playground
@@ -189,31 +184,27 @@ Playground(api, origin=PAGE, url=api.url + "/api/items/1", **put_json)
 
 # %% [markdown]
 # ## 6. Exercise: one preflight per ten minutes
-# The frontend sends `PUT /api/items/1` with `Content-Type: application/json` **and** `X-Api-Key: secret`
-# (`cors_lab.course.exercises.PREFLIGHT_REQUEST`). Write a policy such that:
+# The frontend sends `PUT /api/items/1` with `Content-Type: application/json` **and** `X-Api-Key: secret`.
+# Write a policy such that:
 # - the `PUT` passes from `http://localhost:8001`;
 # - the browser needs **at most one preflight per ten minutes**;
 # - the attacker's page `http://localhost:8666` is refused at the preflight.
+#
+# Edit the cell, run it, then press **Check** below (the check runs your policy on a fresh server of its own).
 
 # %%
 policy = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "POST"])  # your policy here
 
 # %%
 from cors_lab.course import check_preflight_policy
+from cors_lab.widgets import ExerciseChecker
 
-check_preflight_policy(policy)
-
-# %% [markdown]
-# <details><summary>Hints</summary>
-#
-# - Read the sentence the check prints: it names the header of the preflight answer to fix.
-# - Header names in `allow_headers` are case-insensitive.
-# - `max_age` is in seconds.
-# - Solution: `solutions/03_preflight.py`.
-# </details>
-
-# %%
-stop_all()  # the playground above needs the server: re-run the first cell to play again
+ExerciseChecker("the PUT with JSON and X-Api-Key passes from the frontend, one preflight per ten minutes, and the "
+                "attacker is refused", check=check_preflight_policy, answer="policy", title="Preflight exercise",
+                hints=["Read what still fails: it names the header of the preflight answer to fix.",
+                       "Header names in allow_headers are case-insensitive; list every non-safelisted one.",
+                       "max_age is in seconds."],
+                solution="solutions/03_preflight.py")
 
 # %% [markdown]
 # ## Recap
@@ -224,4 +215,7 @@ stop_all()  # the playground above needs the server: re-run the first cell to pl
 # - Auth middleware, missing `OPTIONS` routes and redirects break preflights: answer `OPTIONS` first, with 204.
 # - `Access-Control-Max-Age` caches the answer (Chromium: 5 s by default, 7200 s at most).
 #
-# Next: **04 · Credentials**.
+# Next: **04 · Credentials**. The last cell stops the lab servers; to play again, re-run the first code cell.
+
+# %%
+stop_all()

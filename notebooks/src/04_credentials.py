@@ -3,18 +3,19 @@
 #
 # **In this notebook you will**
 # 1. log in to the API from the frontend and see where the session cookie goes;
-# 2. compare `credentials: "omit"`, `"same-origin"` and `"include"` in the server's log;
+# 2. predict which `credentials` mode (`"omit"`, `"same-origin"`, `"include"`) sends the cookie;
 # 3. make the API accept credentialed requests (`Access-Control-Allow-Credentials`);
 # 4. see why `Access-Control-Allow-Origin: *` **fails** with credentials, and why echoing every origin is worse;
 # 5. learn what `Vary: Origin` is for.
+#
+# Every question is a widget: press your prediction first; the live request runs and the answer appears below it.
 
 # %%
 from cors_lab import Browser, CorsPolicy, api_app, stop_all
-from cors_lab.course import serve_teaching
+from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
-PAGE, ATTACKER = "http://localhost:8001", "http://localhost:8666"
+PAGE = FRONTEND  # http://localhost:8001; the attacker's page is http://localhost:8666
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-tab = Browser(origin=PAGE)
 api.policy
 
 # %% [markdown]
@@ -26,14 +27,18 @@ api.policy
 # login answer? Does the browser keep the cookie?
 
 # %%
-login = tab.fetch(api.url + "/login?user=alice", method="POST", credentials="include")
-print("JavaScript:", login.exception)
-print("Console:   ", login.error)
-print("cookie kept by the browser:", bool(tab.cookies.header_for(api.url + "/api/private")))
+from cors_lab.widgets import PolicyQuiz, PredictionSet, cookie_kept_question
+
+allows_page = CorsPolicy(allow_origins=[PAGE])  # the frontend's origin, and nothing about credentials
+PredictionSet("Logging in", [
+    PolicyQuiz(api, "/login?user=alice", allows_page, origin=PAGE, method="POST", credentials="include"),
+    cookie_kept_question(api, allows_page, origin=PAGE),
+])
 
 # %% [markdown]
-# Surprise: the script cannot read the answer, **but the cookie was stored**. Cookies are handled on the network
-# side, before the CORS check decides what the script may read. (Real Chromium does the same; see section 4.)
+# Once you have answered: the script cannot read the answer, **but the cookie was stored**. Cookies are handled on
+# the network side, before the CORS check decides what the script may read. (Real Chromium does the same; see
+# section 4.)
 
 # %% [markdown]
 # ## 2. Three credentials modes
@@ -42,57 +47,37 @@ print("cookie kept by the browser:", bool(tab.cookies.header_for(api.url + "/api
 # - `"same-origin"` (the default): only to the page's own origin;
 # - `"include"`: to any origin (if the cookie's own rules, like `SameSite`, allow it).
 #
-# **Predict:** the frontend asks for `/api/private` three times, once per mode. Which requests carry the cookie?
+# **Predict:** Alice is logged in; the frontend asks for `/api/private` three times, once per mode. Which requests
+# carry the cookie? (The diagram under each answer shows the `Cookie` header, or "no cookies sent".)
 
 # %%
-api.clear_log()
-for mode in ("omit", "same-origin", "include"):
-    r = tab.fetch(api.url + "/api/private", credentials=mode)
-    print(f"{mode:12} -> {'blocked' if r.blocked else f'status {r.status}'}")
-print()
-print(api.log_text())
+from cors_lab.widgets import cookie_question
 
-# %% [markdown]
-# Only `include` sent the cookie (the log says *with cookies*), and the server answered 200 with Alice's data.
-# Without the cookie the API answered 401, which the script could read. With the cookie, the browser hid the
-# answer, as the sentence says:
-
-# %%
-print(r.error)
+PredictionSet("Which requests carry Alice's cookie?", [
+    cookie_question(api, credentials=mode, origin=PAGE) for mode in ("omit", "same-origin", "include")
+])
 
 # %% [markdown]
 # ## 3. `Access-Control-Allow-Credentials: true`
 # For a credentialed request, the server must opt in twice: name the origin **and** say
 # `Access-Control-Allow-Credentials: true`. Otherwise any site that knows your API's URL could read it with your
 # users' cookies.
+#
+# **Predict** for each policy: Alice is logged in; can the page read `/api/private` with her cookie?
 
 # %%
-api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
-r = tab.fetch(api.url + "/api/private", credentials="include")
-print(r)
-print("JavaScript reads:", r.text.strip())
+private = dict(origin=PAGE, credentials="include", login=True)
+PredictionSet("Credentialed reads of /api/private", [
+    PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins=[PAGE]), **private),
+    PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins=[PAGE], allow_credentials=True), **private),
+    PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins="*", allow_credentials=True), **private),
+])
 
 # %% [markdown]
 # ## 4. Why `*` fails with credentials
-# "Just allow everything" is a common reflex. **Predict:** `allow_origins="*"` with `allow_credentials=True`.
-# Does the frontend read Alice's data?
-
-# %%
-from cors_lab.widgets import WillItCors
-
-api.policy = CorsPolicy(allow_origins="*", allow_credentials=True)
-WillItCors(api, "/api/private", origin=PAGE, credentials="include", browser=tab)
-
-# %% [markdown]
-# Press a button above (or just read on): the live answer, as text.
-
-# %%
-r = tab.fetch(api.url + "/api/private", credentials="include")
-print(r.error)
-
-# %% [markdown]
-# The wildcard means "public data, anyone may read it": browsers refuse it for requests that carry cookies. This is
-# a **safety rule**, not an annoyance: with `*`, every site on the web would read your users' private data.
+# "Just allow everything" is a common reflex, and the third question above shows where it ends: the wildcard means
+# "public data, anyone may read it", and browsers refuse it for requests that carry cookies. This is a **safety
+# rule**, not an annoyance: with `*`, every site on the web would read your users' private data.
 #
 # Ask real Chromium about both surprises of this notebook: the cookie kept from a blocked login, and the wildcard.
 
@@ -116,27 +101,27 @@ else:
 #
 # ### Worse than `*`: echoing every origin
 # A tempting "fix" is to copy the request's `Origin` into `Access-Control-Allow-Origin`, with credentials.
-# **Predict:** Alice, still logged in, opens the attacker's page. What does its script read?
+# **Predict:** Alice, still logged in, opens the attacker's page. Can its script read her private data?
 
 # %%
-api.policy = CorsPolicy(reflect_origin=True, allow_credentials=True)
-evil_tab = Browser(origin=ATTACKER)
-evil_tab.cookies = tab.cookies  # another tab of Alice's browser: the same cookies
-r = evil_tab.fetch(api.url + "/api/private", credentials="include")
-print(f"the attacker's script reads: {r.text.strip()}")
+PolicyQuiz(api, "/api/private", CorsPolicy(reflect_origin=True, allow_credentials=True), origin=ATTACKER,
+           credentials="include", login=True)
 
 # %% [markdown]
-# Everything. Never reflect an arbitrary `Origin` with credentials: compare it with an **allow-list**.
+# Never reflect an arbitrary `Origin` with credentials: compare it with an **allow-list**.
 
 # %% [markdown]
 # ## 5. `Vary: Origin`
 # With an allow-list, the answer depends on the request's `Origin`: the frontend gets
 # `Access-Control-Allow-Origin: http://localhost:8001`, the attacker gets none. A cache between browser and server
 # (a CDN, a proxy, the browser's HTTP cache) must not give one origin's answer to the other. `Vary: Origin` tells it
-# that the answer varies with `Origin`.
+# that the answer varies with `Origin`. Two tabs of Alice's browser ask:
 
 # %%
 api.policy = CorsPolicy(allow_origins=[PAGE], allow_credentials=True)
+tab, evil_tab = Browser(origin=PAGE), Browser(origin=ATTACKER)
+evil_tab.cookies = tab.cookies  # two tabs of one browser: the same cookies
+tab.fetch(api.url + "/login?user=alice", method="POST", credentials="include")
 for who in (tab, evil_tab):
     r = who.fetch(api.url + "/api/private", credentials="include")
     h = r.exchanges[-1].response_headers
@@ -150,32 +135,21 @@ for who in (tab, evil_tab):
 
 # %% [markdown]
 # ## 6. Exercise: private data for the frontend only
-# Write a policy such that:
+# Give the API a policy such that:
 # - the frontend `http://localhost:8001`, with Alice's cookie, reads `/api/private`;
 # - the attacker's page `http://localhost:8666`, in the same browser, reads nothing;
 # - caches are told that the answer depends on `Origin`.
 #
-# The check logs Alice in (in a fresh browser), then calls `/api/private` from both pages.
+# Edit the next cell, run it, then press **Check**: the checker logs Alice in, then calls `/api/private` from both
+# pages on the API above (if you re-ran the first cell, it uses the new server).
 
 # %%
-policy = CorsPolicy(allow_origins="*", allow_credentials=True)  # your policy here
+api.policy = CorsPolicy(allow_origins="*", allow_credentials=True)  # your policy here
 
 # %%
-from cors_lab.course import check_credentials_policy
+from cors_lab.widgets import credentials_exercise
 
-check_credentials_policy(policy)
-
-# %% [markdown]
-# <details><summary>Hints</summary>
-#
-# - `*` never works with credentials; `reflect_origin` lets the attacker in.
-# - Two options must work together for credentialed requests.
-# - `Vary: Origin` is sent by default; do not switch it off.
-# - Solution: `solutions/04_credentials.py`.
-# </details>
-
-# %%
-stop_all()
+credentials_exercise(api, PAGE, ATTACKER)
 
 # %% [markdown]
 # ## Recap
@@ -187,4 +161,7 @@ stop_all()
 # - Reflecting any `Origin` with credentials hands your users' data to every site. Use an allow-list.
 # - An answer that depends on `Origin` must say `Vary: Origin`.
 #
-# Next: **05 · Reading responses**.
+# Next: **05 · Reading responses**. The last cell stops the lab servers; to play again, re-run the first code cell.
+
+# %%
+stop_all()
