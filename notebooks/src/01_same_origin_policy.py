@@ -88,41 +88,40 @@ two_tab_story(api, bank=FRONTEND, attacker=ATTACKER)
 # (SameSite, third-party cookies: lesson 04); what stops the *reading* is the same-origin policy, either way.
 
 # %% [markdown]
-# ## 3. Ask a real browser
-# Is the model right? The same call, in real headless Chromium (this takes a couple of seconds the first time),
-# and the model's console sentence next to Chromium's.
+# ## 3. A browser tab and a Python program
+# Now the page's script (in a model tab) and a Python program (with the `requests` library) send the **same**
+# request: `GET /api/public` to the API, with the same header `Origin: http://localhost:8001`.
+#
+# **Predict** who gets to read the answer. The button runs both requests, live, and shows what each one got.
 
 # %%
-from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason
+from cors_lab.widgets import BrowserOrPython
+
+BrowserOrPython(api, "/api/public", origin=FRONTEND)
+
+# %% [markdown]
+# Once you have answered: the server answered both the same way. Only the **browser** hid the answer, from the
+# page's script. The browser enforces CORS on behalf of its user, whose cookies are at stake: it runs scripts that
+# strangers wrote. A program you run yourself (`curl`, `requests`, Postman) is not a browser tab running someone
+# else's script, so nothing is blocked. That is why "it works in Postman" proves nothing about CORS.
+
+# %% [markdown]
+# ## 4. Ask a real browser
+# Is the model tab right? Here is the same call in real headless Chromium (this takes a couple of seconds the
+# first time), compared with the model tab's. Without Chromium on this machine, the cell says so in one line.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from cors_lab import ChromiumBrowser, chromium_available, compare, unavailable_reason
 
 if chromium_available():
-    real = ChromiumBrowser(origin=page.origin)
-    seen = real.fetch(api.url + "/api/public")
-    model = Browser(origin=page.origin).fetch(api.url + "/api/public")
-    print("Chromium:", seen.exception, "|", seen.error)
-    print("same sentence as the model:", seen.error == model.error)
-    real.close()
+    with ChromiumBrowser(origin=FRONTEND) as real:
+        seen = real.fetch(api.url + "/api/public")
+    model = Browser(origin=FRONTEND).fetch(api.url + "/api/public")
+    print(compare(model, seen).sentence(first="the model tab"))
+    print("Chromium's console:", seen.error)
 else:
     print("No Chromium here:", unavailable_reason())
-
-# %% [markdown]
-# ## 4. Why `curl`, `requests` and Postman never see CORS
-# CORS is enforced by the **browser**, on behalf of the user whose cookies are at stake. A program you run
-# yourself is not a browser tab running someone else's script, so nobody blocks anything.
-#
-# Here is the same request from Python's `requests`, with the page's `Origin` header, next to the model tab's:
-
-# %%
-import requests
-
-from_python = requests.get(api.url + "/api/public", headers={"Origin": page.origin}, timeout=5)
-from_browser = Browser(origin=page.origin).fetch(api.url + "/api/public")
-print(f"requests : status {from_python.status_code}, reads {from_python.text.strip()}")
-print(f"browser  : {from_browser.exception}  (the server answered {from_browser.exchanges[-1].status})")
-
-# %% [markdown]
-# Same server, same answer on the wire. Only the browser hides it. That is why "it works in Postman" proves
-# nothing about CORS.
 
 # %% [markdown]
 # ## 5. CORS is not authentication
@@ -134,6 +133,8 @@ print(f"browser  : {from_browser.exception}  (the server answered {from_browser.
 # put the JSON you get into `data`.
 
 # %%
+import requests  # noqa: F401 - the library your code uses
+
 data = None  # your code here
 
 # %%

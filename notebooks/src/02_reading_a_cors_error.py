@@ -56,82 +56,96 @@ print("response status:                     ", exchange.status)
 # plain `Content-Type` such as `text/plain` or a form) are **simple requests**. The browser sends them and checks
 # the answer afterwards. Anything else is asked about first, with a *preflight* (lesson 03).
 #
-# Here is a `POST` of plain text to `/api/echo`, and the server's log right after it:
+# The page now sends a `POST` of plain text to `/api/echo`, and the API still sends no CORS headers. **Predict**
+# twice: can the script read the answer? Does the server receive and process the `POST`? Each button sends the
+# request live; the second answer comes from the server's own log.
 
 # %%
-api.clear_log()
-r = tab.fetch(api.url + "/api/echo", method="POST", body="hello")
-print("JavaScript:", r.exception)
-print("server log:", api.log_text())
+from cors_lab.course import FRONTEND
+from cors_lab.widgets import ArrivalQuiz, PredictionSet, WillItCors
+
+no_cors = CorsPolicy.none()  # the API as it started: no CORS headers at all
+post_text = dict(method="POST", body="hello", origin=FRONTEND, policy=no_cors)
+PredictionSet("A simple POST, from the page at 8001", [
+    WillItCors(api, "/api/echo", **post_text),
+    ArrivalQuiz(api, "/api/echo", **post_text),
+])
 
 # %% [markdown]
-# Blocked for the script, but the `POST` **arrived and was processed**. A simple request can change things on the
-# server even when the page cannot read the answer; lesson 09 comes back to it in its section
-# **"CSRF: blocked, but processed"**.
+# Once you have answered both: blocked for the script, but the `POST` **arrived and was processed**. A simple request
+# can change things on the server even when the page cannot read the answer; lesson 09 comes back to it in its
+# section **"CSRF: blocked, but processed"**.
 
 # %% [markdown]
 # ## 4. Fixing the server, step by step
-# A server's CORS answer is a `CorsPolicy`; `api.policy = ...` changes it live.
-#
-# Each step shows the sentence Chromium writes: read which header it names and what it says is wrong.
+# A server's CORS answer is a `CorsPolicy`; `api.policy = ...` changes it live. Each step below is one attempt at
+# a fix: the widget shows the header the server now sends. **Predict** what the console will say about
+# `Access-Control-Allow-Origin`, then read the sentence Chromium writes and the picture of the exchange.
 #
 # **Step 1.** Someone copied the origin from the address bar, with its trailing slash.
 
 # %%
-api.policy = CorsPolicy(always_send_origin="http://localhost:8001/")
-r = tab.fetch(api.url + "/api/public")
-print(r.error)
+from cors_lab.widgets import ConsoleQuiz
+
+ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 1:",
+            policy=CorsPolicy(always_send_origin="http://localhost:8001/"))
 
 # %% [markdown]
-# An origin has no path, so no trailing slash: `http://localhost:8001/` is not equal to `http://localhost:8001`.
-# The comparison is character for character.
+# Once you have answered: an origin has no path, so no trailing slash. `http://localhost:8001/` is not equal to
+# `http://localhost:8001`: the browser compares them character for character.
 #
 # **Step 2.** Someone wanted two frontends and listed both in the header.
 
 # %%
-api.policy = CorsPolicy(always_send_origin="http://localhost:8001, http://localhost:8003")
-r = tab.fetch(api.url + "/api/public")
-print(r.error)
+ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 2:",
+            policy=CorsPolicy(always_send_origin="http://localhost:8001, http://localhost:8003"))
 
 # %% [markdown]
-# The header takes exactly **one** origin. To allow several, the server keeps a list and answers with the one
-# that matches the request's `Origin`. That is what `allow_origins=[...]` does.
+# Once you have answered: the header takes exactly **one** origin. To allow several, the server keeps a list and
+# answers with the one that matches the request's `Origin`. That is what `allow_origins=[...]` does.
 #
-# **Step 3.** The right way.
+# **Step 3.** The list, in `allow_origins`.
 
 # %%
-api.policy = CorsPolicy(allow_origins=["http://localhost:8001", "http://localhost:8003"])
-r = tab.fetch(api.url + "/api/public")
-print(r)
-print("JavaScript reads:", r.text.strip())
-print("Access-Control-Allow-Origin:", r.exchanges[-1].response_headers["access-control-allow-origin"])
+ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 3:",
+            policy=CorsPolicy(allow_origins=["http://localhost:8001", "http://localhost:8003"]))
+
+# %% [markdown]
+# Once you have answered: `allow_origins` compares the request's `Origin` with its list and answers with the one
+# that matches, so the header holds exactly one origin, equal to the page's. A page at `:8003` gets `:8003` back;
+# any other page gets no header at all.
 
 # %% [markdown]
 # ## 5. When a 404 or a 500 looks like a CORS error
 # Many servers add CORS headers in a layer that errors skip (an exception handler that builds its own response, a
-# proxy's error page...). `headers_on_errors=False` reproduces that.
+# proxy's error page...). `headers_on_errors=False` reproduces that: the policy allows the frontend, but an error
+# answer carries no CORS header.
 #
-# The page asks for `/api/status/404`, which really answers 404. What does the script see: a 404?
+# The page asks for `/api/status/404`, which really answers 404. **Predict** what the script gets: the 404, or a
+# CORS error? The answer shows the console, the picture and the server's log.
 
 # %%
-api.policy = CorsPolicy(allow_origins=["http://localhost:8001"], headers_on_errors=False)
-api.clear_log()
-r = tab.fetch(api.url + "/api/status/404")
-print("JavaScript:", r.exception)
-print("Console:   ", r.error)
-print("server log:", api.log_text())
+STATUS_CHOICES = {"the 404": None, "a CORS error": "missing_allow_origin"}
+ConsoleQuiz(api, "/api/status/404", origin=FRONTEND, choices=STATUS_CHOICES, title="Errors without CORS headers:",
+            question="The server answers 404. What does the page's script get?",
+            policy=CorsPolicy(allow_origins=["http://localhost:8001"], headers_on_errors=False))
 
 # %% [markdown]
-# The script cannot tell "not found" from "blocked": the real status is hidden behind a CORS error, and the
-# developer goes hunting for a CORS bug that is really a 404 (or a crash: try `/api/status/500`).
+# Once you have answered: the script cannot tell "not found" from "blocked". The real status is hidden behind a CORS
+# error, and the developer goes hunting for a CORS bug that is really a 404 (or a crash: a 500 does the same).
 # **When a CORS error appears on one endpoint only, read the server's log for the real status.**
 #
-# Send CORS headers on error answers too, and the script sees the truth:
+# Now the same request with `headers_on_errors=True` (the default): every answer carries the CORS headers, errors
+# too. **Predict** again.
 
 # %%
-api.policy = CorsPolicy(allow_origins=["http://localhost:8001"])  # headers_on_errors=True is the default
-r = tab.fetch(api.url + "/api/status/404")
-print(r, "- the script can now show 'not found'")
+ConsoleQuiz(api, "/api/status/404", origin=FRONTEND, choices=STATUS_CHOICES, title="Errors with CORS headers:",
+            question="The server answers 404. What does the page's script get now?",
+            policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+
+# %% [markdown]
+# Once you have answered: with CORS headers on its error answers too, the server lets the script see the truth and
+# show "not found".
 
 # %% [markdown]
 # ## 6. The error doctor
