@@ -231,8 +231,26 @@ class ExerciseChecker(WidgetView):
                 shown = pool[:self.revealed]
                 more = "" if self.revealed == len(pool) else f"  ({len(pool) - self.revealed} more: press Hint again)"
                 text = "\n".join(f"hint {n}: {h}" for n, h in enumerate(shown, 1)) + more
-        self.hint_output.value = fmt.pre(text)
+        html = fmt.pre(text)
+        source = self.solution_text() if self.solution and self.revealed == len(self.hint_list()) else None
+        if source is not None:  # the last hint: the solution itself, folded, for a self-paced learner who is stuck
+            html += (f"<details><summary>Show the solution ({fmt.escape(self.solution)})</summary>"
+                     f"{fmt.pre(source)}</details>")
+        self.hint_output.value = html
         return text
+
+    def solution_text(self) -> str | None:
+        """The solution file's text (``solution`` is relative to the course folder), or None where it is absent.
+
+        The course runs from its checkout (``pip install -e .``), so the file sits next to the package; installed
+        elsewhere the hint still names it."""
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parents[2] / self.solution
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return None
 
     def output_text(self) -> str:
         """What the widget shows under the button, as text ('' before the first check)."""

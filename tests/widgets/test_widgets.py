@@ -477,3 +477,18 @@ def test_quizzes_on_one_server_each_bring_their_own_policy(api):
     assert allow.predict("allowed").startswith("Right: allowed.")
     assert refuse.predict("blocked").startswith("Right: blocked.")  # after `allow` ran: its own policy again
     assert allow.predict("allowed").startswith("Right: allowed.")
+
+
+def test_the_last_hint_unfolds_the_solution_file_and_never_before():
+    from cors_lab.course import check_same_origin_answers
+
+    checker = ExerciseChecker("same origin?", check=check_same_origin_answers, answer="answers",
+                              namespace={"answers": {}}, solution="solutions/01_same_origin_policy.py")
+    checker.check()
+    pool = checker.hint_list()
+    for _ in pool[:-1]:
+        checker.hint()
+        assert "Show the solution" not in checker.hint_output.value
+    checker.hint()
+    assert "Show the solution (solutions/01_same_origin_policy.py)" in checker.hint_output.value
+    assert escape(checker.solution_text()[:40]) in checker.hint_output.value
