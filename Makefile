@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint install chromium bench clean notebooks
+.PHONY: lab test lint install chromium bench clean notebooks screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install chromium lint
 
 bench: install chromium
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## make screenshots: the README's pictures, taken from real widgets in real JupyterLab (docs/screenshots/)
+screenshots: install chromium
+	$(PY) docs/screenshots/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
