@@ -754,8 +754,19 @@ def serve(app: Callable, port: int | None = None, name: str | None = None, polic
         if not name:
             server.name = f"server-{server.port}"
         server.started_in = _notebook_cell()
+        _started_in[server.name] = server.started_in
         _registry[server.name] = server
         return server
+
+
+_started_in: dict[str, int | None] = {}  # the cell that last started a server of each name (it may be stopped now)
+
+
+def last_started_in(name: str) -> int | None:
+    """The notebook cell that last started a lab server called ``name`` (None outside a notebook or never).
+
+    A widget made with an older server of that name names this cell: the learner re-ran the set-up cell since."""
+    return _started_in.get(name)
 
 
 def _notebook_cell() -> int | None:

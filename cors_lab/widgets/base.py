@@ -29,7 +29,10 @@ OUTPUT_CLASS = "cors-lab-output"
 
 def rerun_sentence(server) -> str:
     """Which cell to re-run to bring ``server`` back: the cell that started it when known."""
-    cell = getattr(server, "started_in", None)
+    from cors_lab.server.lab import last_started_in
+
+    # the latest start of a server of this name: the learner may have re-run the set-up cell since this one
+    cell = last_started_in(server.name) or getattr(server, "started_in", None)
     where = f"cell [{cell}] (the one that starts it)" if cell else "the cell that starts it"
     return f"re-run {where}"
 

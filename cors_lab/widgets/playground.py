@@ -139,7 +139,8 @@ class Playground(WidgetView):
                              layout=w.Layout(width="50%"))
         self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.output,
                             self.chromium_output]),
-                    actions=[self.send_button, self.apply_button, self.chromium_button, self.forget_button],
+                    # Send is the action (Apply and Forget only prepare it); the UI tests press these
+                    actions=[self.send_button, self.chromium_button],
                     outputs=[self.output])
         self.load_policy()
 

@@ -21,7 +21,7 @@ import ipywidgets as w
 
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
-from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.base import WidgetView, current_server
 
 
 @dataclass
@@ -49,6 +49,8 @@ class Predict(WidgetView):
     - ``reveal``: a function of no arguments returning the `Outcome` (called after the prediction is captured).
     - ``context``: text shown above the buttons (the request, the two URLs ...); never the answer.
     - ``title``: the bold word before the question.
+    - ``servers``: the lab servers ``reveal`` talks to; when one was stopped (Run All ends with ``stop_all()``),
+      the widget says which cell to re-run instead of grading.
 
         >>> p = Predict("Same origin?", ["same", "different"], lambda: Outcome("different", "Ports differ."))
         >>> print(p.predict("same"))
@@ -61,11 +63,12 @@ class Predict(WidgetView):
     kind = "prediction"
 
     def __init__(self, question: str, choices: Sequence[str], reveal: Callable[[], Outcome], context: str = "",
-                 title: str = "Predict"):
+                 title: str = "Predict", servers=()):
         choices = [str(choice) for choice in choices]
         if len(choices) < 2:
             raise InputError("A prediction needs at least two choices.")
         self.question, self.choices, self.reveal, self.title = question, choices, reveal, title
+        self.servers = list(servers)  # lab servers ``reveal`` talks to: stopped, the widget says which cell to re-run
         self.prediction: str | None = None  # the latest answer the learner gave
         self.first_prediction: str | None = None  # the first one: what they thought before seeing anything
         self.correct: bool | None = None
@@ -103,6 +106,7 @@ class Predict(WidgetView):
         match = next((c for c in self.choices if c.lower() == choice.lower()), None)
         if match is None:
             raise InputError(f"Answer with one of: {', '.join(self.choices)} (not {choice!r}).")
+        self.servers = [current_server(server) for server in self.servers]  # stopped: one sentence, nothing graded
         outcome = self.reveal()
         if outcome.truth not in self.choices:
             raise InputError(f"The answer {outcome.truth!r} is not one of the choices {self.choices}.")

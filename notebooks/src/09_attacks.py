@@ -165,7 +165,8 @@ def csrf_answer():
                    wrong={"the money stayed": "CORS blocks reading, not sending: the server acted before the check."})
 
 
-Predict("Did the attacker's forged POST move Alice's money?", ["the money moved", "the money stayed"], csrf_answer)
+Predict("Did the attacker's forged POST move Alice's money?", ["the money moved", "the money stayed"], csrf_answer,
+        servers=[bank])
 
 # %% [markdown]
 # ### SameSite cookies
@@ -193,7 +194,8 @@ def samesite_answer():
                            f"Mallory's balance: {before} -> {after}")
 
 
-Predict("From another site, does the forged POST move money?", ["the money moved", "the money stayed"], samesite_answer)
+Predict("From another site, does the forged POST move money?", ["the money moved", "the money stayed"], samesite_answer,
+        servers=[bank])
 
 # %% [markdown]
 # ### CSRF tokens

@@ -492,3 +492,24 @@ def test_the_last_hint_unfolds_the_solution_file_and_never_before():
     checker.hint()
     assert "Show the solution (solutions/01_same_origin_policy.py)" in checker.hint_output.value
     assert escape(checker.solution_text()[:40]) in checker.hint_output.value
+
+
+def test_a_prediction_about_a_stopped_server_names_its_cell_and_grades_nothing(api):
+    from cors_lab.widgets import Outcome, Predict
+
+    p = Predict("Readable?", ["yes", "no"], lambda: Outcome("no", "it is not"), servers=[api])
+    api.stop()
+    assert "is stopped" in p.predict("no") and p.prediction is None
+    serve(api_app(), name="api")
+    assert p.predict("no").startswith("Right: no.")
+
+
+def test_the_rerun_sentence_names_the_latest_cell_that_started_a_server_of_that_name(api):
+    from cors_lab.server import lab
+    from cors_lab.widgets.base import rerun_sentence
+
+    api.started_in = 8
+    again = serve(api_app(), name="api")  # the learner re-ran the set-up cell, as cell [24]
+    lab._started_in["api"] = again.started_in = 24
+    again.stop()
+    assert rerun_sentence(api) == rerun_sentence(again) == "re-run cell [24] (the one that starts it)"
