@@ -185,8 +185,9 @@ def test_a_compressed_answer_is_passed_on_as_it_came_never_inflated(kind, big):
         finally:
             tracemalloc.stop()
     assert (status, headers["content-encoding"], body) == (200, "gzip", big.app.config["BOMB"])
-    # Inflated, it was 50 MB at least; werkzeug itself briefly takes 10 MB after each answer (its drain buffer).
-    assert peak < 20_000_000
+    # Inflated, it was 50 MB at least; werkzeug itself briefly takes 10 MB after each answer (its drain buffer), and
+    # tracemalloc counts every thread of the process (in the full suite the peak was seen at 20.1 MB).
+    assert peak < 40_000_000
 
 
 @pytest.fixture()
