@@ -451,6 +451,23 @@ class LabServer:
             raise ServerError(f"Server {self.name!r} runs a plain WSGI app; only Flask apps take a CorsPolicy.")
         install(self.app, policy)
 
+    @contextlib.contextmanager
+    def temporary_policy(self, policy):
+        """Answer with ``policy`` inside a ``with`` block, then with the server's own policy again.
+
+            >>> with api.temporary_policy(CorsPolicy(allow_origins="*")):           # doctest: +SKIP
+            ...     Browser("http://localhost:8666").fetch(api.url + "/api/public")
+            <FetchResult cors 200>
+
+        A lesson's quiz asks about its own policy this way without taking the one an exercise further down uses.
+        """
+        before = self.policy
+        self.policy = policy
+        try:
+            yield self
+        finally:
+            self.policy = before
+
     # ---- serving ----------------------------------------------------------------------------
     def _serve(self) -> None:
         # socketserver's serve_forever polls for shutdown; a wake-up socket makes stop() immediate instead.

@@ -44,13 +44,10 @@ def run_cache_timeline(server, times, max_age=None, path: str = "/api/items/1", 
     if before is None:
         raise InputError(f"Server {server.name!r} runs an app without a cors_lab policy: it cannot send Max-Age.")
     results = []
-    try:
-        server.policy = (policy or before).copy(max_age=max_age)
+    with server.temporary_policy((policy or before).copy(max_age=max_age)):
         for t in times:
             now[0] = t
             results.append(tab.fetch(server.url + path, **(request or PUT_JSON)))
-    finally:
-        server.policy = before
     return results
 
 

@@ -70,13 +70,10 @@ def cookie_question(server, path: str = "/api/private", credentials: str = "same
 
     def reveal() -> Outcome:
         live = current_server(server)
-        before, live.policy = live.policy, policy
-        try:
+        with live.temporary_policy(policy):
             tab = Browser(origin)
             log_in(tab, live)
             result = tab.fetch(live.url + path, credentials=credentials)
-        finally:
-            live.policy = before
         actual = [ex for ex in result.exchanges if ex.kind != "preflight"]
         sent = bool(actual) and actual[-1].cookies_sent
         why = {"omit": "credentials: 'omit' never attaches cookies.",
@@ -100,12 +97,9 @@ def cookie_kept_question(server, policy, origin: str = "http://localhost:8001", 
 
     def reveal() -> Outcome:
         live = current_server(server)
-        before, live.policy = live.policy, policy
-        try:
+        with live.temporary_policy(policy):
             tab = browser or Browser(origin)
             result = tab.fetch(live.url + "/login?user=alice", method="POST", credentials="include")
-        finally:
-            live.policy = before
         kept = bool(tab.cookies.header_for(live.url + "/api/private"))
         why = ("Cookies are handled by the network side of the browser, before the CORS check decides what the "
                "script may read: a Set-Cookie in a blocked answer is still stored."

@@ -12,6 +12,8 @@ cell to re-run; after a re-run it asks the new server.
 """
 from __future__ import annotations
 
+import contextlib
+
 import ipywidgets as w
 
 from cors_lab.widgets import format as fmt
@@ -86,14 +88,9 @@ class ResponseInspector(WidgetView):
         from cors_lab.browser.fetch import Browser
 
         kwargs = self.request()
-        if self.policy is None:
+        # with its own policy, for this request only (an exercise may be using the server's)
+        with self.server.temporary_policy(self.policy) if self.policy is not None else contextlib.nullcontext():
             result = (self.browser or Browser(self.origin)).fetch(**kwargs)
-        else:
-            before, self.server.policy = self.server.policy, self.policy
-            try:
-                result = (self.browser or Browser(self.origin)).fetch(**kwargs)
-            finally:
-                self.server.policy = before  # the server's own policy back (an exercise may be using it)
         self.result = result
         answers = [ex for ex in result.exchanges if ex.status]
         last = answers[-1] if answers else None

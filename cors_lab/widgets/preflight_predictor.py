@@ -226,11 +226,8 @@ def failing_header_question(server, path: str, request: dict, policy, origin: st
 
     def reveal() -> Outcome:
         live = current_server(server)
-        before, live.policy = live.policy, policy
-        try:
+        with live.temporary_policy(policy):
             result = Browser(origin).fetch(live.url + path, **request)
-        finally:
-            live.policy = before
         failure = result.failure
         header = getattr(failure, "header", None) or "(no header: it did not fail)"
         truth = next((c for c in choices if c.lower() == header.lower()), header)  # not a choice: one sentence
@@ -252,17 +249,13 @@ def same_sentence_question(server, path: str, request: dict, policies: dict, ori
 
     def reveal() -> Outcome:
         live = current_server(server)
-        before = live.policy
         sentences, pictures = {}, []
-        try:
-            for label, policy in policies.items():
-                live.policy = policy
+        for label, policy in policies.items():
+            with live.temporary_policy(policy):
                 result = Browser(origin).fetch(live.url + path, **request)
-                reason = (result.error or result.exception or "readable").split("access control check: ")[-1]
-                sentences[label] = reason
-                pictures.append(fmt.section(label, sequence_diagram(result)))
-        finally:
-            live.policy = before
+            reason = (result.error or result.exception or "readable").split("access control check: ")[-1]
+            sentences[label] = reason
+            pictures.append(fmt.section(label, sequence_diagram(result)))
         distinct = len(set(sentences.values()))
         truth = choices[0] if distinct == 1 else choices[2] if distinct == len(sentences) else choices[1]
         details = "\n".join(f"{label}:\n   {reason}" for label, reason in sentences.items())

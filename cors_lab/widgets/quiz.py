@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Sequence
 
 from cors_lab.widgets import format as fmt
@@ -119,17 +120,12 @@ class WillItCors(Predict):
 
         self._bind()
         self.also = [current_server(other) for other in self.also]  # stopped: one sentence naming its cell
-        before = self.server.policy
-        if self.policy is not None:  # a lesson's step-by-step quizzes share one server: each brings its policy
-            self.server.policy = self.policy
-        try:
+        # a lesson's step-by-step quizzes share one server: each brings its policy, for its request only
+        with self.server.temporary_policy(self.policy) if self.policy is not None else contextlib.nullcontext():
             browser = self.browser or Browser(self.origin)
             if self.setup is not None:
                 self.setup(browser)
             return browser.fetch(**self.kwargs)
-        finally:
-            if self.policy is not None:
-                self.server.policy = before  # the server's own policy back: an exercise further down may use it
 
     def truth(self, result) -> str:
         """The right answer for ``result``: 'allowed' / 'blocked', or 'visible' / 'hidden' for a header."""

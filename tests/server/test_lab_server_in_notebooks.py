@@ -1,4 +1,4 @@
-"""A server remembers the notebook cell that started it, so a widget can say "re-run cell [N]" and mean it."""
+"""What a lab server keeps for the notebook it runs in: the cell that started it, a policy for one question."""
 from __future__ import annotations
 
 import nbclient
@@ -22,3 +22,17 @@ def test_outside_a_notebook_no_cell_is_named():
 
     with serve(api_app()) as server:
         assert server.started_in is None
+
+
+def test_a_temporary_policy_holds_inside_its_block_and_the_servers_own_comes_back_even_after_an_error():
+    import pytest
+
+    from cors_lab import CorsPolicy, api_app, serve
+
+    own, other = CorsPolicy(allow_origins=["http://localhost:8001"]), CorsPolicy(allow_origins="*")
+    with serve(api_app(), policy=own) as server:
+        with pytest.raises(RuntimeError):
+            with server.temporary_policy(other):
+                assert server.policy is other
+                raise RuntimeError("a fetch that failed")
+        assert server.policy is own
