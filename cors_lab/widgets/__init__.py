@@ -12,7 +12,7 @@
 What a learner types wrongly in a widget is refused in one sentence (`cors_lab.InputError`, re-exported here).
 """
 from cors_lab.errors import InputError
-from cors_lab.widgets.attacker_console import AttackerConsole
+from cors_lab.widgets.attacker_console import AttackerConsole, forged_transfer_question
 from cors_lab.widgets.cache_timeline import CacheTimeline, cache_prediction
 from cors_lab.widgets.checker import Check, ExerciseChecker, credentials_exercise
 from cors_lab.widgets.credentials_quiz import PolicyQuiz, cookie_kept_question, cookie_question
@@ -56,6 +56,7 @@ __all__ = [
     "exchanges_text",
     "DevToolsToggles",
     "AttackerConsole",
+    "forged_transfer_question",
     "WorkshopBoard",
     "OriginInspector",
     "predict_same_origin",

@@ -20,6 +20,7 @@ from cors_lab.policy import CorsPolicy
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
 from cors_lab.widgets.diagram import sequence_diagram
+from cors_lab.widgets.predict import Outcome, Predict
 
 
 class AttackerConsole(WidgetView):
@@ -144,3 +145,30 @@ class AttackerConsole(WidgetView):
     def output_text(self) -> str:
         """What the console shows under Steal, as text."""
         return self.refusal or (self.report.text() if self.report is not None else "")
+
+
+def forged_transfer_question(bank, question: str, why: str, attacker: str | None = None, samesite: str = "Lax",
+                             wrong: dict | None = None) -> Predict:
+    """Predict "the money moved" / "the money stayed": Alice is logged in at the bank (her cookie has ``samesite``),
+    and the page at ``attacker`` sends the forged simple POST (`cors_lab.course.forged_transfer`). The reveal runs
+    it live on the bank that runs now; the bank's books and log say what happened.
+
+        >>> forged_transfer_question(bank, "Did the money move?", "A simple POST is sent at once.")  # doctest: +SKIP
+    """
+    from cors_lab.course.csrf import bank_tabs, books, forged_transfer
+    from cors_lab.course.teaching import ATTACKER
+
+    attacker = attacker or ATTACKER
+
+    def reveal() -> Outcome:
+        live = current_server(bank)  # stopped: one sentence naming the cell to re-run
+        tabs = bank_tabs(live.url, attacker=attacker, samesite=samesite)  # the attacker's tab shares Alice's jar
+        before = books(live.url)["balances"]["mallory"]
+        result = forged_transfer(tabs["attacker"], live.url)
+        after = books(live.url)["balances"]["mallory"]
+        return Outcome("the money moved" if after > before else "the money stayed", why,
+                       html=sequence_diagram(result), result=result, wrong=wrong,
+                       details=f"The bank's log: {live.last_request('/transfer').line()}\n"
+                               f"Mallory's balance: {before} -> {after}\nConsole: {fmt.console_text(result)}")
+
+    return Predict(question, ["the money moved", "the money stayed"], reveal)

@@ -111,7 +111,6 @@ BrowserOrPython(api, "/api/public", origin=FRONTEND)
 # first time), compared with the model tab's. Without Chromium on this machine, the cell says so in one line.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 from cors_lab import ChromiumBrowser, chromium_available, compare, unavailable_reason
 
 if chromium_available():

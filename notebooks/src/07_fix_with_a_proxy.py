@@ -80,7 +80,6 @@ host_cookie_question(page, api)
 # Every request now crosses two servers. How much slower is it here, on one machine?
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 def median_ms(url, n=30):
     times = []
     for _ in range(n):

@@ -139,7 +139,8 @@ Predict("Does http://shop.example.com.evil.net get Access-Control-Allow-Origin?"
 # The bank at `http://localhost:8004` lets its frontend (8001) read its answers with cookies. Alice is logged in.
 
 # %%
-from cors_lab.course import BANK_PORT, PORTS, bank_app, bank_policy, bank_tabs, books, forged_transfer
+from cors_lab.course import BANK_PORT, PORTS, bank_app, bank_policy, bank_tabs, forged_transfer
+from cors_lab.widgets import forged_transfer_question
 
 bank = serve_teaching(bank_app(bank_policy()), port=BANK_PORT, name="bank")
 
@@ -151,22 +152,11 @@ bank = serve_teaching(bank_app(bank_policy()), port=BANK_PORT, name="bank")
 
 
 # %%
-def csrf_answer():
-    tabs = bank_tabs(bank.url)  # Alice logs in on the frontend; the attacker's tab shares her cookie jar
-    before = books(bank.url)["balances"]["mallory"]
-    result = forged_transfer(tabs["attacker"], bank.url)
-    after = books(bank.url)["balances"]["mallory"]
-    return Outcome("the money moved" if after > before else "the money stayed",
-                   "A form-type POST is a simple request: no preflight. The browser sent it with Alice's cookie, the "
-                   "bank made the transfer, and only the *answer* was blocked.",
-                   html=sequence_diagram(result),
-                   details=f"The bank's log: {bank.last_request('/transfer').line()}\n"
-                           f"Mallory's balance: {before} -> {after}\nConsole: {result.error}",
-                   wrong={"the money stayed": "CORS blocks reading, not sending: the server acted before the check."})
-
-
-Predict("Did the attacker's forged POST move Alice's money?", ["the money moved", "the money stayed"], csrf_answer,
-        servers=[bank])
+forged_transfer_question(
+    bank, "Did the attacker's forged POST move Alice's money?",
+    "A form-type POST is a simple request: no preflight. The browser sent it with Alice's cookie, the bank made the "
+    "transfer, and only the *answer* was blocked.",
+    wrong={"the money stayed": "CORS blocks reading, not sending: the server acted before the check."})
 
 # %% [markdown]
 # ### SameSite cookies
@@ -181,21 +171,11 @@ Predict("Did the attacker's forged POST move Alice's money?", ["the money moved"
 
 
 # %%
-def samesite_answer():
-    tabs = bank_tabs(bank.url, attacker="http://127.0.0.1:8666", samesite="None")
-    before = books(bank.url)["balances"]["mallory"]
-    result = forged_transfer(tabs["attacker"], bank.url)
-    after = books(bank.url)["balances"]["mallory"]
-    return Outcome("the money moved" if after > before else "the money stayed",
-                   "127.0.0.1 and localhost are different sites: Chromium sends no cookie on a cross-site fetch, so "
-                   "the bank saw a stranger (401) and moved nothing. Same-site pages, though, still get the cookie.",
-                   html=sequence_diagram(result),
-                   details=f"The bank's log: {bank.last_request('/transfer').line()}\n"
-                           f"Mallory's balance: {before} -> {after}")
-
-
-Predict("From another site, does the forged POST move money?", ["the money moved", "the money stayed"], samesite_answer,
-        servers=[bank])
+forged_transfer_question(
+    bank, "From another site, does the forged POST move money?",
+    "127.0.0.1 and localhost are different sites: Chromium sends no cookie on a cross-site fetch, so the bank saw a "
+    "stranger (401) and moved nothing. Same-site pages, though, still get the cookie.",
+    attacker="http://127.0.0.1:8666", samesite="None")
 
 # %% [markdown]
 # ### CSRF tokens

@@ -55,3 +55,19 @@ def test_after_stop_it_says_rerun_and_after_a_rerun_it_rebinds_with_the_hole_loa
     new = serve(api_app(), port=None, name="api")
     assert console.steal().startswith("STOLEN") and console.server is new
     assert new.policy == ATTACKS["reflect"].policy
+
+
+def test_a_forged_transfer_question_is_answered_by_the_banks_books_and_names_the_cell_once_it_stopped():
+    from cors_lab import serve
+    from cors_lab.course import bank_app, bank_policy
+    from cors_lab.widgets import forged_transfer_question
+
+    bank = serve(bank_app(bank_policy()), name="bank-question")
+    same_site = forged_transfer_question(bank, "Moved?", "A simple POST goes out at once.")
+    cross_site = forged_transfer_question(bank, "Moved?", "No cookie cross-site.", attacker="http://127.0.0.1:8666",
+                                          samesite="None")
+    assert same_site.predict("the money moved").startswith("Right: the money moved.")
+    assert cross_site.predict("the money moved").startswith("Not quite: you said the money moved, it is the money "
+                                                            "stayed.")
+    bank.stop()
+    assert "is stopped" in same_site.predict("the money moved") and "Traceback" not in same_site.output.value
