@@ -12,8 +12,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from cors_lab.browser.fetch import Browser
-from cors_lab.course.exercises import api_with, not_a_policy
+from cors_lab.course.exercises import api_with, logged_in_browsers, not_a_policy
 from cors_lab.course.fix_exercises import check_origin_grants, check_private_api
 from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.course.verdict import Verdict
@@ -94,10 +93,8 @@ class StealReport:
 def tabs(api_url: str, frontend: str = FRONTEND, attacker: str = ATTACKER) -> dict:
     """Alice's browser: a ``"frontend"`` tab where she logs in to the API, and the ``"attacker"`` tab she opens
     next, sharing one cookie jar (the login's Set-Cookie is stored whatever the API's CORS policy)."""
-    found = {"frontend": Browser(origin=frontend), "attacker": Browser(origin=attacker)}
-    found["attacker"].cookies = found["frontend"].cookies
-    found["frontend"].fetch(f"{api_url}/login?user=alice", credentials="include")
-    return found
+    page, evil = logged_in_browsers(api_url, frontend, attacker)
+    return {"frontend": page, "attacker": evil}
 
 
 def steal(attack: Attack, api_url: str, redirector_url: str | None = None, frontend: str = FRONTEND,

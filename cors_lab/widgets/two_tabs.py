@@ -35,12 +35,11 @@ class TwoTabs:
         """Log the user in on the bank's tab, then fetch /api/private from the attacker's tab, live.
 
         Returns (the attacker's `FetchResult`, the API's log entry of that request or None)."""
-        from cors_lab.browser.fetch import Browser
+        from cors_lab.course.exercises import logged_in_browsers
 
         self.api = server = current_server(self.api)  # ServerStoppedError: one sentence naming the cell to re-run
-        bank_tab, evil_tab = Browser(self.bank), Browser(self.attacker)
-        evil_tab.cookies = bank_tab.cookies  # same browser, another tab: the same cookies
-        bank_tab.fetch(f"{server.url}/login?user=alice", method="POST", credentials="include")
+        # Alice logs in on the bank's tab; the attacker's tab is another tab of her browser: the same cookies
+        bank_tab, evil_tab = logged_in_browsers(server.url, self.bank, self.attacker)
         before = server.mark()
         result = evil_tab.fetch(f"{server.url}/api/private", credentials="include")
         entry = server.last_request(path="/api/private", origin=self.attacker, since=before)
