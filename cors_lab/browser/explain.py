@@ -15,15 +15,14 @@ _WIRE = ("origin", "cookie", "access-control-request-method", "access-control-re
 def explain(result) -> str:
     """The trace of one fetch as text: the call, the outcome, each rule with its fix, then what went on the wire."""
     request = result.request
-    lines = [f"fetch({request.get('url')!r}, method={request.get('method')!r}, "
-             f"credentials={request.get('credentials')!r}, mode={request.get('mode')!r}) "
-             f"from page {request.get('origin')}"]
+    lines = [call_line(result)]
     timeout = request.get("timeout")
+    sees = script_sees(result)
     if result.blocked and getattr(result, "timed_out", False):
         within = f" within {timeout:g} s" if isinstance(timeout, (int, float)) else ""
-        lines.append(f"=> TIMED OUT: no complete answer{within}. JavaScript sees: {result.exception}")
+        lines.append(f"=> TIMED OUT: no complete answer{within}. JavaScript sees: {sees}")
     elif result.blocked:
-        lines.append(f"=> BLOCKED. JavaScript sees: {result.exception}")
+        lines.append(f"=> BLOCKED. JavaScript sees: {sees}")
     else:
         lines.append(f"=> {result.type} response, status {result.status}")
         if result.exception:
@@ -31,9 +30,10 @@ def explain(result) -> str:
     if result.error:
         lines.append(f"   Console: {result.error.strip()}")
     lines.append("")
-    if result.source == "chromium" and not result.steps:
-        lines.append("Real Chromium gives its verdict, not its reasons: run the same fetch with "
-                     "cors_lab.Browser(origin=...) to see each step.")
+    if result.source != "engine" and not result.steps:
+        option = ", browser='firefox'" if result.browser == "firefox" else ""
+        lines.append(f"Real {result.source.capitalize()} gives its verdict, not its reasons: run the same call with "
+                     f"cors_lab.Browser(origin=...{option}) to see each step.")
     for number, step in enumerate(result.steps, 1):
         lines.append(f"{number:2}. [{_MARKS[step.passed]}] {step.rule}: {step.detail}")
         lines.append(f"           rule: {step.spec}")
@@ -50,12 +50,35 @@ def explain(result) -> str:
     return "\n".join(lines)
 
 
+def call_line(result) -> str:
+    """The script's call as a learner wrote it, the page it ran in, and the browser (when it is not Chromium)."""
+    request = result.request
+    where = f"from page {request.get('origin')}" + (" in Firefox" if result.browser == "firefox" else "")
+    if request.get("api") == "xhr":
+        options = "".join(part for flag, part in ((request.get("with_credentials"), ", withCredentials=true"),
+                                                  (request.get("upload_listener"), ", a listener on xhr.upload"))
+                          if flag)
+        return f"XMLHttpRequest: open({request.get('method')!r}, {request.get('url')!r}){options} {where}"
+    return (f"fetch({request.get('url')!r}, method={request.get('method')!r}, "
+            f"credentials={request.get('credentials')!r}, mode={request.get('mode')!r}) {where}")
+
+
+def script_sees(result) -> str:
+    """What the script gets from a blocked call: fetch()'s rejection, or XHR's exception or `error` event."""
+    if result.request.get("api") != "xhr":
+        return str(result.exception)
+    if result.exception:
+        return f"{result.exception} (thrown)"
+    events = getattr(result, "events", [])
+    return f"an 'error' event, status 0 (events: {', '.join(events) or 'none'})"
+
+
 def explain_html(result) -> str:
     """The same trace as compact HTML: the outcome, the console sentence, the exchanges and the steps."""
     color = "#b00020" if result.blocked else "#1b5e20"
-    head = f"blocked - {escape(result.exception or '')}" if result.blocked else f"{escape(result.type)} {result.status}"
+    head = f"blocked - {escape(script_sees(result))}" if result.blocked else f"{escape(result.type)} {result.status}"
     if result.blocked and getattr(result, "timed_out", False):
-        head = f"timed out - {escape(result.exception or '')}"
+        head = f"timed out - {escape(script_sees(result))}"
     elif result.exception and not result.blocked:
         head += f" - body unreadable: {escape(result.exception)}"
     request = result.request

@@ -77,9 +77,9 @@ class Failure:
     on_preflight: bool = False  # it can only come from the answer to a preflight
     prefixed_on_preflight: bool = False  # found on a preflight, Chromium's sentence starts with PREFLIGHT_PREFIX
     mdn: str | None = None  # the name of MDN's CORS error page (MDN spells one CORSMIssingAllowCredentials)
-    firefox: str | None = None  # Firefox's console sentence for fetch(), once recorded
+    firefox: str | None = None  # Firefox's whole text for it (console sentence or TypeError), recorded; a template
     firefox_reason: str | None = None  # Firefox's reason code, as its network monitor names it
-    xhr: str | None = None  # Chromium's sentence for XMLHttpRequest, once recorded
+    xhr: str | None = None  # Chromium's CORS reason for XMLHttpRequest where it is not fetch()'s (recorded)
 
     # ---- the browser's words ---------------------------------------------------------------------------------
     def sentence(self, url: str = "", origin: str = "", hint: str = "", preflight: bool = False,
@@ -96,6 +96,24 @@ class Failure:
         if preflight and self.prefixed_on_preflight:
             text += PREFLIGHT_PREFIX
         return text + self.chromium.format(hint=hint)
+
+    def text(self, browser: str = "chromium", api: str = "fetch", **values) -> str | None:
+        """This failure's text in ``browser`` ("chromium" | "firefox") for ``api`` ("fetch" | "xhr"), filled in:
+        the console sentence (sections cors, refused) or the TypeError (section request). None when that browser
+        writes nothing for it (or nothing has been recorded)."""
+        if browser == "firefox":
+            if self.firefox is None:
+                return None
+            return self.firefox.format_map(_Values({"url": values.get("url", ""), **values}))
+        if self.chromium is None:
+            return None
+        text = self.sentence(**values)
+        if api == "xhr" and self.section == "cors":
+            text = text.replace("Access to fetch at ", "Access to XMLHttpRequest at ", 1)
+            if self.xhr is not None:
+                text = text.removesuffix(self.chromium.format(hint=values.get("hint", ""))) + self.xhr.format(
+                    hint=values.get("hint", ""))
+        return text
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -457,6 +475,28 @@ _ROWS = (
         "Not a CORS sentence I know. The doctor knows the sentences Chromium writes to the console for fetch() (they "
         "start with \"Access to fetch at\", \"Fetch API cannot load\" or \"TypeError: ...\").",
         "Paste the whole red console sentence, from \"Access to fetch at\" to its final full stop."),
+    # ---- xhr: XMLHttpRequest's own calls threw (open, setRequestHeader); the texts are recorded per browser -------
+    Failure(
+        "xhr_invalid_method", "request", "open(): invalid method",
+        "xhr.open() threw: the method is not a valid HTTP method name (a token: letters, digits and !#$%&'*+-.^_`|~).",
+        "Use a method name such as 'GET', 'POST' or 'PUT'."),
+    Failure(
+        "xhr_forbidden_method", "request", "open(): forbidden method",
+        "xhr.open() threw: CONNECT, TRACE and TRACK are forbidden methods; no script may send them.",
+        "Use another method: scripts can never send these."),
+    Failure(
+        "xhr_invalid_url", "request", "open(): invalid URL",
+        "xhr.open() threw: the URL is not one the parser accepts, even relative to the page.",
+        "Write an absolute URL such as 'http://localhost:8002/api'."),
+    Failure(
+        "xhr_invalid_header_name", "request", "setRequestHeader(): invalid name",
+        "xhr.setRequestHeader() threw: the name is not a valid header name (a token, no spaces or colons).",
+        "Use a header name such as 'X-Token'."),
+    Failure(
+        "xhr_invalid_header_value", "request", "setRequestHeader(): invalid value",
+        "xhr.setRequestHeader() threw: the value contains a character a header value cannot have "
+        "(a newline, NUL).",
+        "Remove the newline or NUL from the header's value."),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

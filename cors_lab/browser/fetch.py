@@ -30,9 +30,10 @@ import time
 from collections.abc import Mapping
 
 from cors_lab.browser import data_url
+from cors_lab.browser.browsers import BrowserModel, browser_model
 from cors_lab.browser.check import cors_check, exposed_explanation, visible_headers
 from cors_lab.browser.cookies import CookieJar
-from cors_lab.browser.failures import FAILED_TO_FETCH, FAILURES, console_text
+from cors_lab.browser.failures import FAILURES, console_text
 from cors_lab.browser.network import Response, open_response
 from cors_lab.browser.origin import (
     URLError,
@@ -105,20 +106,29 @@ class Browser:
     - ``timeout``: seconds one fetch may take, all of it (the preflight, every redirect hop, every read of the
       headers and the body): then it returns a blocked result with ``timed_out`` True. ``fetch(timeout=...)`` sets
       it for one call.
+    - ``browser``: "chromium" (the default) or "firefox": the engine decides and words everything as that browser
+      does (its console sentences, its exception, its behaviour where the two differ: `cors_lab.browser.browsers`).
 
     The tab keeps a cookie jar (``cookies``) and a preflight cache (``preflight_cache``) across calls, as a
     browser profile does; ``clear()`` empties both.
     """
 
-    def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0):
+    def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
+                 browser: str = "chromium"):
+        self.model: BrowserModel = browser_model(browser)
         self.origin = parse_origin(origin)
         self.page_url = page_url or self.origin.serialize() + "/"
         self.cookies = CookieJar()
         self.preflight_cache = PreflightCache()
         self.timeout = _seconds(timeout)
 
+    @property
+    def browser(self) -> str:
+        """The browser this tab models: "chromium" or "firefox"."""
+        return self.model.name
+
     def __repr__(self) -> str:
-        return f"<Browser page {self.origin.serialize()}>"
+        return f"<Browser page {self.origin.serialize()} ({self.model.title})>"
 
     def set_cookie(self, url: str, cookie: str) -> bool:
         """Store a cookie as if ``url``'s server had answered ``Set-Cookie: <cookie>``. Returns whether it was kept.
@@ -177,6 +187,32 @@ class Browser:
         seconds = self.timeout if timeout is None else _seconds(timeout)
         return _Fetch(self, url, method, headers, body, credentials, mode, redirect, seconds).run()
 
+    def xhr(self, url: str, method: str = "GET", headers=None, body=None, with_credentials: bool = False,
+            upload_listener: bool = False, timeout: float | None = None):
+        """Send one XMLHttpRequest from this page, as axios and jQuery do: ``open(method, url)``, a
+        ``setRequestHeader`` per header, ``withCredentials``, then ``send(body)``.
+
+            >>> r = tab.xhr("http://localhost:8002/api/public")                       # doctest: +SKIP
+            >>> r.blocked, r.status, r.events, r.ready_state                          # doctest: +SKIP
+            (True, 0, ['loadstart', 'error', 'loadend'], 4)
+            >>> print(r.error)                                                        # doctest: +SKIP
+            Access to XMLHttpRequest at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' ...
+
+        - ``with_credentials``: XHR's ``withCredentials`` (fetch's ``credentials: 'include'``; axios'
+          ``withCredentials: true``).
+        - ``upload_listener``: a listener on ``xhr.upload`` (upload progress bars do it), which makes any
+          cross-origin request with a body preflighted.
+        - the rest as for `fetch`; ``timeout`` is the engine's deadline, not ``xhr.timeout``.
+
+        Returns an `XhrResult` (`cors_lab.browser.result`): fetch()'s fields where they apply, ``events`` and
+        ``upload_events`` (the events that fired, in order), ``ready_state``, ``all_headers`` (what
+        ``getAllResponseHeaders()`` returns). An XHR never rejects: a blocked request fires ``error``, and
+        ``exception`` is only set when ``open()``, ``setRequestHeader()`` or ``send()`` threw."""
+        from cors_lab.browser.xhr import XhrCall
+
+        seconds = self.timeout if timeout is None else _seconds(timeout)
+        return XhrCall(self, url, method, headers, body, with_credentials, upload_listener, seconds).run()
+
 
 def _seconds(value) -> float:
     """A timeout: a positive number of seconds (True is no number)."""
@@ -188,8 +224,11 @@ def _seconds(value) -> float:
 class _Fetch:
     """One fetch() call, run once, step by step; the steps leave their trace in ``steps``."""
 
+    api = "fetch"  # the script's API, as the console names it (`cors_lab.browser.xhr` runs XMLHttpRequest)
+
     def __init__(self, browser: Browser, url, method, headers, body, credentials, mode, redirect, seconds):
         self.browser = browser
+        self.model = browser.model  # the browser being modelled: its words and, where it differs, its rules
         self.seconds = seconds  # the call's budget; run() turns it into one absolute deadline
         self.deadline = 0.0
         self.page = browser.origin  # the page's origin (a tuple, to compare)
@@ -222,6 +261,7 @@ class _Fetch:
         self.steps: list[Step] = []
         self.exchanges: list[Exchange] = []
         self.preflighted = False  # an OPTIONS preflight went out
+        self.forced_preflight = False  # the use-CORS-preflight flag (XMLHttpRequest's upload listener sets it)
 
     @property
     def with_credentials(self) -> bool:
@@ -242,10 +282,12 @@ class _Fetch:
         that is a CORS failure only in mode 'cors')."""
         row = FAILURES[failure]
         values = self.failed_step(failure, kind, spec, detail, title, **values)
+        text = row.text(self.model.name, self.api, **values)
         if row.section == "request":  # new Request() threw: the TypeError is what JavaScript catches
-            return self.rejection(row.sentence(**values))
-        sentence = row.sentence(**values) if console and row.chromium is not None else None
-        return self.rejection(FAILED_TO_FETCH, sentence)
+            return self.rejection(text)
+        sentence = text if console else None
+        return self.rejection(self.model.network_error, sentence,
+                              reason_code=row.firefox_reason if sentence and self.model.name == "firefox" else None)
 
     def failed_step(self, failure: str, kind: StepKind, spec: str, detail: str, title: str | None = None,
                     **values) -> dict:
@@ -269,10 +311,11 @@ class _Fetch:
     def result(self, **fields) -> FetchResult:
         fields.setdefault("blocked", False)
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
-                           request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out, **fields)
+                           request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out,
+                           browser=self.model.name, **fields)
 
-    def rejection(self, exception: str, error: str | None = None) -> FetchResult:
-        return self.result(blocked=True, type="error", exception=exception, error=error)
+    def rejection(self, exception: str, error: str | None = None, reason_code: str | None = None) -> FetchResult:
+        return self.result(blocked=True, type="error", exception=exception, error=error, reason_code=reason_code)
 
     # ---- the algorithm ----------------------------------------------------------------------------------------
     def run(self) -> FetchResult:
@@ -461,7 +504,7 @@ class _Fetch:
         request itself, then either the redirect to follow (None: go round again) or the final result."""
         self.choose_response_tainting()
         unsafe = unsafe_request_header_names(self.headers)
-        if self.cors_flag and needs_preflight(self.method, unsafe):
+        if self.cors_flag and (needs_preflight(self.method, unsafe) or self.forced_preflight):
             failure = self.cors_preflight_fetch(unsafe)
             if failure is not None:
                 return failure
@@ -527,7 +570,9 @@ class _Fetch:
         """CORS-preflight fetch (Fetch Standard #cors-preflight-fetch), unless the CORS-preflight cache
         (#cors-preflight-cache) already allows this method and these headers. None when the request may go."""
         why = ([f"method {self.method} is not GET/HEAD/POST"] if self.method not in SAFELISTED_METHODS else []) + (
-            [f"header(s) {', '.join(unsafe)} are not CORS-safelisted"] if unsafe else [])
+            [f"header(s) {', '.join(unsafe)} are not CORS-safelisted"] if unsafe else []) + (
+            ["the request has the use-CORS-preflight flag (a listener on xhr.upload)"] if self.forced_preflight
+            else [])
         self.note(StepKind.PREFLIGHT_NEEDED, "preflight needed", "safelist", "A preflight is needed: "
                   + "; ".join(why) + ".")
         # a tainted (Origin: null) request neither uses nor fills the cache: Chromium keys it by an opaque origin
@@ -801,7 +846,7 @@ class _Fetch:
         if isinstance(body, FetchResult):
             return body
         return self.result(type=self.response_tainting, status=exchange.status, headers=visible, text=body or "",
-                           exception=None if body is not None else FAILED_TO_FETCH)
+                           exception=None if body is not None else self.model.network_error)
 
     def read_response_body(self) -> str | FetchResult | None:
         """What response.text() gives the script. fetch() resolved when the headers came, so a body that breaks
@@ -815,7 +860,7 @@ class _Fetch:
                 return self.network_failure(f"reading the body of {self.url}", exc)
             self.failed_step("invalid_response", StepKind.INVALID_RESPONSE, "network", f"The headers were fine, so "
                              f"fetch() resolved, but the body is not: {exc.detail} ({exc.net_error}). response.text() "
-                             f"rejects with {FAILED_TO_FETCH}.", f"body cannot be read ({exc.net_error})")
+                             f"rejects with {self.model.network_error}.", f"body cannot be read ({exc.net_error})")
             return None
         return data.decode("utf-8", "replace").removeprefix("\ufeff")
 

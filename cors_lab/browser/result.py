@@ -167,7 +167,11 @@ class FetchResult:
 
     - ``steps``: the trace, one `Step` per rule applied; ``explain()`` prints it with the fixes.
     - ``request``: what the script asked for (url, method, headers, mode, ...) and the page ``origin``.
-    - ``source``: "engine" or "chromium".
+    - ``source``: who answered: "engine", "chromium" or "firefox".
+    - ``browser``: the browser the result models (the engine's ``Browser(origin, browser=...)``) or ran in:
+      "chromium" or "firefox". Sentences, exceptions and behaviour are that browser's.
+    - ``reason_code``: Firefox's reason code for a CORS block (e.g. "CORSMissingAllowOrigin", the name of MDN's
+      page about it); None for Chromium, which has none.
     - ``timed_out``: the call's overall deadline (``Browser(timeout=...)``) passed before the answer was complete;
       the call is then blocked, as a network error.
     """
@@ -183,8 +187,11 @@ class FetchResult:
     exchanges: list[Exchange] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     request: dict = field(default_factory=dict)  # what the script asked for: url, method, headers, mode, ...
-    source: str = "engine"  # "engine" or "chromium"
+    source: str = "engine"  # who answered: "engine", "chromium" or "firefox"
     timed_out: bool = False  # the overall deadline passed before the answer was complete (blocked, a network error)
+    browser: str = "chromium"  # the browser this result models (engine) or ran in (real): "chromium" or "firefox"
+    reason_code: str | None = None  # Firefox's reason code for a CORS block (its console category, MDN's page name)
+    console: list[str] = field(default_factory=list)  # every console line of the call (real browsers)
 
     def __post_init__(self) -> None:
         if not isinstance(self.headers, Headers):
@@ -283,11 +290,43 @@ class FetchResult:
             "headers": dict(sorted(self.headers.lower().items())),
             "text": self.text,
             "preflight": self.preflight,
+            "reason_code": self.reason_code,
         }
 
 
+@dataclass(repr=False)
+class XhrResult(FetchResult):
+    """What an XMLHttpRequest (as axios and jQuery send it) produced: `FetchResult`'s fields where they apply, plus
+    the events that fired and the final ``readyState``.
+
+    - ``status`` is ``xhr.status`` (0 when blocked), ``headers`` what ``xhr.getAllResponseHeaders()`` lists (the
+      raw text is ``all_headers``), ``text`` is ``xhr.responseText``, ``error`` the console sentence.
+    - ``events``: the names of the events that fired on the request, in order: ``loadstart``, ``progress``,
+      ``load`` or ``error``, ``loadend``; ``upload_events`` the same on ``xhr.upload`` (only with a listener).
+    - ``ready_state``: ``xhr.readyState`` at the end (4, DONE, after ``loadend``).
+    - ``exception``: what ``open()``, ``setRequestHeader()`` or ``send()`` threw (an XHR never rejects: a blocked
+      request fires ``error``; axios turns that into ``AxiosError: Network Error``).
+    - ``type`` is what fetch() would have called the answer ('error' when blocked); XHR itself does not show it.
+    """
+
+    events: list[str] = field(default_factory=list)
+    upload_events: list[str] = field(default_factory=list)
+    ready_state: int = 0
+    all_headers: str = ""
+
+    def __repr__(self) -> str:
+        return f"<XhrResult {self.summary()}>"
+
+    def comparable(self) -> dict:
+        fields = super().comparable()
+        del fields["type"]  # not observable from an XMLHttpRequest
+        fields.update(events=list(self.events), upload_events=list(self.upload_events), ready_state=self.ready_state)
+        return fields
+
+
 #: what `compare` looks at, in the words a learner reads in the verdict
-COMPARED_FIELDS = ("blocked", "type", "status", "error", "exception", "headers", "text", "preflight")
+COMPARED_FIELDS = ("blocked", "type", "status", "error", "exception", "headers", "text", "preflight", "reason_code",
+                   "events", "upload_events", "ready_state")
 _CLOCK_HEADERS = ("date",)  # values that depend on the clock, never on CORS
 
 
@@ -328,8 +367,8 @@ def compare(first: FetchResult, second: FetchResult) -> Agreement:
 
     A header whose value depends on the clock (Date) is compared by presence only."""
     mine, theirs = _comparable(first), _comparable(second)
-    return Agreement(first, second,
-                     {key: (mine[key], theirs[key]) for key in COMPARED_FIELDS if mine[key] != theirs[key]})
+    return Agreement(first, second, {key: (mine.get(key), theirs.get(key)) for key in COMPARED_FIELDS
+                                     if (key in mine or key in theirs) and mine.get(key) != theirs.get(key)})
 
 
 def _comparable(result: FetchResult) -> dict:

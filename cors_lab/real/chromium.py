@@ -45,14 +45,16 @@ import threading
 import time
 import weakref
 from concurrent.futures import Future, wait
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
+from urllib.parse import urljoin
 
 from cors_lab.browser.failures import FAILED_TO_FETCH
 from cors_lab.browser.origin import Origin, URLError, origin_of, parse_origin, parse_url
-from cors_lab.browser.result import Exchange, FetchResult
+from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
 from cors_lab.headers import Headers
 from cors_lab.real.binaries import CHROMIUM, find_chromium
+from cors_lab.real.page_js import FETCH_JS, XHR_JS
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -76,31 +78,6 @@ CLOSE_WAIT = 2.0
 _BLANK_PAGE = ("<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab</title></head>"
                "<body></body></html>")
 
-# The page's side of the deadline: an AbortController cancels the request when the time is up, so Chromium stops
-# following redirects and reading the body and closes the connection (a timer that only won a race would leave the
-# request running, and its late network events would land in the next call's record).
-_FETCH_JS = """
-async ([url, init, timeoutMs]) => {
-  if (init.bodyBytes) { init.body = new Uint8Array(init.bodyBytes); delete init.bodyBytes; }
-  const controller = new AbortController();
-  init.signal = controller.signal;
-  const run = async () => {
-    let r;
-    try { r = await fetch(url, init); } catch (e) { return {rejected: String(e)}; }
-    const headers = [];
-    for (const [k, v] of r.headers) headers.push([k, v]);
-    let text = '', bodyError = null;
-    try { text = await r.text(); } catch (e) { bodyError = String(e); }
-    return {type: r.type, status: r.status, headers, text, bodyError, url: r.url, redirected: r.redirected};
-  };
-  let timer;
-  // resolve before abort: the race is settled by the timer, not by the AbortError the abort causes
-  const late = new Promise(resolve => {
-    timer = setTimeout(() => { resolve({timeout: true}); controller.abort(); }, timeoutMs);
-  });
-  try { return await Promise.race([run(), late]); } finally { clearTimeout(timer); }
-}
-"""
 
 
 def chromium_available() -> bool:
@@ -710,7 +687,6 @@ class ChromiumBrowser:
         time is a result, never an exception: the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
         """
         seconds = self.timeout if timeout is None else _seconds(timeout)
-        deadline = time.monotonic() + seconds  # the one deadline: every step below takes from it
         init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
         if headers is not None:
             init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
@@ -720,11 +696,111 @@ class ChromiumBrowser:
             init["body"] = body
         request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
                    "body": body, "credentials": credentials, "mode": mode, "redirect": redirect, "timeout": seconds}
+        call = self._run_script(FETCH_JS, lambda ms: [url, init, ms], seconds)
+        out = call.out
+        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
+                      source="chromium", browser="chromium", timed_out=call.timed_out, console=call.console)
+        if call.timed_out:
+            # what the script would see if it gave up then (a page itself would wait on); no console sentence
+            return FetchResult(blocked=True, type="error", exception=FAILED_TO_FETCH, **common)
+        if "rejected" in out:
+            return FetchResult(blocked=True, type="error", exception=out["rejected"], **common)
+        return FetchResult(blocked=False, type=out["type"], status=out["status"], headers=Headers(out["headers"]),
+                           text=out["text"], exception=out.get("bodyError"), **common)
+
+    def xhr(self, url: str, method: str = "GET", headers=None, body=None, with_credentials: bool = False,
+            upload_listener: bool = False, timeout: float | None = None) -> XhrResult:
+        """Send one ``XMLHttpRequest`` from the page, for real, the way axios and jQuery send theirs.
+
+            >>> real = ChromiumBrowser(origin="http://localhost:8001")
+            >>> r = real.xhr("http://localhost:8002/api/public")
+            >>> r.blocked, r.status, r.events
+            (True, 0, ['loadstart', 'error', 'loadend'])
+            >>> print(r.error)
+            Access to XMLHttpRequest at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has
+            been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.
+
+        The page runs ``xhr.open(method, url)``, ``xhr.setRequestHeader(name, value)`` for each header,
+        ``xhr.withCredentials = with_credentials``, and ``xhr.send(body)``:
+
+        - ``url``: the URL (relative URLs are resolved against the page).
+        - ``method``: ``"GET"``, ``"POST"``, ``"PUT"``, ... (``open()`` upper-cases the standard ones and throws
+          on TRACE, CONNECT and TRACK).
+        - ``headers``: a dict or a list of ``(name, value)`` pairs, set one by one with ``setRequestHeader``.
+        - ``body``: a str (XHR sends it as ``text/plain;charset=UTF-8`` unless a Content-Type header says
+          otherwise) or bytes; ignored by XHR on GET and HEAD.
+        - ``with_credentials``: True sends cookies cross-origin (fetch's ``credentials: "include"``).
+        - ``upload_listener``: True adds listeners on ``xhr.upload`` (as a progress bar does), which makes a
+          cross-origin request with a body need a preflight.
+        - ``timeout``: seconds this call may take, all of it (default: the browser's ``timeout``). Not the XHR's
+          own ``xhr.timeout``: the bridge gives up and aborts the request.
+
+        Returns an `XhrResult`, read from the real browser:
+
+        - ``blocked``: the request failed (an ``error``, ``abort`` or ``timeout`` event, a throw, or the deadline);
+          ``type`` is then ``"error"``, else what fetch() would have said (``"basic"``, ``"cors"``).
+        - ``status``, ``text`` (``responseText``), ``headers`` (``getAllResponseHeaders()`` parsed, names
+          lowercase; the raw text is ``all_headers``), ``ready_state``, ``events`` and ``upload_events`` (the
+          names of the events that fired, in order).
+        - ``exception``: what ``open()``, ``setRequestHeader()`` or ``send()`` threw (``"SyntaxError: ..."``), word
+          for word. An XHR never rejects: a CORS failure is an ``error`` event, and the console sentence.
+        - ``error``, ``console``, ``preflight``, ``exchanges``, ``timed_out``, ``source`` (``"chromium"``): as for
+          `fetch`. A call that ran out of time is blocked, with ``timed_out`` True, never an exception.
+
+        Raises `ChromiumNotFoundError` when Chromium or Playwright is missing, and `ChromiumError` when Chromium
+        fails; the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
+        """
+        seconds = self.timeout if timeout is None else _seconds(timeout)
+        pairs = [] if headers is None else [[str(k), str(v)] for k, v in
+                                              (headers.items() if isinstance(headers, dict) else headers)]
+        is_bytes = isinstance(body, (bytes, bytearray, memoryview))
+        text_body = None if body is None or is_bytes else str(body)
+        byte_body = list(bytes(body)) if is_bytes else None
+        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
+                   "body": body, "with_credentials": with_credentials, "upload_listener": upload_listener,
+                   "timeout": seconds, "api": "xhr"}
+        call = self._run_script(XHR_JS, lambda ms: [method, url, pairs, text_body, byte_body,
+                                                    bool(with_credentials), bool(upload_listener), ms], seconds)
+        out = call.out
+        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
+                      source="chromium", browser="chromium", timed_out=call.timed_out, console=call.console,
+                      events=list(out.get("events", [])), upload_events=list(out.get("uploadEvents", [])),
+                      ready_state=out.get("readyState", 0))
+        if call.timed_out:
+            return XhrResult(blocked=True, type="error", **common)
+        if "thrown" in out:
+            return XhrResult(blocked=True, type="error", exception=out["thrown"], **common)
+        if "rejected" in out:  # the bridge's own script failed
+            raise ChromiumError(f"Real Chromium failed: {out['rejected']}")
+        if any(name in out["events"] for name in ("error", "abort", "timeout")):
+            kind = "error"
+        else:
+            hops = [url, out.get("responseURL") or url, *(x.url for x in call.exchanges)]
+            kind = "cors" if any(self._cross_origin(hop) for hop in hops) else "basic"
+        result = XhrResult(blocked=kind == "error", type=kind, status=out["status"], text=out["text"],
+                           all_headers=out["allHeaders"], headers=_xhr_headers(out["allHeaders"]), **common)
+        result.response_url = out.get("responseURL", "")  # XhrResult has no such field yet: xhr.responseURL
+        return result
+
+    def _cross_origin(self, url: str) -> bool:
+        """Is ``url`` (relative ones are resolved against the page) on another origin than the page?"""
+        try:
+            return origin_of(parse_url(urljoin(self.page_url, url))) != self.origin
+        except (URLError, ValueError):
+            return True
+
+    def _run_script(self, script: str, arguments: Callable[[int], list], seconds: float) -> "_PageCall":
+        """Run one of the page scripts (`cors_lab.real.page_js`) in the tab, within one deadline of ``seconds``.
+
+        ``arguments(ms)`` builds the script's argument list with the milliseconds left for the page's own timer
+        (opening the tab first takes from the same deadline). What both `fetch` and `xhr` need is collected here:
+        the console lines and DevTools network events of this call only, and the exchanges rebuilt from them."""
+        deadline = time.monotonic() + seconds  # the one deadline: every step below takes from it
 
         def job(tab: _Tab):
             tab.console.clear()
             tab.events.clear()
-            out = tab.page.evaluate(_FETCH_JS, [url, init, _ms(deadline)])  # the page's timer: what is left
+            out = tab.page.evaluate(script, arguments(_ms(deadline)))  # the page's timer: what is left
             tab.page.evaluate("0")  # a round trip, so every console message and network event has arrived
             return out, list(tab.console), list(tab.events)
 
@@ -737,22 +813,28 @@ class ChromiumBrowser:
         self.last_console = console
         exchanges, preflight = _exchanges(events)
         error = next((m for m in console if not m.startswith(IGNORED_CONSOLE_PREFIXES)), None)
-        if out.get("timeout"):
-            # what the script would see if it gave up then (a page itself would wait on); no console sentence
-            result = FetchResult(blocked=True, type="error", exception=FAILED_TO_FETCH, error=error,
-                                 preflight=preflight, exchanges=exchanges, request=request, source="chromium")
-        elif "rejected" in out:
-            result = FetchResult(blocked=True, type="error", exception=out["rejected"], error=error,
-                                 preflight=preflight, exchanges=exchanges, request=request, source="chromium")
-        else:
-            result = FetchResult(blocked=False, type=out["type"], status=out["status"],
-                                 headers=Headers(out["headers"]), text=out["text"], error=error,
-                                 exception=out.get("bodyError"), preflight=preflight, exchanges=exchanges,
-                                 request=request, source="chromium")
-        # set on the instance: FetchResult (cors_lab.browser.result) has no such field yet
-        result.timed_out = bool(out.get("timeout"))
-        result.console = console  # every console line of this call, unfiltered
-        return result
+        return _PageCall(out, console, error, exchanges, preflight, bool(out.get("timeout")))
+
+
+class _PageCall(NamedTuple):
+    """What one page script left behind: its answer, the console lines and the exchanges of that call."""
+
+    out: dict
+    console: list[str]
+    error: str | None  # the first console line that is not the generic "Failed to load resource: ..."
+    exchanges: list[Exchange]
+    preflight: bool
+    timed_out: bool
+
+
+def _xhr_headers(all_headers: str) -> Headers:
+    """``getAllResponseHeaders()``'s text (``"name: value\\r\\n"`` lines) as a `Headers` with lowercase names."""
+    pairs = []
+    for line in all_headers.split("\r\n"):
+        name, sep, value = line.partition(": ")
+        if sep:
+            pairs.append((name.lower(), value))
+    return Headers.from_pairs(pairs)
 
 
 def _headers(raw: dict | None) -> Headers:

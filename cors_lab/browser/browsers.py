@@ -1,0 +1,50 @@
+"""The browsers the engine can be: one row each, the one place that says what differs between them.
+
+    >>> Browser("http://localhost:8001", browser="firefox").fetch(url).exception        # doctest: +SKIP
+    'TypeError: NetworkError when attempting to fetch resource.'
+
+`Browser(origin)` is Chromium; `Browser(origin, browser="firefox")` decides and words everything as Firefox does.
+Each row below was recorded from the real browser (Debian's `chromium` and `firefox-esr`, through
+`cors_lab.real`), never written from memory; the differential tests (tests/real/) run the same scenario tables
+through the engine in each mode and through the real browser, field by field. Where the two browsers differ, the
+difference is a field here, and the engine's steps read it (``self.model.<field>`` in `cors_lab.browser.fetch`), so
+a lesson can show both sides of it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cors_lab.errors import InputError
+
+
+@dataclass(frozen=True)
+class BrowserModel:
+    """What one browser does where browsers differ."""
+
+    name: str  # "chromium" | "firefox": what results carry as ``result.browser``
+    title: str  # the name a learner reads, with the version the recordings come from
+    network_error: str  # what a failed fetch() rejects with (JavaScript's TypeError, stringified)
+
+    def __repr__(self) -> str:
+        return f"<BrowserModel {self.title}>"
+
+
+CHROMIUM = BrowserModel(
+    name="chromium", title="Chromium 156",
+    network_error="TypeError: Failed to fetch",
+)
+FIREFOX = BrowserModel(
+    name="firefox", title="Firefox 153 ESR",
+    network_error="TypeError: NetworkError when attempting to fetch resource.",
+)
+MODELS: dict[str, BrowserModel] = {model.name: model for model in (CHROMIUM, FIREFOX)}
+
+
+def browser_model(name: str | BrowserModel) -> BrowserModel:
+    """The model for ``"chromium"`` or ``"firefox"`` (any case); one clear sentence for anything else."""
+    if isinstance(name, BrowserModel):
+        return name
+    model = MODELS.get(name.lower()) if isinstance(name, str) else None
+    if model is None:
+        raise InputError(f"browser must be one of {', '.join(repr(n) for n in MODELS)}, not {name!r}")
+    return model
