@@ -6,7 +6,8 @@ from cors_lab.doctor import Diagnosis, diagnose, known_kinds
 
 URL, FIRST, ORIGIN = "http://localhost:8002/api/items/1", "http://localhost:8003/api/redirect?to=x", "http://localhost:8001"
 SAMPLE_FIELDS = {"url": URL, "origin": ORIGIN, "scheme": "ftp", "page_url": ORIGIN + "/", "member": "credentials",
-                 "value": "includes", "idl_type": "RequestCredentials", "method": "CONNECT"}
+                 "value": "includes", "idl_type": "RequestCredentials", "method": "CONNECT",
+                 "name": "X-Token"}
 
 
 def cors_sentences():

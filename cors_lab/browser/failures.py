@@ -55,7 +55,9 @@ MDN_ERRORS = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Erro
 SECTIONS = ("cors", "refused", "request", "silent", "doctor")
 
 _TYPE_ERROR = "TypeError: Failed to execute 'fetch' on 'Window': "  # how Chromium's fetch() rejections begin
-_VALID = " Have the server send the header with a valid value."
+_VALID = " Have the server send the header with a valid value."  # fetch() only: XHR's sentence ends before it
+_XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
+                    "withCredentials attribute.")  # what Chromium adds to an XHR's credentials sentences
 _ACAO, _ACAC = "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"
 _REDIRECTED = (" The request started at {initial_url} and was redirected; after a cross-origin redirect the browser "
                "may send `Origin: null`.")
@@ -83,19 +85,20 @@ class Failure:
 
     # ---- the browser's words ---------------------------------------------------------------------------------
     def sentence(self, url: str = "", origin: str = "", hint: str = "", preflight: bool = False,
-                 initial_url: str | None = None, **fields: str) -> str:
-        """Chromium's text for this failure, filled in: the console sentence, or the TypeError of a rejection."""
+                 initial_url: str | None = None, api: str = "fetch", reason: str | None = None, **fields: str) -> str:
+        """Chromium's text for this failure, filled in: the console sentence, or the TypeError of a rejection.
+        ``api`` and ``reason``: the API the sentence names ("fetch", "XMLHttpRequest") and its reason template."""
         if self.chromium is None:
             raise ValueError(f"Chromium writes no sentence for {self.kind!r}")
         if self.section != "cors":
             return self.chromium.format(url=url, origin=origin, hint=hint, **fields)
-        text = f"Access to fetch at '{url}' "
+        text = f"Access to {api} at '{url}' "
         if initial_url and initial_url != url:
             text += f"(redirected from '{initial_url}') "
         text += f"from origin '{origin}' has been blocked by CORS policy: "
         if preflight and self.prefixed_on_preflight:
             text += PREFLIGHT_PREFIX
-        return text + self.chromium.format(hint=hint)
+        return text + (reason or self.chromium).format(hint=hint)
 
     def text(self, browser: str = "chromium", api: str = "fetch", **values) -> str | None:
         """This failure's text in ``browser`` ("chromium" | "firefox") for ``api`` ("fetch" | "xhr"), filled in:
@@ -107,13 +110,9 @@ class Failure:
             return self.firefox.format_map(_Values({"url": values.get("url", ""), **values}))
         if self.chromium is None:
             return None
-        text = self.sentence(**values)
-        if api == "xhr" and self.section == "cors":
-            text = text.replace("Access to fetch at ", "Access to XMLHttpRequest at ", 1)
-            if self.xhr is not None:
-                text = text.removesuffix(self.chromium.format(hint=values.get("hint", ""))) + self.xhr.format(
-                    hint=values.get("hint", ""))
-        return text
+        if api != "xhr" or self.section != "cors":
+            return self.sentence(**values)
+        return self.sentence(api="XMLHttpRequest", reason=self.xhr or self.chromium, **values)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -215,6 +214,8 @@ _ROWS = (
         "Send the exact origin, {acao}, plus `Access-Control-Allow-Credentials: true` and `Vary: Origin`.",
         chromium="The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
                  "when the request's credentials mode is 'include'.",
+        xhr="The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when "
+            "the request's credentials mode is 'include'." + _XHR_CREDENTIALS,
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSNotSupportingCredentials",
         firefox_reason="CORSNotSupportingCredentials"),
     Failure(
@@ -224,6 +225,7 @@ _ROWS = (
         "echo the one that matches (and make sure two layers, e.g. a proxy and the app, do not both add the header).",
         chromium="The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed."
                  + _VALID,
+        xhr="The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed.",
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSMultipleAllowOriginNotAllowed",
         firefox_reason="CORSMultipleAllowOriginNotAllowed"),
     Failure(
@@ -231,6 +233,7 @@ _ROWS = (
         "Access-Control-Allow-Origin is '{hint}', which is not an origin at all.",
         "Send a full origin, scheme + host + port: {acao}.",
         chromium="The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'." + _VALID,
+        xhr="The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'.",
         # Firefox compares the value with the origin and reports a mismatch
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSAllowOriginNotMatchingOrigin",
         firefox_reason="CORSAllowOriginNotMatchingOrigin"),
@@ -241,6 +244,7 @@ _ROWS = (
         "Send {acao}, exactly the request's Origin.",
         chromium="The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied "
                  "origin." + _VALID,
+        xhr="The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin.",
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSAllowOriginNotMatchingOrigin",
         firefox_reason="CORSAllowOriginNotMatchingOrigin"),
     Failure(
@@ -250,6 +254,8 @@ _ROWS = (
         "Add `Access-Control-Allow-Credentials: true` to {on} (keep {acao}, never `*`).",
         chromium="The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must "
                  "be 'true' when the request's credentials mode is 'include'.",
+        xhr="The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be "
+            "'true' when the request's credentials mode is 'include'." + _XHR_CREDENTIALS,
         header=_ACAC, prefixed_on_preflight=True, mdn="CORSMIssingAllowCredentials",
         firefox_reason="CORSMissingAllowCredentials"),
     Failure(
@@ -478,25 +484,39 @@ _ROWS = (
     # ---- xhr: XMLHttpRequest's own calls threw (open, setRequestHeader); the texts are recorded per browser -------
     Failure(
         "xhr_invalid_method", "request", "open(): invalid method",
-        "xhr.open() threw: the method is not a valid HTTP method name (a token: letters, digits and !#$%&'*+-.^_`|~).",
-        "Use a method name such as 'GET', 'POST' or 'PUT'."),
+        "xhr.open() threw: {method!r} is not a valid HTTP method name (a token: letters, digits and !#$%&'*+-.^_`|~).",
+        "Use a method name such as 'GET', 'POST' or 'PUT'.",
+        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' is not a valid HTTP method."),
     Failure(
         "xhr_forbidden_method", "request", "open(): forbidden method",
         "xhr.open() threw: CONNECT, TRACE and TRACK are forbidden methods; no script may send them.",
-        "Use another method: scripts can never send these."),
+        "Use another method: scripts can never send {method}.",
+        chromium="SecurityError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' HTTP method is unsupported."),
     Failure(
         "xhr_invalid_url", "request", "open(): invalid URL",
         "xhr.open() threw: the URL is not one the parser accepts, even relative to the page.",
-        "Write an absolute URL such as 'http://localhost:8002/api'."),
+        "Write an absolute URL such as 'http://localhost:8002/api'.",
+        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL"),
     Failure(
         "xhr_invalid_header_name", "request", "setRequestHeader(): invalid name",
-        "xhr.setRequestHeader() threw: the name is not a valid header name (a token, no spaces or colons).",
-        "Use a header name such as 'X-Token'."),
+        "xhr.setRequestHeader() threw: {name!r} is not a valid header name (a token, no spaces or colons).",
+        "Use a header name such as 'X-Token'.",
+        chromium="SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '{name}' is not a valid HTTP "
+                 "header field name."),
     Failure(
         "xhr_invalid_header_value", "request", "setRequestHeader(): invalid value",
-        "xhr.setRequestHeader() threw: the value contains a character a header value cannot have "
+        "xhr.setRequestHeader() threw: the value {value!r} contains a character a header value cannot have "
         "(a newline, NUL).",
-        "Remove the newline or NUL from the header's value."),
+        "Remove the newline or NUL from the header's value.",
+        chromium="SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '{value}' is not a valid "
+                 "HTTP header field value."),
+    Failure(
+        "xhr_unsafe_header", "refused", "setRequestHeader(): forbidden header",
+        "xhr.setRequestHeader() ignored {name}: it is a forbidden request-header, which only the browser sets "
+        "(Cookie, Host, Origin, Referer, Content-Length, Connection, Sec-*, Proxy-*, ...). The request went out "
+        "without it.",
+        "Do not set {name} from the script; for cookies use withCredentials = true and let the server set them.",
+        chromium='Refused to set unsafe header "{name}"'),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

@@ -677,6 +677,9 @@ class _Fetch:
         request that is not GET/HEAD ('append a request Origin header'), and the jar's cookies when they may go."""
         wire = {"Accept": "*/*"} if "accept" not in self.headers else {}
         wire.update({self.header_names.get(name, name): value for name, value in self.headers.items()})
+        referrer = self.referrer()
+        if referrer:
+            wire["Referer"] = referrer
         if self.cors_flag or self.method not in ("GET", "HEAD"):
             wire["Origin"] = self.origin_sent
         server = origin_of(self.url)
@@ -688,6 +691,18 @@ class _Fetch:
         if self.send_cookies and (cookie := self.browser.cookies.header_for(self.url)):
             wire["Cookie"] = cookie
         return wire
+
+    def referrer(self) -> str | None:
+        """The Referer header under both browsers' default policy, strict-origin-when-cross-origin: the page's URL
+        to its own origin, only its origin (and "/") elsewhere, nothing from https to http (recorded)."""
+        page_url = self.browser.page_url.split("#")[0]
+        if not page_url.startswith(("http://", "https://")):
+            return None
+        if same_origin(self.page, origin_of(self.url)):
+            return page_url
+        if page_url.startswith("https://") and self.url.startswith("http://"):
+            return None
+        return self.page_origin + "/"
 
     def network_failure(self, what: str, exc: ConnectionError) -> FetchResult:
         """No usable answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason
@@ -782,8 +797,10 @@ class _Fetch:
             return self.fail("cors_disabled_scheme", StepKind.REDIRECT_REFUSED, "redirect",
                              f"Location {next_url} is not http(s).", "redirect scheme", console=in_cors_mode,
                              url=next_url)
-        if has_credentials(next_url):  # Chromium blames the URL that redirected, not the Location
-            cross_origin = not same_origin(self.page, origin_of(next_url))
+        cross_origin = not same_origin(self.page, origin_of(next_url))
+        # in mode 'cors', a same-origin request may be redirected to a same-origin URL with credentials (recorded)
+        if has_credentials(next_url) and (self.mode != "cors" or self.cors_flag or self.origin_tainted or cross_origin):
+            # Chromium blames the URL that redirected, not the Location
             return self.fail("redirect_credentials", StepKind.REDIRECT_REFUSED, "redirect",
                              f"Location {next_url} contains a username/password.", "redirect with credentials",
                              console=in_cors_mode and (self.cors_flag or self.origin_tainted or cross_origin),

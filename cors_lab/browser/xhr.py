@@ -14,6 +14,9 @@ An XHR is a fetch with mode 'cors', redirect 'follow' and credentials 'include' 
 """
 from __future__ import annotations
 
+import re
+
+from cors_lab.browser.failures import FAILURES
 from cors_lab.browser.fetch import _Fetch
 from cors_lab.browser.origin import URLError, parse_url
 from cors_lab.browser.result import FetchResult, StepKind, XhrResult
@@ -27,6 +30,10 @@ from cors_lab.browser.safelist import (
     normalize_method,
 )
 from cors_lab.errors import InputError
+
+_LOADED = ("loadstart", "progress", "load", "loadend")  # the events of a request (or an upload) that completed
+_FAILED = ("loadstart", "error", "loadend")  # ... of one that failed: a network error, or blocked by CORS
+_CHARSET = re.compile(r"(;\s*charset\s*=\s*)(\"[^\"]*\"|[^;]*)", re.I)  # send() rewrites it for a string body
 
 
 class XhrCall(_Fetch):
@@ -42,6 +49,7 @@ class XhrCall(_Fetch):
             raise InputError(f"upload_listener must be True or False, not {upload_listener!r}")
         super().__init__(browser, url, method, headers, body, "include" if with_credentials else "same-origin",
                          "cors", "follow", seconds)
+        self.warnings: list[str] = []  # console lines the calls wrote before the request (refused headers)
         self.options = dict(api="xhr", url=url, method=method, headers=headers, body=body,
                             with_credentials=with_credentials, upload_listener=upload_listener, timeout=seconds)
         self.upload_listener = upload_listener
@@ -87,8 +95,12 @@ class XhrCall(_Fetch):
             if not is_valid_header_value(value):
                 return self.throw("xhr_invalid_header_value", "setRequestHeader", name=name, value=value)
             if is_forbidden_request_header(name, value):
+                warning = FAILURES["xhr_unsafe_header"].text(self.model.name, self.api, name=name)
                 self.note(StepKind.HEADER_DROPPED, f"header {name} dropped", "forbidden",
-                          f"{name} is a forbidden request-header: setRequestHeader() ignores it.")
+                          f"{name} is a forbidden request-header: setRequestHeader() ignores it"
+                          + (f" and the console says: {warning}" if warning else " (silently)") + ".")
+                if warning:
+                    self.warnings.append(warning)
             else:
                 self.add_header(name, value)
         return None
@@ -104,6 +116,13 @@ class XhrCall(_Fetch):
         if isinstance(body, str) and "content-type" not in self.headers:
             self.headers["content-type"] = "text/plain;charset=UTF-8"
             self.header_names["content-type"] = "Content-Type"
+        elif isinstance(body, str) and _CHARSET.search(self.headers["content-type"]):
+            given = self.headers["content-type"]
+            self.headers["content-type"] = _CHARSET.sub(r"\1UTF-8", given)
+            if self.headers["content-type"] != given:
+                self.note(StepKind.HEADER_DROPPED, "charset rewritten", "request", f"A string body is sent as UTF-8, "
+                          f"so send() rewrites Content-Type: {given} to {self.headers['content-type']}.")
+        # recorded: only a request with a body (an empty string is one) is preflighted for its upload listener
         self.forced_preflight = self.upload_listener and self.body is not None
         return None
 
@@ -115,15 +134,18 @@ class XhrCall(_Fetch):
             "blocked", "type", "status", "headers", "text", "exception", "error", "preflight", "exchanges", "steps",
             "request", "source", "timed_out", "browser", "reason_code", "console")}
         thrown_in = getattr(self, "thrown_in", None)
+        console = self.warnings + ([result.error] if result.error else [])
+        fields.update(error=console[0] if console else None, console=console)
         if thrown_in is not None:  # the script caught an exception: no request, no events
-            fields.update(status=0, text="", headers={}, error=None, events=[],
-                          ready_state=0 if thrown_in == "open" else 1)
+            fields.update(status=0, text="", headers={}, events=[], ready_state=0 if thrown_in == "open" else 1)
         elif result.blocked:
-            fields.update(status=0, text="", headers={}, exception=None,
-                          events=["loadstart", "error", "loadend"], ready_state=4)
-        else:
-            fields.update(events=["loadstart", "progress", "load", "loadend"] if result.text else
-                          ["loadstart", "load", "loadend"], ready_state=4)
+            fields.update(status=0, text="", headers={}, exception=None, events=list(_FAILED), ready_state=4)
+        else:  # recorded: a 'progress' event fires only when body bytes arrived
+            fields.update(events=list(_LOADED) if result.text else ["loadstart", "load", "loadend"], ready_state=4)
+        if self.upload_listener and self.body is not None and thrown_in is None:
+            # the upload finished when the server answered the request itself (a preflight is no upload)
+            uploaded = any(exchange.kind != "preflight" and exchange.status for exchange in result.exchanges)
+            fields["upload_events"] = list(_LOADED if uploaded else _FAILED)
         xhr = XhrResult(**fields)
         xhr.all_headers = "".join(f"{name}: {value}\r\n" for name, value in sorted(xhr.headers.lower().items()))
         return xhr
