@@ -24,6 +24,14 @@ class BrowserModel:
     name: str  # "chromium" | "firefox": what results carry as ``result.browser``
     title: str  # the name a learner reads, with the version the recordings come from
     network_error: str  # what a failed fetch() rejects with (JavaScript's TypeError, stringified)
+    # where the two decide differently (each recorded; the lessons show them)
+    safelists_client_hints: bool  # DPR, Save-Data, Device-Memory, ... go without a preflight (Chromium only)
+    comma_in_allow_origin_is_multiple: bool  # one `Access-Control-Allow-Origin: a, b` line counts as several values
+    names_invalid_allow_origin: bool  # an Access-Control-Allow-Origin that is no origin gets its own sentence
+    fetch_follows_credentials_redirect: bool  # fetch() follows a same-origin redirect to a URL with user:pass
+    upload_listener_preflights_without_body: bool  # xhr.upload listener preflights even a request without a body
+    completes_upload_before_cors_check: bool  # a blocked XHR answer still fires the upload's load events
+    names_network_errors: bool  # a CORS request's network error gets a console sentence ("did not succeed")
 
     def __repr__(self) -> str:
         return f"<BrowserModel {self.title}>"
@@ -32,10 +40,16 @@ class BrowserModel:
 CHROMIUM = BrowserModel(
     name="chromium", title="Chromium 156",
     network_error="TypeError: Failed to fetch",
+    safelists_client_hints=True, comma_in_allow_origin_is_multiple=True, names_invalid_allow_origin=True,
+    fetch_follows_credentials_redirect=False, upload_listener_preflights_without_body=False,
+    completes_upload_before_cors_check=True, names_network_errors=False,
 )
 FIREFOX = BrowserModel(
     name="firefox", title="Firefox 153 ESR",
     network_error="TypeError: NetworkError when attempting to fetch resource.",
+    safelists_client_hints=False, comma_in_allow_origin_is_multiple=False, names_invalid_allow_origin=False,
+    fetch_follows_credentials_redirect=True, upload_listener_preflights_without_body=True,
+    completes_upload_before_cors_check=False, names_network_errors=True,
 )
 MODELS: dict[str, BrowserModel] = {model.name: model for model in (CHROMIUM, FIREFOX)}
 

@@ -24,18 +24,24 @@ def _looks_like_url(value: str) -> bool:
     return True
 
 
-def cors_check(acao: str | None, acac: str | None, origin_sent: str, include: bool) -> tuple[str, str] | None:
-    """Return None when the response passes, else (kind, hint) in Chromium's order
-    (network/cors/cors.cc CheckAccess)."""
+def cors_check(acao: str | None, acac: str | None, origin_sent: str, include: bool, model=None,
+               lines: int = 1) -> tuple[str, str] | None:
+    """Return None when the response passes, else (kind, hint) in the browser's order (Chromium's
+    network/cors/cors.cc CheckAccess; Firefox's nsCORSListenerProxy, recorded). ``model``: the browser
+    (`cors_lab.browser.browsers`, default Chromium); ``lines``: how many Access-Control-Allow-Origin lines came
+    (Firefox refuses two lines, but reads one line "a, b" as one value that does not match)."""
+    multiple = lines > 1 if model is not None and not model.comma_in_allow_origin_is_multiple else None
+    if multiple:
+        return ("multiple_allow_origin", acao or "")
     if acao == "*":
         if include:  # '*' never works for a credentialed request
             return ("wildcard_origin_with_credentials", "")
     elif acao is None:  # no Access-Control-Allow-Origin at all
         return ("missing_allow_origin", "")
     elif acao != origin_sent:  # must equal the serialized request Origin, byte for byte
-        if " " in acao or "," in acao:
+        if multiple is None and (" " in acao or "," in acao):
             return ("multiple_allow_origin", acao)
-        if acao == "null":
+        if acao == "null" or (model is not None and not model.names_invalid_allow_origin):
             return ("allow_origin_mismatch", acao)
         if not _looks_like_url(acao):
             return ("invalid_allow_origin", acao)

@@ -58,6 +58,17 @@ _TYPE_ERROR = "TypeError: Failed to execute 'fetch' on 'Window': "  # how Chromi
 _VALID = " Have the server send the header with a valid value."  # fetch() only: XHR's sentence ends before it
 _XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
                     "withCredentials attribute.")  # what Chromium adds to an XHR's credentials sentences
+# Firefox's words, recorded from Firefox 153 ESR (its console; the typographic quotes are Firefox's own)
+_FF_BLOCKED = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
+_FF_STATUS = " Status code: {status}."
+_FF_FETCH = "TypeError: Window.fetch: "  # how Firefox's fetch() rejections begin
+
+
+def _ff(reason: str, status: bool = False, quoted_url: bool = False) -> str:
+    """Firefox's CORS console sentence for a reason: ``(Reason: ...)``, with the status code where Firefox adds it
+    ("(null)" when there was no response) and the URL in quotes where Firefox quotes it."""
+    frame = _FF_BLOCKED.replace("{url}", "‘{url}’") if quoted_url else _FF_BLOCKED
+    return frame + f"(Reason: {reason})." + (_FF_STATUS if status else "")
 _ACAO, _ACAC = "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"
 _REDIRECTED = (" The request started at {initial_url} and was redirected; after a cross-origin redirect the browser "
                "may send `Origin: null`.")
@@ -206,7 +217,8 @@ _ROWS = (
         "Make the server at {server} send {acao} on {responses}.",
         chromium="No 'Access-Control-Allow-Origin' header is present on the requested resource.",
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSMissingAllowOrigin",
-        firefox_reason="CORSMissingAllowOrigin"),
+        firefox_reason="CORSMissingAllowOrigin",
+        firefox=_ff("CORS header ‘Access-Control-Allow-Origin’ missing", status=True)),
     Failure(
         "wildcard_origin_with_credentials", "cors", "Access-Control-Allow-Origin '*' with credentials",
         "The request was sent with credentials: 'include' (cookies), and the server answered "
@@ -217,7 +229,9 @@ _ROWS = (
         xhr="The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when "
             "the request's credentials mode is 'include'." + _XHR_CREDENTIALS,
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSNotSupportingCredentials",
-        firefox_reason="CORSNotSupportingCredentials"),
+        firefox_reason="CORSNotSupportingCredentials",
+        firefox=_ff("Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’",
+                    quoted_url=True)),
     Failure(
         "multiple_allow_origin", "cors", "several values in Access-Control-Allow-Origin",
         "Access-Control-Allow-Origin holds several values ('{hint}'); a browser accepts exactly one origin.",
@@ -227,7 +241,8 @@ _ROWS = (
                  + _VALID,
         xhr="The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed.",
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSMultipleAllowOriginNotAllowed",
-        firefox_reason="CORSMultipleAllowOriginNotAllowed"),
+        firefox_reason="CORSMultipleAllowOriginNotAllowed",
+        firefox=_ff("Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed")),
     Failure(
         "invalid_allow_origin", "cors", "invalid Access-Control-Allow-Origin",
         "Access-Control-Allow-Origin is '{hint}', which is not an origin at all.",
@@ -236,7 +251,8 @@ _ROWS = (
         xhr="The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'.",
         # Firefox compares the value with the origin and reports a mismatch
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSAllowOriginNotMatchingOrigin",
-        firefox_reason="CORSAllowOriginNotMatchingOrigin"),
+        firefox_reason="CORSAllowOriginNotMatchingOrigin",
+        firefox=_ff("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{hint}’")),
     Failure(
         "allow_origin_mismatch", "cors", "Access-Control-Allow-Origin does not match the Origin",
         "The server allows '{hint}', but the request's Origin is {request_origin}. They must be equal character for "
@@ -246,7 +262,8 @@ _ROWS = (
                  "origin." + _VALID,
         xhr="The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin.",
         header=_ACAO, prefixed_on_preflight=True, mdn="CORSAllowOriginNotMatchingOrigin",
-        firefox_reason="CORSAllowOriginNotMatchingOrigin"),
+        firefox_reason="CORSAllowOriginNotMatchingOrigin",
+        firefox=_ff("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{hint}’")),
     Failure(
         "invalid_allow_credentials", "cors", "Access-Control-Allow-Credentials is not 'true'",
         "The request was sent with credentials: 'include', and Access-Control-Allow-Credentials was '{hint}' "
@@ -257,7 +274,8 @@ _ROWS = (
         xhr="The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be "
             "'true' when the request's credentials mode is 'include'." + _XHR_CREDENTIALS,
         header=_ACAC, prefixed_on_preflight=True, mdn="CORSMIssingAllowCredentials",
-        firefox_reason="CORSMissingAllowCredentials"),
+        firefox_reason="CORSMissingAllowCredentials",
+        firefox=_ff("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’")),
     Failure(
         "preflight_status", "cors", "preflight status is not 2xx",
         "The OPTIONS preflight got an error status (401, 403, 404, 405, 500...). Often an authentication middleware "
@@ -265,7 +283,8 @@ _ROWS = (
         "Answer OPTIONS preflights with 204 (or 200) and the CORS headers before any authentication check.",
         chromium="It does not have HTTP ok status.",
         on_preflight=True, prefixed_on_preflight=True, mdn="CORSPreflightDidNotSucceed",
-        firefox_reason="CORSPreflightDidNotSucceed"),
+        firefox_reason="CORSPreflightDidNotSucceed",
+        firefox=_ff("CORS preflight response did not succeed", status=True)),
     Failure(
         "preflight_redirect", "cors", "preflight was redirected",
         "The OPTIONS preflight was answered with a redirect (301/302/307/308). A preflight may not be redirected.",
@@ -274,21 +293,24 @@ _ROWS = (
         chromium="Redirect is not allowed for a preflight request.",
         # Firefox reports a redirected preflight as an external redirect (nsCORSPreflightListener)
         header="Location", on_preflight=True, prefixed_on_preflight=True, mdn="CORSExternalRedirectNotAllowed",
-        firefox_reason="CORSExternalRedirectNotAllowed"),
+        firefox_reason="CORSExternalRedirectNotAllowed",
+        firefox=_ff("CORS request external redirect not allowed")),
     Failure(
         "invalid_allow_methods", "cors", "unparsable Access-Control-Allow-Methods",
         "The preflight answer's Access-Control-Allow-Methods could not be parsed.",
         "Send a comma-separated list of method names, e.g. `Access-Control-Allow-Methods: GET, POST, PUT`.",
         chromium="Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
         header="Access-Control-Allow-Methods", on_preflight=True, mdn="CORSInvalidAllowMethod",
-        firefox_reason="CORSInvalidAllowMethod"),
+        firefox_reason="CORSInvalidAllowMethod",
+        firefox=_ff("invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Methods’")),
     Failure(
         "invalid_allow_headers", "cors", "unparsable Access-Control-Allow-Headers",
         "The preflight answer's Access-Control-Allow-Headers could not be parsed.",
         "Send a comma-separated list of header names, e.g. `Access-Control-Allow-Headers: Content-Type, X-Api-Key`.",
         chromium="Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
         header="Access-Control-Allow-Headers", on_preflight=True, mdn="CORSInvalidAllowHeader",
-        firefox_reason="CORSInvalidAllowHeader"),
+        firefox_reason="CORSInvalidAllowHeader",
+        firefox=_ff("invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Headers’")),
     Failure(
         "method_not_allowed", "cors", "method not in Access-Control-Allow-Methods",
         "The page wants to send {hint}, which needs a preflight, and the preflight answer does not list {hint} in "
@@ -296,7 +318,8 @@ _ROWS = (
         "Add {hint} to `Access-Control-Allow-Methods` in the preflight answer (a `*` does not count with credentials).",
         chromium="Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response.",
         header="Access-Control-Allow-Methods", on_preflight=True, mdn="CORSMethodNotFound",
-        firefox_reason="CORSMethodNotFound"),
+        firefox_reason="CORSMethodNotFound",
+        firefox=_ff("Did not find method in CORS header ‘Access-Control-Allow-Methods’")),
     Failure(
         "header_not_allowed", "cors", "header not in Access-Control-Allow-Headers",
         "The page sends the request header '{hint}', which is not CORS-safelisted, and the preflight answer does not "
@@ -304,7 +327,9 @@ _ROWS = (
         "Add {hint} to `Access-Control-Allow-Headers` in the preflight answer (or stop sending the header).",
         chromium="Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
         header="Access-Control-Allow-Headers", on_preflight=True, mdn="CORSMissingAllowHeaderFromPreflight",
-        firefox_reason="CORSMissingAllowHeaderFromPreflight"),
+        firefox_reason="CORSMissingAllowHeaderFromPreflight",
+        firefox=_ff("header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from "
+                    "CORS preflight response")),
     Failure(
         # Chromium 156 names no location here (its hint is empty); Firefox refuses without a console reason
         "redirect_credentials", "cors", "redirect to a URL with credentials",
@@ -312,13 +337,15 @@ _ROWS = (
         "Redirect to a URL without a username and password.",
         chromium="Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin "
                  "requests.",
-        header="Location"),
+        header="Location",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "cors_disabled_scheme", "cors", "redirect to a non-http(s) URL",
         "A redirect led to a URL whose scheme is not http(s); CORS requests can only go to the listed schemes.",
         "Redirect (or fetch) only http:// or https:// URLs.",
         chromium="Cross origin requests are only supported for protocol schemes: " + CORS_SCHEMES + ".",
-        header="Location", mdn="CORSRequestNotHttp", firefox_reason="CORSRequestNotHttp"),
+        header="Location", mdn="CORSRequestNotHttp", firefox_reason="CORSRequestNotHttp",
+        firefox=_ff("CORS request not http")),
     Failure(
         # Chromium's Local Network Access: no other browser has it, so no MDN page either
         "insecure_private_network", "cors", "non-secure page calling a more-private address (Local Network Access)",
@@ -335,7 +362,8 @@ _ROWS = (
         "The script used `mode: 'same-origin'`, which refuses every cross-origin URL before anything is sent.",
         "Use mode 'cors' (the default) and let the server allow the origin; or call a same-origin URL (a dev proxy).",
         chromium='Fetch API cannot load {url}. Request mode is "same-origin" but the URL\'s origin is not same as the '
-                 "request origin {origin}."),
+                 "request origin {origin}.",
+        firefox="Security Error: Content at {page_url} may not load data from {url}."),
     Failure(
         "no_cors_redirect_mode", "refused", "no-cors needs redirect 'follow'",
         "`mode: 'no-cors'` only works with `redirect: 'follow'`.",
@@ -345,40 +373,48 @@ _ROWS = (
         "unsupported_scheme", "refused", "URL scheme not supported",
         "fetch() cannot load this kind of URL (only http and https).",
         "Serve the file over http (e.g. a lab server) instead of opening file:// or other schemes.",
-        chromium='Fetch API cannot load {url}. URL scheme "{scheme}" is not supported.', mdn="CORSRequestNotHttp"),
+        chromium='Fetch API cannot load {url}. URL scheme "{scheme}" is not supported.', mdn="CORSRequestNotHttp",
+        firefox=_ff("CORS request not http")),
     Failure(
         "same_origin_mode_redirect", "refused", "mode 'same-origin' redirect",
         "A `mode: 'same-origin'` request was redirected to another origin; the browser refused to follow.",
         "Fetch the final URL directly, or use mode 'cors' and let that server allow the origin.",
         chromium="Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must "
                  "match.\n",
-        header="Location"),
+        header="Location",
+        firefox="Security Error: Content at {page_url} may not load data from {url}."),
     Failure(
         "local_resource", "refused", "local file (file: URL)",
         "The page tried to load a local file (a file:// URL); web pages may not read files from your disk.",
         "Serve the file from a web server (for example a lab server) and fetch its http:// URL.",
-        chromium="Not allowed to load local resource: {url}", mdn="CORSRequestNotHttp"),
+        chromium="Not allowed to load local resource: {url}", mdn="CORSRequestNotHttp",
+        firefox="Security Error: Content at {page_url} may not load or link to {url}."),
     # ---- request: new Request() rejects the call; the TypeError is what JavaScript sees -----------------------------
     Failure(
         "invalid_url", "request", "URL cannot be parsed",
         "fetch() could not parse the URL; nothing was sent.", "Check the URL for typos (scheme, host, port).",
-        chromium=_TYPE_ERROR + "Failed to parse URL from {url}"),
+        chromium=_TYPE_ERROR + "Failed to parse URL from {url}",
+        firefox=_FF_FETCH + "{url} is not a valid URL."),
     Failure(
         "url_with_credentials", "request", "URL contains a username/password",
         "The URL contains user:password@; fetch() refuses such URLs.",
         "Remove the user:password@ part and send credentials in a header (Authorization) instead.",
-        chromium=_TYPE_ERROR + "Request cannot be constructed from a URL that includes credentials: {url}"),
+        chromium=_TYPE_ERROR + "Request cannot be constructed from a URL that includes credentials: {url}",
+        firefox=_FF_FETCH + "{url} is an url with embedded credentials."),
     Failure(
         "bad_enum", "request", "unknown {member} value",
         "An option of fetch() has a value it does not know (a typo such as 'includes' for 'include').",
         "Use one of the allowed values: credentials omit|same-origin|include, mode cors|no-cors|same-origin, "
         "redirect follow|error|manual.",
         chromium=_TYPE_ERROR + "Failed to read the '{member}' property from 'RequestInit': The provided value "
-                               "'{value}' is not a valid enum value of type {idl_type}."),
+                               "'{value}' is not a valid enum value of type {idl_type}.",
+        firefox=_FF_FETCH + "'{value}' (value of '{member}' member of RequestInit) is not a valid value for "
+                "enumeration {idl_type}."),
     Failure(
         "navigate_mode", "request", "mode 'navigate' is not for fetch()",
         "fetch() cannot use mode 'navigate'.", "Use mode 'cors' (the default).",
-        chromium=_TYPE_ERROR + "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."),
+        chromium=_TYPE_ERROR + "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.",
+        firefox=_FF_FETCH + "Invalid request mode navigate."),
     Failure(
         "non_latin1_header", "request", "header outside ISO-8859-1",
         "A header name or value contains a character outside ISO-8859-1 (an emoji, an accented letter of another "
@@ -389,42 +425,50 @@ _ROWS = (
     Failure(
         "invalid_header_name", "request", "invalid header name",
         "A header name contains a character HTTP does not allow (a space, a colon...).", "Fix the header name.",
-        chromium=_TYPE_ERROR + "Invalid name"),
+        chromium=_TYPE_ERROR + "Invalid name",
+        firefox=_FF_FETCH + "{name} is an invalid header name."),
     Failure(
         "invalid_header_value", "request", "invalid value for header",
         "A header value contains a character HTTP does not allow (a newline, a NUL...).", "Fix the header value.",
-        chromium=_TYPE_ERROR + "Invalid value"),
+        chromium=_TYPE_ERROR + "Invalid value",
+        firefox=_FF_FETCH + "{value} is an invalid header value."),
     Failure(
         "body_with_get_head", "request", "GET/HEAD with a body",
         "A GET or HEAD request cannot have a body.", "Put the data in the query string, or use POST.",
-        chromium=_TYPE_ERROR + "Request with GET/HEAD method cannot have body."),
+        chromium=_TYPE_ERROR + "Request with GET/HEAD method cannot have body.",
+        firefox=_FF_FETCH + "HEAD or GET Request cannot have a body."),
     Failure(
         "invalid_method", "request", "invalid method name",
         "The method name is not a valid HTTP token.", "Use a method name such as GET, POST, PUT, PATCH, DELETE.",
-        chromium=_TYPE_ERROR + "'{method}' is not a valid HTTP method."),
+        chromium=_TYPE_ERROR + "'{method}' is not a valid HTTP method.",
+        firefox=_FF_FETCH + "Invalid request method {method}."),
     Failure(
         "forbidden_method", "request", "forbidden method",
         "CONNECT, TRACE and TRACK are forbidden methods for scripts.", "Use another method.",
-        chromium=_TYPE_ERROR + "'{method}' HTTP method is unsupported."),
+        chromium=_TYPE_ERROR + "'{method}' HTTP method is unsupported.",
+        firefox=_FF_FETCH + "Invalid request method {method}."),
     Failure(
         "no_cors_method", "request", "method not allowed in no-cors mode",
         "mode 'no-cors' only allows GET, HEAD and POST.",
         "Use mode 'cors' and let the server allow the method in its preflight answer.",
-        chromium=_TYPE_ERROR + "'{method}' is unsupported in no-cors mode."),
+        chromium=_TYPE_ERROR + "'{method}' is unsupported in no-cors mode.",
+        firefox=_FF_FETCH + "Invalid request method {method}."),
     # ---- silent: network errors; JavaScript and the console show no sentence that names the reason ------------------
     Failure(
         "network_error", "silent", "server unreachable",
         "The request did not reach a server that answered (connection refused, unknown host, unreachable network...): "
         "a network error. The console shows only a net::ERR_... line.",
         "Is the server running? Start it with serve(...) and check the port.",
-        mdn="CORSDidNotSucceed", firefox_reason="CORSDidNotSucceed"),
+        mdn="CORSDidNotSucceed", firefox_reason="CORSDidNotSucceed",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "unsafe_port", "silent", "a port browsers refuse",
         "The URL's port belongs to another protocol (mail, IRC, X11, SIP, ...), so browsers refuse to talk HTTP to it: "
         "nothing is sent and the console shows only net::ERR_UNSAFE_PORT. Every URL of a fetch is checked, redirects "
         "included.",
         "Serve the API on an ordinary port (the lab uses 8000-8999) and redirect only there: ports such as 6000, 6667, "
-        "10080 or 5060 can never be fetched from a page."),
+        "10080 or 5060 can never be fetched from a page.",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "invalid_response", "silent", "the answer is not valid HTTP",
         "The server answered, but not in a way the browser accepts: no HTTP status line, a NUL byte or over 256 KiB of "
@@ -432,7 +476,8 @@ _ROWS = (
         "chunked body, or a Content-Encoding that does not decode. A network error (the console shows only its "
         "net::ERR_... line); when only the body is broken, fetch() resolves and response.text() rejects.",
         "Look at the raw answer (curl -v, or the server's log): one status line, valid headers, and a body exactly as "
-        "long as its Content-Length and encoded as its Content-Encoding says."),
+        "long as its Content-Length and encoded as its Content-Encoding says.",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "timed_out", "silent", "no complete answer in time",
         "The server did not finish its answer within the call's deadline, which covers the preflight, every redirect "
@@ -444,7 +489,8 @@ _ROWS = (
         "unsafe_redirect", "silent", "redirect to a data: or file: URL",
         "A redirect pointed to a data: or file: URL: browsers never follow a redirect there "
         "(net::ERR_UNSAFE_REDIRECT), in any mode, and the console shows only that line.",
-        "Redirect only to http:// or https:// URLs; serve the content at a URL of its own.", header="Location"),
+        "Redirect only to http:// or https:// URLs; serve the content at a URL of its own.", header="Location",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "redirect_error_mode", "silent", "redirect 'error'",
         "The script used `redirect: 'error'` and the server answered with a redirect: a network error.",
@@ -452,12 +498,14 @@ _ROWS = (
     Failure(
         "too_many_redirects", "silent", "too many redirects",
         "More than 20 redirects in a row (net::ERR_TOO_MANY_REDIRECTS): usually a redirect loop.",
-        "Fix the redirect loop on the server.", header="Location"),
+        "Fix the redirect loop on the server.", header="Location",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "invalid_redirect_location", "silent", "redirect Location cannot be parsed",
         "The server redirected to a Location the URL parser rejects: a network error (net::ERR_INVALID_REDIRECT), "
         "whatever the redirect mode.",
-        "Send a valid absolute URL in the Location header.", header="Location"),
+        "Send a valid absolute URL in the Location header.", header="Location",
+        firefox=_ff("CORS request did not succeed", status=True)),
     Failure(
         "invalid_data_url", "silent", "data: URL cannot be decoded",
         "The data: URL cannot be decoded (no comma, invalid base64, a charset that is not a token): a network error "
@@ -470,7 +518,8 @@ _ROWS = (
         "must not learn why). The reason is in the DevTools console sentence.",
         "Open DevTools -> Console, copy the red sentence that starts with \"Access to fetch at\" and diagnose that "
         "one. No such sentence? Then it is a network error: is the server running, and is the port right?",
-        chromium=FAILED_TO_FETCH),
+        chromium=FAILED_TO_FETCH,
+        firefox="TypeError: NetworkError when attempting to fetch resource."),
     Failure(
         "network_line", "doctor", "network error line",
         "A network line of the console: a net::ERR_... code after the URL. With CORS errors it sits next to the real "
@@ -486,30 +535,35 @@ _ROWS = (
         "xhr_invalid_method", "request", "open(): invalid method",
         "xhr.open() threw: {method!r} is not a valid HTTP method name (a token: letters, digits and !#$%&'*+-.^_`|~).",
         "Use a method name such as 'GET', 'POST' or 'PUT'.",
-        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' is not a valid HTTP method."),
+        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' is not a valid HTTP method.",
+        firefox="SyntaxError: An invalid or illegal string was specified"),
     Failure(
         "xhr_forbidden_method", "request", "open(): forbidden method",
         "xhr.open() threw: CONNECT, TRACE and TRACK are forbidden methods; no script may send them.",
         "Use another method: scripts can never send {method}.",
-        chromium="SecurityError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' HTTP method is unsupported."),
+        chromium="SecurityError: Failed to execute 'open' on 'XMLHttpRequest': '{method}' HTTP method is unsupported.",
+        firefox="SecurityError: The operation is insecure."),
     Failure(
         "xhr_invalid_url", "request", "open(): invalid URL",
         "xhr.open() threw: the URL is not one the parser accepts, even relative to the page.",
         "Write an absolute URL such as 'http://localhost:8002/api'.",
-        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL"),
+        chromium="SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL",
+        firefox="SyntaxError: XMLHttpRequest.open: '{url}' is not a valid URL."),
     Failure(
         "xhr_invalid_header_name", "request", "setRequestHeader(): invalid name",
         "xhr.setRequestHeader() threw: {name!r} is not a valid header name (a token, no spaces or colons).",
         "Use a header name such as 'X-Token'.",
         chromium="SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '{name}' is not a valid HTTP "
-                 "header field name."),
+                 "header field name.",
+        firefox="SyntaxError: Invalid header name."),
     Failure(
         "xhr_invalid_header_value", "request", "setRequestHeader(): invalid value",
         "xhr.setRequestHeader() threw: the value {value!r} contains a character a header value cannot have "
         "(a newline, NUL).",
         "Remove the newline or NUL from the header's value.",
         chromium="SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '{value}' is not a valid "
-                 "HTTP header field value."),
+                 "HTTP header field value.",
+        firefox="SyntaxError: Invalid header name."),
     Failure(
         "xhr_unsafe_header", "refused", "setRequestHeader(): forbidden header",
         "xhr.setRequestHeader() ignored {name}: it is a forbidden request-header, which only the browser sets "

@@ -171,9 +171,11 @@ def request_bytes(method: str, url: str, headers: dict[str, str], body: bytes | 
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
 
 
-def open_response(method: str, url: str, headers: dict[str, str], body: bytes | None, deadline: float) -> "Response":
+def open_response(method: str, url: str, headers: dict[str, str], body: bytes | None, deadline: float,
+                  model=None) -> "Response":
     """Send one request (no redirect followed) and read the answer's headers. Raises a network error
-    (`cors_lab.browser.http1.network_error`)."""
+    (`cors_lab.browser.http1.network_error`). ``model``: the browser whose HTTP parsing rules apply
+    (`cors_lab.browser.browsers.BrowserModel`; None is Chromium)."""
     parts = urlsplit(url)
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     sock = connect(parts.scheme, parts.hostname or "", port, deadline)

@@ -34,6 +34,12 @@ def parse_allow_list(value: str | None) -> list[str] | None:
     return items if all(TOKEN.match(item) for item in items) else None
 
 
+def invalid_token(value: str | None) -> str:
+    """The first item of an allow list that is no token (what Firefox's sentence names)."""
+    items = [item.strip(" \t") for item in (value or "").split(",")]
+    return next((item for item in items if item and not TOKEN.match(item)), "")
+
+
 def parse_max_age(value: str | None) -> int:
     """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200.
 
@@ -82,21 +88,23 @@ class PreflightEntry:
 
 
 def check_preflight(status: int, headers: dict[str, str], origin_sent: str, include: bool, method: str,
-                    unsafe_names: list[str]) -> tuple[tuple[str, str] | None, PreflightEntry | None]:
+                    unsafe_names: list[str], model=None,
+                    lines: int = 1) -> tuple[tuple[str, str] | None, PreflightEntry | None]:
     """§4.8 steps 6-7 in Chromium's order: CORS check, ok status, parse ACAM/ACAH, method, headers.
-    Returns (error (kind, hint) or None, entry or None). An entry is returned when it may be cached."""
+    Returns (error (kind, hint) or None, entry or None). An entry is returned when it may be cached.
+    ``model`` and ``lines``: as for `cors_check`."""
     problem = cors_check(headers.get("access-control-allow-origin"), headers.get("access-control-allow-credentials"),
-                         origin_sent, include)
+                         origin_sent, include, model, lines)
     if problem:  # the preflight response must pass the CORS check (checked before the status)
         return problem, None
     if not 200 <= status <= 299:  # the preflight response must have an ok status (200-299)
         return ("preflight_status", ""), None
     methods = parse_allow_list(headers.get("access-control-allow-methods"))
     if methods is None:
-        return ("invalid_allow_methods", ""), None
+        return ("invalid_allow_methods", invalid_token(headers.get("access-control-allow-methods"))), None
     names = parse_allow_list(headers.get("access-control-allow-headers"))
     if names is None:
-        return ("invalid_allow_headers", ""), None
+        return ("invalid_allow_headers", invalid_token(headers.get("access-control-allow-headers"))), None
     max_age = parse_max_age(headers.get("access-control-max-age"))
     entry = PreflightEntry(include, methods, [name.lower() for name in names], max_age)
     problem = entry.method_error(method) or entry.header_error(unsafe_names)

@@ -85,8 +85,9 @@ def _mime_essence(value: str) -> str | None:
     return essence if TOKEN.match(t) and TOKEN.match(s) else None
 
 
-def is_safelisted_request_header(name: str, value: str) -> bool:
-    """Fetch §2.2.2 'CORS-safelisted request-header' (value rules included), plus Chromium's client hints."""
+def is_safelisted_request_header(name: str, value: str, client_hints: bool = True) -> bool:
+    """Fetch §2.2.2 'CORS-safelisted request-header' (value rules included), plus Chromium's client hints
+    (``client_hints=False``: Firefox, which safelists none of them - recorded)."""
     n = name.lower()
     if len(value.encode("latin-1", "replace")) > 128:  # values longer than 128 bytes are never safelisted
         return False
@@ -101,16 +102,16 @@ def is_safelisted_request_header(name: str, value: str) -> bool:
     if n == "range":
         m = _SIMPLE_RANGE.match(value)
         return bool(m) and (not m.group(2) or int(m.group(1)) <= int(m.group(2)))
-    if n in CLIENT_HINTS:
+    if n in CLIENT_HINTS and client_hints:
         return bool(CLIENT_HINTS[n](value))
     return False
 
 
-def unsafe_request_header_names(headers: dict[str, str]) -> list[str]:
+def unsafe_request_header_names(headers: dict[str, str], client_hints: bool = True) -> list[str]:
     """Fetch §2.2.2 'CORS-unsafe request-header names': lowercased, sorted, with the 1024-byte rule."""
     unsafe, safe_size, safe_names = set(), 0, set()
     for name, value in headers.items():
-        if is_safelisted_request_header(name, value):
+        if is_safelisted_request_header(name, value, client_hints):
             safe_size += len(value)
             safe_names.add(name.lower())
         else:

@@ -122,8 +122,10 @@ class XhrCall(_Fetch):
             if self.headers["content-type"] != given:
                 self.note(StepKind.HEADER_DROPPED, "charset rewritten", "request", f"A string body is sent as UTF-8, "
                           f"so send() rewrites Content-Type: {given} to {self.headers['content-type']}.")
-        # recorded: only a request with a body (an empty string is one) is preflighted for its upload listener
-        self.forced_preflight = self.upload_listener and self.body is not None
+        # recorded: Chromium preflights for an upload listener only a request with a body (an empty string is one);
+        # Firefox any request
+        self.forced_preflight = self.upload_listener and (
+            self.body is not None or self.model.upload_listener_preflights_without_body)
         return None
 
     # ---- the script's view ------------------------------------------------------------------------------------
@@ -144,7 +146,8 @@ class XhrCall(_Fetch):
             fields.update(events=list(_LOADED) if result.text else ["loadstart", "load", "loadend"], ready_state=4)
         if self.upload_listener and self.body is not None and thrown_in is None:
             # the upload finished when the server answered the request itself (a preflight is no upload)
-            uploaded = any(exchange.kind != "preflight" and exchange.status for exchange in result.exchanges)
+            uploaded = any(exchange.kind != "preflight" and exchange.status for exchange in result.exchanges) and (
+                not result.blocked or self.model.completes_upload_before_cors_check)
             fields["upload_events"] = list(_LOADED if uploaded else _FAILED)
         xhr = XhrResult(**fields)
         xhr.all_headers = "".join(f"{name}: {value}\r\n" for name, value in sorted(xhr.headers.lower().items()))

@@ -70,6 +70,32 @@ class Call:
 
 
 @dataclass(frozen=True)
+class XhrCall:
+    """One XMLHttpRequest the scenario's script sends (`Browser.xhr` / `ChromiumBrowser.xhr`), as axios sends it."""
+
+    url: str
+    method: str = "GET"
+    headers: Any = None  # dict or tuple of pairs, set one by one with setRequestHeader
+    body: Any = None  # str or bytes
+    with_credentials: bool = False
+    upload_listener: bool = False  # listeners on xhr.upload (a progress bar)
+    sleep_before: float = 0.0
+    timeout: float | None = None
+
+    def kwargs(self, urls: dict[str, str], sid: str) -> dict:
+        headers = self.headers
+        if isinstance(headers, dict):
+            headers = {k: fill(v, urls, sid) for k, v in headers.items()}
+        elif isinstance(headers, (tuple, list)):
+            headers = tuple((k, fill(v, urls, sid)) for k, v in headers)
+        options = dict(url=fill(self.url, urls, sid), method=self.method, headers=headers, body=self.body,
+                       with_credentials=self.with_credentials, upload_listener=self.upload_listener)
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        return options
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     bullet: str  # which "What it must model" bullet of issue 4
@@ -137,7 +163,8 @@ def run(scenario: Scenario, browser_factory, urls: dict[str, str], close: bool =
         for call in scenario.calls:
             if call.sleep_before:
                 time.sleep(call.sleep_before)
-            results.append(browser.fetch(**call.kwargs(urls, scenario.id)))
+            send = browser.xhr if isinstance(call, XhrCall) else browser.fetch
+            results.append(send(**call.kwargs(urls, scenario.id)))
         return results
     finally:
         if close and hasattr(browser, "close"):
@@ -1339,6 +1366,20 @@ add(
     Call("{API}/a"),
     {"/a": loc("http://u:p@localhost:1/x", 302, ACAO_PAGE)},
     blocked=True,
+)
+add(
+    "redir-same-origin-to-credentials-url",
+    B,
+    "same-origin fetch redirected to a same-origin URL with user:pass",
+    Call("{PAGE}/a"),
+    {"/a": loc("http://u:p@localhost:{page_port}/s/redir-same-origin-to-credentials-url/b"), "/b": ok()},
+)
+add(
+    "redir-same-origin-to-credentials-url-no-cors",
+    B,
+    "the same in mode no-cors",
+    Call("{PAGE}/a", mode="no-cors"),
+    {"/a": loc("http://u:p@localhost:{page_port}/s/redir-same-origin-to-credentials-url-no-cors/b"), "/b": ok()},
 )
 add(
     "redir-cookie-on-hop",
