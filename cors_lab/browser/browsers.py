@@ -32,9 +32,24 @@ class BrowserModel:
     upload_listener_preflights_without_body: bool  # xhr.upload listener preflights even a request without a body
     completes_upload_before_cors_check: bool  # a blocked XHR answer still fires the upload's load events
     names_network_errors: bool  # a CORS request's network error gets a console sentence ("did not succeed")
+    local_network_access: bool  # a public http page may not reach loopback/private addresses (Chromium's LNA)
+    xhr_progress_without_body: bool  # XHR fires 'progress' even when no body byte arrived
+    data_url_progress_events: int  # how many 'progress' events an XHR of a data: URL fires
+    data_url_content_length: bool  # a data: URL's response has a Content-Length header (fetch())
+    preflight_sends_null_after_redirect: bool  # a preflight after a tainting redirect says `Origin: null`
+    host_code_points_refused: str  # characters the URL parser refuses in a host (the standard's list is common)
+    shows_in_messages: str  # how exception texts show a name or method: "as-is" | "lowercase-latin1"
 
     def __repr__(self) -> str:
         return f"<BrowserModel {self.title}>"
+
+    def shown(self, text: str, name: bool = False) -> str:
+        """A header name, method or value as this browser's exception texts show it: Firefox lowercases header names
+        and shows every byte above 0x7F as U+FFFD, and a value only up to its first NUL (recorded)."""
+        if self.shows_in_messages == "as-is":
+            return text
+        text = "".join("\ufffd" if ord(char) > 0x7F else char for char in text.split("\x00")[0])
+        return text.lower() if name else text
 
 
 CHROMIUM = BrowserModel(
@@ -42,14 +57,18 @@ CHROMIUM = BrowserModel(
     network_error="TypeError: Failed to fetch",
     safelists_client_hints=True, comma_in_allow_origin_is_multiple=True, names_invalid_allow_origin=True,
     fetch_follows_credentials_redirect=False, upload_listener_preflights_without_body=False,
-    completes_upload_before_cors_check=True, names_network_errors=False,
+    completes_upload_before_cors_check=True, names_network_errors=False, local_network_access=True,
+    xhr_progress_without_body=False, data_url_progress_events=1, data_url_content_length=False,
+    preflight_sends_null_after_redirect=True, host_code_points_refused="", shows_in_messages="as-is",
 )
 FIREFOX = BrowserModel(
     name="firefox", title="Firefox 153 ESR",
     network_error="TypeError: NetworkError when attempting to fetch resource.",
     safelists_client_hints=False, comma_in_allow_origin_is_multiple=False, names_invalid_allow_origin=False,
     fetch_follows_credentials_redirect=True, upload_listener_preflights_without_body=True,
-    completes_upload_before_cors_check=False, names_network_errors=True,
+    completes_upload_before_cors_check=False, names_network_errors=True, local_network_access=False,
+    xhr_progress_without_body=True, data_url_progress_events=2, data_url_content_length=True,
+    preflight_sends_null_after_redirect=False, host_code_points_refused=" *", shows_in_messages="lowercase-latin1",
 )
 MODELS: dict[str, BrowserModel] = {model.name: model for model in (CHROMIUM, FIREFOX)}
 

@@ -16,10 +16,13 @@ response, errors included.'
 
 Browser sentences are never written from memory: each Chromium template was recorded from real Chromium 156
 (Debian) and matches third_party/blink/renderer/platform/loader/cors/cors_error_string.cc (Chromium 156 no longer
-appends the "If an opaque response serves your needs, ..." advice). The Firefox and XMLHttpRequest columns stay None
-until their sentences are recorded from those browsers; Firefox's reason codes are the names its network monitor
-reports (nsCORSListenerProxy.cpp), after which MDN names its CORS error pages. MDN pages with no row here:
-CORSDisabled (a Firefox setting) and CORSOriginHeaderNotAdded (privileged code only).
+appends the "If an opaque response serves your needs, ..." advice). The other columns were recorded the same way:
+``xhr``, Chromium's reason for an XMLHttpRequest where it is not fetch()'s (no "Have the server send the header with
+a valid value." advice; one more sentence about withCredentials); ``firefox``, Firefox 153 ESR's whole text
+(console sentence or exception, typographic quotes included; None where Firefox writes nothing), and
+``firefox_reason``, the category of that console message, which is Firefox's reason code and the name of MDN's CORS
+error page. Firefox is less specific than Chromium: several rows share one Firefox sentence (the doctor says so).
+MDN pages with no row here: CORSDisabled (a Firefox setting) and CORSOriginHeaderNotAdded (privileged code only).
 
 The sections of the table (`Failure.section`):
 
@@ -30,6 +33,8 @@ The sections of the table (`Failure.section`):
 - ``request``: new Request() rejected the call; JavaScript sees the TypeError itself, nothing is sent.
 - ``silent``: a network error; JavaScript sees ``TypeError: Failed to fetch`` and the console only a
   ``net::ERR_...`` line, so no sentence tells these apart (the engine's trace does).
+- ``warning``: the request went through, but the console warns (a header setRequestHeader() refused, a rule
+  Firefox will enforce soon).
 - ``doctor``: what the doctor answers for a text that is no single failure (``Failed to fetch`` alone, a
   ``net::ERR_`` line, or a text it does not know).
 
@@ -52,7 +57,7 @@ PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control ch
 CORS_SCHEMES = ("chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, "
                 "https, isolated-app")
 MDN_ERRORS = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors"
-SECTIONS = ("cors", "refused", "request", "silent", "doctor")
+SECTIONS = ("cors", "refused", "request", "silent", "warning", "doctor")
 
 _TYPE_ERROR = "TypeError: Failed to execute 'fetch' on 'Window': "  # how Chromium's fetch() rejections begin
 _VALID = " Have the server send the header with a valid value."  # fetch() only: XHR's sentence ends before it
@@ -338,7 +343,8 @@ _ROWS = (
         chromium="Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin "
                  "requests.",
         header="Location",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "cors_disabled_scheme", "cors", "redirect to a non-http(s) URL",
         "A redirect led to a URL whose scheme is not http(s); CORS requests can only go to the listed schemes.",
@@ -374,7 +380,8 @@ _ROWS = (
         "fetch() cannot load this kind of URL (only http and https).",
         "Serve the file over http (e.g. a lab server) instead of opening file:// or other schemes.",
         chromium='Fetch API cannot load {url}. URL scheme "{scheme}" is not supported.', mdn="CORSRequestNotHttp",
-        firefox=_ff("CORS request not http")),
+        firefox=_ff("CORS request not http"),
+        firefox_reason="CORSRequestNotHttp"),
     Failure(
         "same_origin_mode_redirect", "refused", "mode 'same-origin' redirect",
         "A `mode: 'same-origin'` request was redirected to another origin; the browser refused to follow.",
@@ -468,7 +475,8 @@ _ROWS = (
         "included.",
         "Serve the API on an ordinary port (the lab uses 8000-8999) and redirect only there: ports such as 6000, 6667, "
         "10080 or 5060 can never be fetched from a page.",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "invalid_response", "silent", "the answer is not valid HTTP",
         "The server answered, but not in a way the browser accepts: no HTTP status line, a NUL byte or over 256 KiB of "
@@ -477,7 +485,8 @@ _ROWS = (
         "net::ERR_... line); when only the body is broken, fetch() resolves and response.text() rejects.",
         "Look at the raw answer (curl -v, or the server's log): one status line, valid headers, and a body exactly as "
         "long as its Content-Length and encoded as its Content-Encoding says.",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "timed_out", "silent", "no complete answer in time",
         "The server did not finish its answer within the call's deadline, which covers the preflight, every redirect "
@@ -490,7 +499,8 @@ _ROWS = (
         "A redirect pointed to a data: or file: URL: browsers never follow a redirect there "
         "(net::ERR_UNSAFE_REDIRECT), in any mode, and the console shows only that line.",
         "Redirect only to http:// or https:// URLs; serve the content at a URL of its own.", header="Location",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "redirect_error_mode", "silent", "redirect 'error'",
         "The script used `redirect: 'error'` and the server answered with a redirect: a network error.",
@@ -499,13 +509,15 @@ _ROWS = (
         "too_many_redirects", "silent", "too many redirects",
         "More than 20 redirects in a row (net::ERR_TOO_MANY_REDIRECTS): usually a redirect loop.",
         "Fix the redirect loop on the server.", header="Location",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "invalid_redirect_location", "silent", "redirect Location cannot be parsed",
         "The server redirected to a Location the URL parser rejects: a network error (net::ERR_INVALID_REDIRECT), "
         "whatever the redirect mode.",
         "Send a valid absolute URL in the Location header.", header="Location",
-        firefox=_ff("CORS request did not succeed", status=True)),
+        firefox=_ff("CORS request did not succeed", status=True),
+        firefox_reason="CORSDidNotSucceed"),
     Failure(
         "invalid_data_url", "silent", "data: URL cannot be decoded",
         "The data: URL cannot be decoded (no comma, invalid base64, a charset that is not a token): a network error "
@@ -565,12 +577,25 @@ _ROWS = (
                  "HTTP header field value.",
         firefox="SyntaxError: Invalid header name."),
     Failure(
-        "xhr_unsafe_header", "refused", "setRequestHeader(): forbidden header",
+        "xhr_unsafe_header", "warning", "setRequestHeader(): forbidden header",
         "xhr.setRequestHeader() ignored {name}: it is a forbidden request-header, which only the browser sets "
         "(Cookie, Host, Origin, Referer, Content-Length, Connection, Sec-*, Proxy-*, ...). The request went out "
         "without it.",
         "Do not set {name} from the script; for cookies use withCredentials = true and let the server set them.",
-        chromium='Refused to set unsafe header "{name}"'),
+        chromium='Refused to set unsafe header "{name}"',
+        firefox="Attempt to set a forbidden header was denied: {name}"),
+    # ---- warning: the request went through, but the console warns (recorded) -----------------------------------
+    Failure(
+        "wildcard_allow_headers_authorization", "warning", "Authorization under Access-Control-Allow-Headers: *",
+        "The preflight answered `Access-Control-Allow-Headers: *` and the request sends Authorization. The wildcard "
+        "does not cover Authorization in the Fetch Standard: Chromium lets it through, Firefox lets it through for "
+        "now and warns that it will stop.",
+        "List it by name: `Access-Control-Allow-Headers: Authorization, ...` in the preflight answer.",
+        header="Access-Control-Allow-Headers", firefox_reason="CORSAllowHeaderFromPreflightDeprecation",
+        firefox="Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at "
+                "{url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is "
+                "not covered. To include the `Authorization` header, it must be explicitly listed in CORS header "
+                "`Access-Control-Allow-Headers`)."),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

@@ -262,6 +262,7 @@ class _Fetch:
         self.exchanges: list[Exchange] = []
         self.preflighted = False  # an OPTIONS preflight went out
         self.forced_preflight = False  # the use-CORS-preflight flag (XMLHttpRequest's upload listener sets it)
+        self.warnings: list[tuple[str, str | None]] = []  # console warnings so far: (text, Firefox's reason code)
 
     @property
     def with_credentials(self) -> bool:
@@ -315,8 +316,19 @@ class _Fetch:
         detail = FAILURES[failure].sentence(**fields).removeprefix("TypeError: ")
         return self.fail(failure, StepKind.REQUEST_REJECTED, "request", detail, title, **fields)
 
+    def warn(self, failure: str, **values) -> None:
+        """A console warning of a call that goes on (section 'warning'), in this browser's words, if it has any."""
+        row = FAILURES[failure]
+        text = row.text(self.model.name, self.api, **values)
+        if text:
+            self.warnings.append((text, row.firefox_reason if self.model.name == "firefox" else None))
+
     def result(self, **fields) -> FetchResult:
         fields.setdefault("blocked", False)
+        error, code = fields.pop("error", None), fields.pop("reason_code", None)
+        console = self.warnings + ([(error, code)] if error else [])  # the console, in order: what `error` is
+        fields.update(error=console[0][0] if console else None, reason_code=console[0][1] if console else None,
+                      console=[text for text, _ in console])
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
                            request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out,
                            browser=self.model.name, **fields)
@@ -384,7 +396,8 @@ class _Fetch:
     def parse_url(self) -> FetchResult | None:
         """The URL parser, against the page's URL; a URL with user:password@ is refused."""
         try:
-            self.url = parse_url(self.options["url"], base=self.browser.page_url)
+            self.url = parse_url(self.options["url"], base=self.browser.page_url,
+                                 refused=self.model.host_code_points_refused)
         except URLError:
             return self.reject_request("invalid_url", url=self.options["url"])
         if has_credentials(self.url):
@@ -399,9 +412,9 @@ class _Fetch:
         """A method must be a token and not forbidden; six names are uppercased; no-cors allows GET/HEAD/POST only."""
         method = self.options["method"]
         if not is_valid_method(method):
-            return self.reject_request("invalid_method", method=method)
+            return self.reject_request("invalid_method", method=self.model.shown(method))
         if is_forbidden_method(method):
-            return self.reject_request("forbidden_method", method=method)
+            return self.reject_request("forbidden_method", method=self.model.shown(method))
         self.method = normalize_method(method)
         if self.method != method:
             self.note(StepKind.METHOD_NORMALISED, "method name normalised", "request",
@@ -419,10 +432,11 @@ class _Fetch:
         for name, value in self.header_pairs:
             value = normalize_header_value(value)
             if not is_valid_header_name(name):
-                return self.reject_request("invalid_header_name", f"invalid header name {name!r}", name=name)
+                return self.reject_request("invalid_header_name", f"invalid header name {name!r}",
+                                           name=self.model.shown(name, name=True))
             if not is_valid_header_value(value):
                 return self.reject_request("invalid_header_value", f"invalid value for header {name!r}",
-                                           value=value)
+                                           value=self.model.shown(value))
             if is_forbidden_request_header(name, value):
                 self.note(StepKind.HEADER_DROPPED, f"header {name} dropped", "forbidden",
                           f"{name} is a forbidden request-header: scripts cannot set it, the browser drops it "
@@ -500,11 +514,14 @@ class _Fetch:
         except data_url.DataURLError as exc:  # the processor failed: a network error (net::ERR_INVALID_URL)
             return self.fail("invalid_data_url", StepKind.DATA_URL, "data",
                              f"The data: URL cannot be decoded ({exc}): network error.", "data: URL")
-        self.exchanges.append(Exchange("actual", self.method, self.url.split("#")[0], {}, 200, {"content-type": mime}))
+        answer = {"content-type": mime}
+        if self.model.data_url_content_length and self.api == "fetch":  # recorded: Firefox's fetch() adds it
+            answer["content-length"] = str(len(body))
+        self.exchanges.append(Exchange("actual", self.method, self.url.split("#")[0], {}, 200, dict(answer)))
         self.note(StepKind.DATA_URL, "data: URL", "data", f"No network: the body comes from the URL itself "
                   f"({len(body)} bytes, Content-Type: {mime}); always a 'basic' 200, whatever the mode and method.")
         text = "" if self.method == "HEAD" else body.decode("utf-8", "replace").removeprefix("\ufeff")
-        return self.result(type="basic", status=200, headers={"content-type": mime}, text=text)
+        return self.result(type="basic", status=200, headers=answer, text=text)
 
     # ---- HTTP fetch (https://fetch.spec.whatwg.org/#http-fetch) ------------------------------------------------
     def http_fetch(self) -> FetchResult | None:
@@ -533,11 +550,14 @@ class _Fetch:
         each request it would send, so a preflight is started and stopped (``preflight`` is True, nothing is sent);
         the port wins over Local Network Access, and the console has no sentence (recorded)."""
         port = origin_of(self.url).port
-        if not is_bad_port(port):
+        if not is_bad_port(port, self.model.name):
             return None
-        return self.fail("unsafe_port", StepKind.REQUEST_REFUSED, "main", f"Port {port} is on Chromium's list of ports "
-                         "that belong to other protocols (mail, IRC, X11, SIP, ...): nothing was sent "
-                         "(net::ERR_UNSAFE_PORT).", f"port {port} refused")
+        # recorded: Firefox names the refusal only on a redirect, with the URL that redirected there
+        redirected_from = self.response.url if self.response is not None and self.redirect_count else None
+        return self.fail("unsafe_port", StepKind.REQUEST_REFUSED, "main", f"Port {port} is on {self.model.title}'s "
+                         "list of ports that belong to other protocols (mail, IRC, X11, SIP, ...): nothing was sent "
+                         "(net::ERR_UNSAFE_PORT).", f"port {port} refused", console=redirected_from is not None,
+                         **({"url": redirected_from} if redirected_from else {}))
 
     def choose_response_tainting(self) -> None:
         """Main fetch picks the response tainting for each hop: 'cors' for a cross-origin URL in mode 'cors' (and it
@@ -561,7 +581,7 @@ class _Fetch:
         (a page served from 127.0.0.1 is loopback), and the `local-network-access` permission is granted, so a secure
         page (https, or a loopback host) is let through; a real Chromium would ask the user first."""
         target, page = address_space(origin_of(url).host), address_space(self.page.host)
-        if _PRIVACY[target] <= _PRIVACY[page]:
+        if _PRIVACY[target] <= _PRIVACY[page] or not self.model.local_network_access:
             return None
         if is_potentially_trustworthy(self.page):
             self.note(StepKind.LOCAL_NETWORK_ACCESS, "Local Network Access", "lna", f"A {page} page calls a {target} "
@@ -592,6 +612,9 @@ class _Fetch:
                       f"{self.url} (Max-Age {entry.max_age}s) already allows this method and these headers: no "
                       "OPTIONS sent.", passed=True)
             return None
+        failure = self.refuse_bad_port() if self.model.name == "firefox" else None  # Firefox: before any preflight
+        if failure is not None:
+            return failure
         self.preflighted = True
         failure = self.refuse_bad_port() or self.local_network_access(self.url)  # stopped before it is sent
         if failure is not None:
@@ -601,10 +624,11 @@ class _Fetch:
 
     def send_preflight(self, unsafe: list[str]) -> tuple[Exchange, FetchResult | None]:
         """The OPTIONS request: Origin, Access-Control-Request-Method and -Headers, never cookies."""
-        headers = preflight_headers(self.origin_sent, self.method, unsafe)
+        origin = self.origin_sent if self.model.preflight_sends_null_after_redirect else self.page_origin
+        headers = preflight_headers(origin, self.method, unsafe)
         exchange = Exchange("preflight", "OPTIONS", self.url.split("#")[0], dict(headers))
         self.exchanges.append(exchange)
-        wire = {"Accept": headers["accept"], "Access-Control-Request-Method": self.method, "Origin": self.origin_sent}
+        wire = {"Accept": headers["accept"], "Access-Control-Request-Method": self.method, "Origin": origin}
         if "access-control-request-headers" in headers:
             wire["Access-Control-Request-Headers"] = headers["access-control-request-headers"]
         self.note(StepKind.PREFLIGHT_SENT, "preflight sent", "preflight", f"OPTIONS {self.url} with "
@@ -626,7 +650,8 @@ class _Fetch:
                              f"The preflight got {exchange.status} -> {answer['location']}.",
                              "preflight: " + FAILURES["preflight_redirect"].short, url=self.url, preflight=True,
                              status=exchange.status)
-        problem, entry = check_preflight(exchange.status, answer, self.origin_sent, self.with_credentials,
+        origin = self.origin_sent if self.model.preflight_sends_null_after_redirect else self.page_origin
+        problem, entry = check_preflight(exchange.status, answer, origin, self.with_credentials,
                                          self.method, unsafe, self.model, getattr(exchange, "allow_origin_lines", 1))
         if problem is not None:
             kind, hint = problem
@@ -640,6 +665,8 @@ class _Fetch:
                              f"The preflight answer was {exchange.status} with {seen}; the request needs {asked}.",
                              "preflight: " + FAILURES[kind].short, url=self.url, hint=hint, preflight=True,
                              status=exchange.status)
+        if "authorization" in unsafe and entry is not None and "authorization" not in entry.headers:
+            self.warn("wildcard_allow_headers_authorization", url=self.url)  # let through by '*' (recorded)
         self.note(StepKind.PREFLIGHT_CHECK, "preflight response", "preflight", f"{exchange.status} with the right "
                   f"Access-Control-Allow-* headers: method {self.method}"
                   + (f" and headers {', '.join(unsafe)}" if unsafe else "") + " allowed.", passed=True)

@@ -40,9 +40,10 @@ class URLError(InputError):
         super().__init__(f"{url!r} is not a URL the browser can parse")
 
 
-def parse_url(url: str, base: str | None = None) -> str:
+def parse_url(url: str, base: str | None = None, refused: str = "") -> str:
     """Parse and serialize a URL as the URL Standard does for the cases the lab meets (lowercase host,
-    default port dropped, empty path becomes '/'). Raises URLError for what Chromium cannot parse."""
+    default port dropped, empty path becomes '/'). Raises URLError for what Chromium cannot parse.
+    ``refused``: characters a browser's parser refuses in a host where Chromium escapes them (Firefox: space, *)."""
     if not isinstance(url, str):
         raise URLError(url)
     raw = _resolve(url.strip(" \t\n\r\f"), base)
@@ -60,6 +61,8 @@ def parse_url(url: str, base: str | None = None) -> str:
         return f"file://{parts.netloc.lower()}{quote(parts.path or '/', safe=_PATH_SAFE)}{query}{frag}"
     if scheme not in DEFAULT_PORTS:  # non-special schemes (data:, javascript:, ...): only the scheme is lowercased
         return scheme + raw[len(scheme):]
+    if refused and any(char in refused for char in parts.hostname or ""):
+        raise URLError(url)
     host = _serialize_host(parts.hostname or "", url)
     userinfo = ""
     if parts.username is not None or parts.password is not None:

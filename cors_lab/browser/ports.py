@@ -18,9 +18,14 @@ RESTRICTED_PORTS = frozenset({
 })
 
 
-def is_bad_port(port: int | None) -> bool:
-    """Does Chromium refuse to fetch from this port? (None: the scheme's default port, never refused.)"""
-    return port in RESTRICTED_PORTS
+#: Firefox 153 ESR's, recorded the same way over every port above and 300 random others from a real Firefox page
+#: (a refused port gets no "CORS request did not succeed" console line): Chromium's plus 4190 and 6679.
+FIREFOX_RESTRICTED_PORTS = RESTRICTED_PORTS | {4190, 6679}
 
 
-__all__ = ["RESTRICTED_PORTS", "is_bad_port"]
+def is_bad_port(port: int | None, browser: str = "chromium") -> bool:
+    """Does the browser refuse to fetch from this port? (None: the scheme's default port, never refused.)"""
+    return port in (FIREFOX_RESTRICTED_PORTS if browser == "firefox" else RESTRICTED_PORTS)
+
+
+__all__ = ["FIREFOX_RESTRICTED_PORTS", "RESTRICTED_PORTS", "is_bad_port"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 
-from cors_lab.browser.failures import FAILURES
 from cors_lab.browser.fetch import _Fetch
 from cors_lab.browser.origin import URLError, parse_url
 from cors_lab.browser.result import FetchResult, StepKind, XhrResult
@@ -49,7 +48,6 @@ class XhrCall(_Fetch):
             raise InputError(f"upload_listener must be True or False, not {upload_listener!r}")
         super().__init__(browser, url, method, headers, body, "include" if with_credentials else "same-origin",
                          "cors", "follow", seconds)
-        self.warnings: list[str] = []  # console lines the calls wrote before the request (refused headers)
         self.options = dict(api="xhr", url=url, method=method, headers=headers, body=body,
                             with_credentials=with_credentials, upload_listener=upload_listener, timeout=seconds)
         self.upload_listener = upload_listener
@@ -95,12 +93,10 @@ class XhrCall(_Fetch):
             if not is_valid_header_value(value):
                 return self.throw("xhr_invalid_header_value", "setRequestHeader", name=name, value=value)
             if is_forbidden_request_header(name, value):
-                warning = FAILURES["xhr_unsafe_header"].text(self.model.name, self.api, name=name)
                 self.note(StepKind.HEADER_DROPPED, f"header {name} dropped", "forbidden",
-                          f"{name} is a forbidden request-header: setRequestHeader() ignores it"
-                          + (f" and the console says: {warning}" if warning else " (silently)") + ".")
-                if warning:
-                    self.warnings.append(warning)
+                          f"{name} is a forbidden request-header: setRequestHeader() ignores it, and says so in the "
+                          "console.")
+                self.warn("xhr_unsafe_header", name=name)
             else:
                 self.add_header(name, value)
         return None
@@ -136,14 +132,16 @@ class XhrCall(_Fetch):
             "blocked", "type", "status", "headers", "text", "exception", "error", "preflight", "exchanges", "steps",
             "request", "source", "timed_out", "browser", "reason_code", "console")}
         thrown_in = getattr(self, "thrown_in", None)
-        console = self.warnings + ([result.error] if result.error else [])
-        fields.update(error=console[0] if console else None, console=console)
         if thrown_in is not None:  # the script caught an exception: no request, no events
             fields.update(status=0, text="", headers={}, events=[], ready_state=0 if thrown_in == "open" else 1)
         elif result.blocked:
             fields.update(status=0, text="", headers={}, exception=None, events=list(_FAILED), ready_state=4)
-        else:  # recorded: a 'progress' event fires only when body bytes arrived
-            fields.update(events=list(_LOADED) if result.text else ["loadstart", "load", "loadend"], ready_state=4)
+        else:  # recorded: Chromium fires 'progress' only when body bytes arrived, Firefox always; for a data: URL
+            # Firefox fires it twice
+            progress = 1 if result.text or self.model.xhr_progress_without_body else 0
+            if self.url.startswith("data:"):
+                progress = self.model.data_url_progress_events
+            fields.update(events=["loadstart", *["progress"] * progress, "load", "loadend"], ready_state=4)
         if self.upload_listener and self.body is not None and thrown_in is None:
             # the upload finished when the server answered the request itself (a preflight is no upload)
             uploaded = any(exchange.kind != "preflight" and exchange.status for exchange in result.exchanges) and (
