@@ -66,8 +66,9 @@ def serialize_mime_type(essence: str, params: list[tuple[str, str]]) -> str:
     return essence + "".join(f";{n}={quote(v)}" for n, v in params)
 
 
-def process(url: str) -> tuple[str, bytes]:
-    """Fetch Standard 'data: URL processor': (MIME type, body bytes), or DataURLError."""
+def process(url: str, charset_last: bool = True) -> tuple[str, bytes]:
+    """Fetch Standard 'data: URL processor': (MIME type, body bytes), or DataURLError. ``charset_last``: Chromium
+    moves the charset parameter to the end; Firefox keeps the parameters in their order (recorded)."""
     rest = url.split("#", 1)[0][len("data:"):].strip(_WS)  # 1-3. serialized URL without fragment, after 'data:'
     mime, comma, encoded = rest.partition(",")  # 4-5. the MIME type is everything before the first comma
     if not comma:
@@ -94,5 +95,7 @@ def process(url: str) -> tuple[str, bytes]:
     charset = [("charset", v) for n, v in params if n.lower() == "charset"]
     if charset and not TOKEN.match(charset[0][1]):  # Chromium (net::DataURL::Parse): a charset must be a token
         raise DataURLError("charset is not a token")
+    if not charset_last:
+        return serialize_mime_type(essence, params), body
     others = [(n, v) for n, v in params if n.lower() != "charset"]
     return serialize_mime_type(essence, others + charset), body  # Chromium puts the charset last

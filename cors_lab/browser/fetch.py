@@ -510,7 +510,7 @@ class _Fetch:
         """Scheme fetch of a data: URL (Fetch Standard #scheme-fetch, #data-url-processor): no network, and
         Chromium answers a 'basic' 200 whatever the mode, method and credentials."""
         try:
-            mime, body = data_url.process(self.url)
+            mime, body = data_url.process(self.url, charset_last=self.model.name == "chromium")
         except data_url.DataURLError as exc:  # the processor failed: a network error (net::ERR_INVALID_URL)
             return self.fail("invalid_data_url", StepKind.DATA_URL, "data",
                              f"The data: URL cannot be decoded ({exc}): network error.", "data: URL")
