@@ -39,6 +39,15 @@ class BrowserModel:
     preflight_sends_null_after_redirect: bool  # a preflight after a tainting redirect says `Origin: null`
     host_code_points_refused: str  # characters the URL parser refuses in a host (the standard's list is common)
     shows_in_messages: str  # how exception texts show a name or method: "as-is" | "lowercase-latin1"
+    # the cookie jar (cookies.py) and the CORS-preflight cache (preflight.py)
+    cookie_max_age_syntax: str  # "signed": [+-]digits, else ignored | "minus-or-digits": '-...' expires it, else digits
+    cookie_attributes_size_checked: str  # the attributes ignored when over 1024 bytes: "all", or their names
+    max_age_cap: int  # the longest a preflight stays cached (seconds)
+    unreadable_max_age_caches: bool  # an Access-Control-Max-Age that is no number still caches for the default 5 s
+    preflight_cache_by_token: bool  # Firefox's cache: each allowed method/header kept with its own expiry, per
+    # credentials mode; preflights add to it; only GET and POST pass unlisted; '*' is kept as a name, never a wildcard
+    partitions_third_party_cookies: bool  # a cross-site server's cookies live in a jar of the page's site (sent
+    # back to it from this page), instead of being blocked (Firefox's Total Cookie Protection; Chromium blocks them)
 
     def __repr__(self) -> str:
         return f"<BrowserModel {self.title}>"
@@ -60,6 +69,9 @@ CHROMIUM = BrowserModel(
     completes_upload_before_cors_check=True, names_network_errors=False, local_network_access=True,
     xhr_progress_without_body=False, data_url_progress_events=1, data_url_content_length=False,
     preflight_sends_null_after_redirect=True, host_code_points_refused="", shows_in_messages="as-is",
+    partitions_third_party_cookies=False,
+    cookie_max_age_syntax="signed", cookie_attributes_size_checked="all", max_age_cap=7200,
+    unreadable_max_age_caches=True, preflight_cache_by_token=False,
 )
 FIREFOX = BrowserModel(
     name="firefox", title="Firefox 153 ESR",
@@ -69,6 +81,12 @@ FIREFOX = BrowserModel(
     completes_upload_before_cors_check=False, names_network_errors=True, local_network_access=False,
     xhr_progress_without_body=True, data_url_progress_events=2, data_url_content_length=True,
     preflight_sends_null_after_redirect=False, host_code_points_refused=" *", shows_in_messages="lowercase-latin1",
+    partitions_third_party_cookies=True,
+    # recorded: Max-Age=+0 and 0.5 are ignored (with a console line), Max-Age=-<5000 digits> deletes; preflight Max-Age
+    # 'soon', '5.5' and -99999999999999999999 cache nothing, 99999999999999999999 caches; an entry made with
+    # credentials does not serve a request without (CookieParser.cpp and nsCORSListenerProxy.cpp say why)
+    cookie_max_age_syntax="minus-or-digits", cookie_attributes_size_checked="path domain expires max-age",
+    max_age_cap=86400, unreadable_max_age_caches=False, preflight_cache_by_token=True,
 )
 MODELS: dict[str, BrowserModel] = {model.name: model for model in (CHROMIUM, FIREFOX)}
 

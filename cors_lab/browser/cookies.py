@@ -8,7 +8,15 @@ Secure; Secure cookies are accepted from http://localhost and http://127.0.0.1 (
 Hostile values, as Chromium 156 treats them (recorded): a name and value over 4096 bytes together refuse the cookie;
 an attribute value over 1024 bytes is ignored (so Path=/<2000 bytes> leaves the default path); a Max-Age too large
 for 64 bits is clamped (99999999999999999999 keeps the cookie, -99999999999999999999 deletes it), and a cookie never
-lasts more than 400 days."""
+lasts more than 400 days.
+
+Firefox 153 ESR (recorded; netwerk/cookie/CookieParser.cpp says why) keeps the same two size limits, but says so in
+the console: "Cookie “a” is invalid because its size is too big. Max size is 4096 B." for the cookie it refuses, and
+"The value of the attribute “path” for the cookie “a” has been rejected because its size is too big. Max size is
+1024 B." for an ignored Path, Domain, Expires or Max-Age. Its Max-Age is digits only: one starting with '-' expires
+the cookie whatever follows, anything else (+0, 0.5, 1e3) is ignored with "Invalid “max-age“ value for cookie “a”.
+The attribute is ignored." Those attribute lines are written only for a cookie the parser accepts.
+"""
 from __future__ import annotations
 
 import itertools
@@ -18,12 +26,15 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from cors_lab.browser.browsers import CHROMIUM, BrowserModel
 from cors_lab.browser.origin import is_potentially_trustworthy, origin_of, registrable_domain
 
 _counter = itertools.count()
-MAX_NAME_AND_VALUE = 4096  # Chromium's kMaxCookieNamePlusValueSize
-MAX_ATTRIBUTE_VALUE = 1024  # Chromium's kMaxCookieAttributeValueSize: a longer attribute is ignored
+MAX_NAME_AND_VALUE = 4096  # Chromium's kMaxCookieNamePlusValueSize, Firefox's kMaxBytesPerCookie
+MAX_ATTRIBUTE_VALUE = 1024  # Chromium's kMaxCookieAttributeValueSize, Firefox's ATTRIBUTE_MAX_LENGTH: ignored
 MAX_LIFETIME = 400 * 24 * 3600  # Chromium caps a cookie's expiry at 400 days from now
+_SIGNED_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -48,6 +59,17 @@ class Cookie:
         return path == self.path or path.startswith(self.path.rstrip("/") + "/") or self.path == "/"
 
 
+@dataclass
+class SetCookieOutcome:
+    """What one Set-Cookie did: ``stored`` (False when refused or when it deleted a cookie), ``reason`` in words,
+    and ``warnings``: the console lines it causes, as (failures-table kind, values) pairs in the browser's order
+    (`cors_lab.browser.failures` words them; a browser with no sentence for a kind writes nothing)."""
+
+    stored: bool
+    reason: str
+    warnings: list[tuple[str, dict]] = field(default_factory=list)
+
+
 def _default_path(path: str) -> str:
     if not path.startswith("/") or path.count("/") == 1:
         return "/"
@@ -70,64 +92,104 @@ def _apply_domain(cookie: Cookie, value: str, host: str) -> str | None:
 
 
 class CookieJar:
-    """The tab's cookies: what Set-Cookie stored, and the Cookie header a request gets."""
+    """The tab's cookies: what Set-Cookie stored, and the Cookie header a request gets.
 
-    def __init__(self, clock=time.time):
+    ``model`` is the browser whose parsing rules apply (`cors_lab.browser.browsers`; Chromium's by default)."""
+
+    def __init__(self, clock=time.time, model: BrowserModel = CHROMIUM):
         self.cookies: list[Cookie] = []  # in the order they were stored (older first, for the Cookie header)
         self.clock = clock  # seconds since the epoch; a test passes its own
+        self.model = model
 
     def set(self, url: str, header: str) -> tuple[bool, str]:
         """Store one Set-Cookie value received from `url` (same-site context). Returns (stored, reason)."""
-        name_value, *attributes = [part.strip() for part in header.split(";")]
+        outcome = self.receive(url, header)
+        return outcome.stored, outcome.reason
+
+    def receive(self, url: str, header: str) -> SetCookieOutcome:
+        """Store one Set-Cookie value received from `url` (same-site context): the outcome, with the console lines
+        the browser writes about it."""
+        name_value, *attributes = [part.strip(" \t") for part in header.split(";")]
         if "=" not in name_value:
-            return False, "no name=value pair"
+            return SetCookieOutcome(False, "no name=value pair")
         name, _, value = name_value.partition("=")
-        if len(name.strip()) + len(value.strip()) > MAX_NAME_AND_VALUE:
-            return False, f"name and value are over {MAX_NAME_AND_VALUE} bytes"
+        name, value = name.strip(" \t"), value.strip(" \t")
         split = urlsplit(url)
         host = (split.hostname or "").lower()
-        cookie = Cookie(name.strip(), value.strip(), host, path=_default_path(split.path or "/"))
+        cookie = Cookie(name, value, host, path=_default_path(split.path or "/"))
         now = self.clock()
-        for attribute in attributes:
-            refusal = self._apply(cookie, attribute, host, now)
+        warnings: list[tuple[str, dict]] = []
+        seen = self._read_attributes(cookie, attributes, warnings)
+        expiry_warnings = self._apply_expiry(cookie, seen.get("max-age"), seen.get("expires"), now)
+        if len(name) + len(value) > MAX_NAME_AND_VALUE:
+            return SetCookieOutcome(False, f"name and value are over {MAX_NAME_AND_VALUE} bytes",
+                                    [("cookie_too_big", {"name": name})])
+        if seen.get("domain"):
+            refusal = _apply_domain(cookie, seen["domain"], host)
             if refusal is not None:
-                return False, refusal
+                return SetCookieOutcome(False, refusal)
         if cookie.secure and not is_potentially_trustworthy(origin_of(url)):
-            return False, "Secure cookies can only be set from https (or localhost)"
+            return SetCookieOutcome(False, "Secure cookies can only be set from https (or localhost)")
         if cookie.same_site == "none" and not cookie.secure:
-            return False, "SameSite=None cookies must also be Secure"
+            return SetCookieOutcome(False, "SameSite=None cookies must also be Secure")
+        warnings += expiry_warnings  # the parser accepted the cookie: now the browser says what it ignored
         self.cookies = [old for old in self.cookies
                         if not (old.name == cookie.name and old.host == cookie.host and old.path == cookie.path)]
         if cookie.expires is not None and cookie.expires <= now:  # Max-Age<=0 or a past Expires deletes it
-            return False, "expired (Max-Age<=0 or Expires in the past): deleted"
+            return SetCookieOutcome(False, "expired (Max-Age<=0 or Expires in the past): deleted", warnings)
         self.cookies.append(cookie)
-        return True, "stored"
+        return SetCookieOutcome(True, "stored", warnings)
 
-    @staticmethod
-    def _apply(cookie: Cookie, attribute: str, host: str, now: float) -> str | None:
-        """One attribute of a Set-Cookie (RFC 6265bis 5.6); returns why the cookie is refused, if it is."""
-        key, _, value = attribute.partition("=")
-        key, value = key.strip().lower(), value.strip()
-        if len(value) > MAX_ATTRIBUTE_VALUE:
-            return None
-        if key == "path" and value.startswith("/"):
-            cookie.path = value
-        elif key == "domain" and value:
-            return _apply_domain(cookie, value, host)
-        elif key == "secure":
-            cookie.secure = True
-        elif key == "httponly":
-            cookie.http_only = True
-        elif key == "samesite":
-            cookie.same_site = value.lower() if value.lower() in ("lax", "strict", "none") else "lax"
-        elif key == "max-age" and re.fullmatch(r"[+-]?[0-9]+", value):  # Max-Age wins over Expires, wherever it comes
-            cookie.expires = now + max(min(int(value), MAX_LIFETIME), -1)
-        elif key == "expires" and cookie.expires is None:
+    def _read_attributes(self, cookie: Cookie, attributes: list[str], warnings: list) -> dict[str, str]:
+        """The attributes (RFC 6265bis 5.6), the last of each kind winning. Sets the flags, Path and SameSite on
+        ``cookie``; returns the values still to be decided (domain, expires, max-age). An attribute value over 1024
+        bytes is ignored (Firefox names it in ``warnings``; it checks only Path, Domain, Expires and Max-Age)."""
+        seen: dict[str, str] = {}
+        default_path = cookie.path
+        sized = self.model.cookie_attributes_size_checked
+        for attribute in attributes:
+            key, _, value = attribute.partition("=")
+            key, value = key.strip(" \t").lower(), value.strip(" \t")
+            if len(value) > MAX_ATTRIBUTE_VALUE and (sized == "all" or key in sized.split()):
+                warnings.append(("cookie_attribute_too_big", {"attribute": key, "name": cookie.name}))
+                continue
+            if key == "path":  # the last Path decides; one not starting with '/' means the default path
+                cookie.path = value if value.startswith("/") else default_path
+            elif key in ("domain", "expires", "max-age"):
+                seen[key] = value
+            elif key == "secure":
+                cookie.secure = True
+            elif key == "httponly":
+                cookie.http_only = True
+            elif key == "samesite":
+                cookie.same_site = value.lower() if value.lower() in ("lax", "strict", "none") else "lax"
+        return seen
+
+    def _apply_expiry(self, cookie: Cookie, max_age: str | None, expires: str | None, now: float) -> list:
+        """Max-Age wins over Expires when the browser can read it; a cookie never lasts more than 400 days.
+        Returns the console lines about an unreadable Max-Age (Firefox's)."""
+        if max_age:
+            if self.model.cookie_max_age_syntax == "minus-or-digits":  # Firefox: ParseMaxAgeAttribute
+                if max_age.startswith("-"):
+                    cookie.expires = now - 1
+                    return []
+                if _DIGITS.fullmatch(max_age):
+                    cookie.expires = now + min(int(max_age), MAX_LIFETIME)
+                    return []
+                warnings = [("cookie_invalid_max_age", {"name": cookie.name})]
+            else:  # Chromium: a signed integer, clamped to 64 bits
+                if _SIGNED_INTEGER.fullmatch(max_age):
+                    cookie.expires = now + max(min(int(max_age), MAX_LIFETIME), -1)
+                    return []
+                warnings = []
+        else:
+            warnings = []
+        if expires:
             try:
-                cookie.expires = min(parsedate_to_datetime(value).timestamp(), now + MAX_LIFETIME)
+                cookie.expires = min(parsedate_to_datetime(expires).timestamp(), now + MAX_LIFETIME)
             except (TypeError, ValueError, OverflowError, IndexError, OSError):  # a date no calendar has: ignored
                 pass
-        return None
+        return warnings
 
     def header_for(self, url: str) -> str | None:
         """The Cookie header for a same-site request to `url` (None when no cookie matches)."""

@@ -132,10 +132,12 @@ class Failure:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """The names the Chromium template leaves to fill (the CORS frame adds url, origin and initial_url)."""
-        if self.chromium is None:
+        """The names the row's template leaves to fill: Chromium's, or Firefox's for a row only Firefox writes (the
+        CORS frame adds url, origin and initial_url)."""
+        template = self.chromium if self.chromium is not None else self.firefox
+        if template is None:
             return ()
-        return tuple(name for _, name, _, _ in string.Formatter().parse(self.chromium) if name)
+        return tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(template) if name))
 
     # ---- our words -------------------------------------------------------------------------------------------
     def happened_on_preflight(self, preflight: bool = False) -> bool:
@@ -596,6 +598,46 @@ _ROWS = (
                 "{url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is "
                 "not covered. To include the `Authorization` header, it must be explicitly listed in CORS header "
                 "`Access-Control-Allow-Headers`)."),
+    Failure(
+        "cookie_foreign_not_partitioned", "warning", "a cross-site cookie without Partitioned",
+        "A cross-site server set cookie {name} in its answer to this page. Firefox keeps it (in the jar of the "
+        "page's site) but warns that it will refuse such cookies unless they carry the Partitioned attribute "
+        "(CHIPS).",
+        "If the API must set cookies for a page on another site, add `Partitioned; Secure; SameSite=None` (over "
+        "https); better, serve the API from the page's own site.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” will soon be rejected because it is foreign and does not have the “Partitioned“ "
+                "attribute."),
+    Failure(
+        "cookie_cross_site_same_site", "warning", "a SameSite=Lax/Strict cookie from a cross-site server",
+        "A cross-site server set cookie {name} with SameSite=Lax or Strict in its answer to this page: the browser "
+        "refuses it, as it could never go back to that server from this page.",
+        "For a cookie a page on another site must send, use `SameSite=None; Secure` (over https), or serve the API "
+        "from the page's own site.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” has been rejected because it is in a cross-site context and its “SameSite” is "
+                "“Lax” or “Strict”."),
+    Failure(
+        "cookie_too_big", "warning", "a cookie over 4096 bytes",
+        "Cookie {name}'s name and value together are longer than 4096 bytes: the browser refuses it.",
+        "Keep cookies small: store an id in the cookie and the data on the server.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” is invalid because its size is too big. Max size is 4096 B."),
+    Failure(
+        "cookie_attribute_too_big", "warning", "a cookie attribute over 1024 bytes",
+        "An attribute ({attribute}) of cookie {name} is longer than 1024 bytes: the browser ignores that attribute "
+        "and keeps the cookie without it.",
+        "Keep cookie attributes short (a Path or Domain over 1024 bytes is ignored).",
+        header="Set-Cookie",
+        firefox="The value of the attribute “{attribute}” for the cookie “{name}” has been rejected because its size "
+                "is too big. Max size is 1024 B."),
+    Failure(
+        "cookie_invalid_max_age", "warning", "a Max-Age that is no number",
+        "Cookie {name} has a Max-Age Firefox cannot read (a fraction, a sign, letters): it ignores the attribute, "
+        "so the cookie lives until the browser closes.",
+        "Send Max-Age as whole seconds, e.g. `Max-Age=3600`.",
+        header="Set-Cookie",
+        firefox="Invalid “max-age“ value for cookie “{name}”. The attribute is ignored."),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

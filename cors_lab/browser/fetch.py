@@ -26,6 +26,7 @@ Where Chromium and the standard disagree, the engine does what Chromium does, an
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 
@@ -89,6 +90,8 @@ _ENUMS = {  # RequestInit members with a fixed set of values, and their WebIDL e
 _TRANSPORT = {"connection", "date", "server", "vary", "keep-alive", "transfer-encoding"}  # nobody wants to expose
 _BODY_HEADERS = {"content-type", "content-language", "content-encoding", "content-location"}  # dropped with the body
 _ACAO, _ACAC = "access-control-allow-origin", "access-control-allow-credentials"
+_SAME_SITE_ONLY = re.compile(r";\s*samesite\s*=\s*(lax|strict)\s*(;|$)", re.I)
+_PARTITIONED = re.compile(r";\s*partitioned\s*(;|$)", re.I)
 
 
 class Browser:
@@ -118,8 +121,9 @@ class Browser:
         self.model: BrowserModel = browser_model(browser)
         self.origin = parse_origin(origin)
         self.page_url = page_url or self.origin.serialize() + "/"
-        self.cookies = CookieJar()
-        self.preflight_cache = PreflightCache()
+        self.cookies = CookieJar(model=self.model)
+        self.partitioned_cookies = CookieJar(model=self.model)  # Firefox: what cross-site servers set in answers
+        self.preflight_cache = PreflightCache(model=self.model)
         self.timeout = _seconds(timeout)
 
     @property
@@ -150,6 +154,7 @@ class Browser:
             >>> tab.clear()        # the next PUT sends its preflight again   # doctest: +SKIP
         """
         self.cookies.clear()
+        self.partitioned_cookies.clear()
         self.preflight_cache.clear()
 
     def fetch(self, url: str, method: str = "GET", headers=None, body=None, credentials: str = "same-origin",
@@ -720,12 +725,20 @@ class _Fetch:
         if self.cors_flag or self.method not in ("GET", "HEAD"):
             wire["Origin"] = self.origin_sent
         server = origin_of(self.url)
-        self.send_cookies = self.include_credentials and same_site(self.page, server)
-        if self.include_credentials and not self.send_cookies:
+        self.cross_site = not same_site(self.page, server)
+        self.send_cookies = self.include_credentials and (
+            not self.cross_site or self.model.partitions_third_party_cookies)
+        if self.include_credentials and self.cross_site and self.send_cookies:
             self.note(StepKind.THIRD_PARTY_COOKIES, "cookies", "cookies", f"{server.serialize()} is cross-site to the "
-                      "page: Chromium sends no cookies (third-party cookies are blocked) and will not store any it "
-                      "sets.")
-        if self.send_cookies and (cookie := self.browser.cookies.header_for(self.url)):
+                      f"page: {self.model.title} keeps its cookies for this page's site in a jar of their own (Total "
+                      "Cookie Protection): the cookies it set as a first party are not sent, those it set in answers "
+                      "to this page are (unless SameSite=Lax or Strict).")
+        elif self.include_credentials and not self.send_cookies:
+            why = ("third-party cookies are blocked" if self.model.name == "chromium" else
+                   "Total Cookie Protection keeps a site's cookies apart from other sites' pages")
+            self.note(StepKind.THIRD_PARTY_COOKIES, "cookies", "cookies", f"{server.serialize()} is cross-site to the "
+                      f"page: {self.model.title} sends no cookies ({why}) and will not store any it sets.")
+        if self.send_cookies and (cookie := self.cookie_jar().header_for(self.url)):
             wire["Cookie"] = cookie
         return wire
 
@@ -740,6 +753,11 @@ class _Fetch:
         if page_url.startswith("https://") and self.url.startswith("http://"):
             return None
         return self.page_origin + "/"
+
+    def cookie_jar(self):
+        """Where this hop's cookies come from and go to: the tab's jar, or, for a cross-site server in a browser
+        that partitions third-party cookies (Firefox), the jar of the page's site."""
+        return self.browser.partitioned_cookies if getattr(self, "cross_site", False) else self.browser.cookies
 
     def network_failure(self, what: str, exc: ConnectionError) -> FetchResult:
         """No usable answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason
@@ -764,7 +782,7 @@ class _Fetch:
         exchange.allow_origin_lines = sum(1 for name, _ in pairs if name == _ACAO)  # Firefox refuses two lines
         for status in answer.informational:
             self.note(StepKind.INFORMATIONAL, f"informational {status}", "network", f"{exchange.method} "
-                      f"{exchange.url} first answered {status} (1xx: 100 Continue, 103 Early Hints, ...): Chromium "
+                      f"{exchange.url} first answered {status} (1xx: 100 Continue, 103 Early Hints, ...): the browser "
                       "skips it and reads the answer that follows.")
 
     def describe_credentials(self, exchange: Exchange) -> None:
@@ -782,7 +800,18 @@ class _Fetch:
         exchange = self.response
         if self.send_cookies:
             for cookie in exchange.set_cookies:
-                _, why = self.browser.cookies.set(self.url, cookie)
+                name = cookie.split("=", 1)[0].strip()
+                if self.cross_site and _SAME_SITE_ONLY.search(cookie):  # never sent to it from a cross-site page
+                    self.note(StepKind.SET_COOKIE, "Set-Cookie", "cookies", f"Set-Cookie: {cookie} -> refused: "
+                              "SameSite=Lax or Strict, and the server is cross-site to the page.")
+                    self.warn("cookie_cross_site_same_site", name=name)
+                    continue
+                outcome = self.cookie_jar().receive(self.url, cookie)
+                stored, why = outcome.stored, outcome.reason
+                for failure, values in outcome.warnings:  # what the browser's console says about this cookie
+                    self.warn(failure, **values)
+                if stored and self.cross_site and not _PARTITIONED.search(cookie):
+                    self.warn("cookie_foreign_not_partitioned", name=name)
                 self.note(StepKind.SET_COOKIE, "Set-Cookie", "cookies", f"Set-Cookie: {cookie} -> {why}.")
         elif exchange.set_cookies:
             self.note(StepKind.SET_COOKIE_IGNORED, "Set-Cookie ignored", "cookies",
@@ -830,7 +859,8 @@ class _Fetch:
         in_cors_mode = self.mode == "cors"
         if next_url.split(":", 1)[0] in UNSAFE_SCHEMES:  # refused by the network layer, before any CORS rule
             return self.fail("unsafe_redirect", StepKind.REDIRECT_REFUSED, "redirect", f"Location {next_url}: "
-                             "Chromium never follows a redirect to a data: or file: URL (net::ERR_UNSAFE_REDIRECT).")
+                             f"{self.model.title} never follows a redirect to a data: or file: URL "
+                             "(net::ERR_UNSAFE_REDIRECT).")
         if next_url.split(":", 1)[0] not in ("http", "https"):
             return self.fail("cors_disabled_scheme", StepKind.REDIRECT_REFUSED, "redirect",
                              f"Location {next_url} is not http(s).", "redirect scheme", console=in_cors_mode,

@@ -1,15 +1,23 @@
 """The CORS-preflight request, its check, and the preflight cache (Fetch Standard §4.8 'CORS-preflight fetch',
-§4.9 'CORS-preflight cache'), following Chromium's services/network/cors/preflight_{controller,result}.cc."""
+§4.9 'CORS-preflight cache'), following Chromium's services/network/cors/preflight_{controller,result}.cc.
+
+Firefox 153 ESR's cache (recorded; netwerk/protocol/http/nsCORSListenerProxy.cpp says why) differs: it reads
+Access-Control-Max-Age as digits only (absent: 5 s; anything else, 'soon', '5.5', '-1', caches nothing) and caps it
+at 24 hours; it keeps one entry per page origin, URL *and credentials mode*, in which each allowed method and header
+has its own expiry, and each successful preflight adds its methods and headers to the entry."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
+from cors_lab.browser.browsers import CHROMIUM, BrowserModel
 from cors_lab.browser.check import cors_check
 from cors_lab.browser.safelist import SAFELISTED_METHODS, TOKEN
 
-DEFAULT_MAX_AGE = 5  # Chromium: no Access-Control-Max-Age -> 5 seconds
-MAX_MAX_AGE = 7200  # Chromium caps Max-Age at 2 hours
+DEFAULT_MAX_AGE = 5  # both browsers: no Access-Control-Max-Age -> 5 seconds
+MAX_MAX_AGE = CHROMIUM.max_age_cap  # Chromium caps Max-Age at 2 hours (Firefox: BrowserModel.max_age_cap, 24 h)
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def needs_preflight(method: str, unsafe_names: list[str]) -> bool:
@@ -40,19 +48,29 @@ def invalid_token(value: str | None) -> str:
     return next((item for item in items if item and not TOKEN.match(item)), "")
 
 
-def parse_max_age(value: str | None) -> int:
-    """Chromium ParseAccessControlMaxAge: absent/unparsable -> 5 s, negative -> 0 (no caching), capped at 7200.
+def parse_max_age(value: str | None, model: BrowserModel | None = None) -> int:
+    """How long a preflight answer with this Access-Control-Max-Age is cached, in seconds (0: not cached).
 
-    The number must fit in 64 bits: Chromium 156 takes 99999999999999999999 (or -99999999999999999999) for
-    unparsable, so 5 s, not 7200 (recorded)."""
+    Chromium (ParseAccessControlMaxAge): absent/unparsable -> 5 s, negative -> 0, capped at 7200. The number must fit
+    in 64 bits: Chromium 156 takes 99999999999999999999 (or -99999999999999999999) for unparsable, so 5 s, not 7200
+    (recorded). Firefox (nsCORSPreflightListener::AddResultToCache): absent or empty -> 5 s; digits only, capped at
+    86400 however many there are; any other character ('-', '+', '.', a letter) -> not cached (recorded)."""
+    model = model or CHROMIUM
     if value is None:
         return DEFAULT_MAX_AGE
     number = value.strip(" \t")
+    if not model.unreadable_max_age_caches:  # Firefox
+        if not number:
+            return DEFAULT_MAX_AGE
+        if not _DIGITS.fullmatch(number):
+            return 0
+        digits = number.lstrip("0") or "0"
+        return model.max_age_cap if len(digits) > 12 else min(int(digits), model.max_age_cap)
     digits = number[1:] if number[:1] in "+-" else number
-    if not digits.isdigit() or not digits.isascii() or len(digits) > 19 or not -2**63 <= int(number) < 2**63:
+    if not _DIGITS.fullmatch(digits) or len(digits) > 19 or not -2**63 <= int(number) < 2**63:
         return DEFAULT_MAX_AGE
     seconds = int(number)
-    return 0 if seconds < 0 else min(seconds, MAX_MAX_AGE)
+    return 0 if seconds < 0 else min(seconds, model.max_age_cap)
 
 
 @dataclass
@@ -105,22 +123,44 @@ def check_preflight(status: int, headers: dict[str, str], origin_sent: str, incl
     names = parse_allow_list(headers.get("access-control-allow-headers"))
     if names is None:
         return ("invalid_allow_headers", invalid_token(headers.get("access-control-allow-headers"))), None
-    max_age = parse_max_age(headers.get("access-control-max-age"))
+    max_age = parse_max_age(headers.get("access-control-max-age"), model)
     entry = PreflightEntry(include, methods, [name.lower() for name in names], max_age)
     problem = entry.method_error(method) or entry.header_error(unsafe_names)
     return problem, (None if problem else entry)
 
 
 @dataclass
-class PreflightCache:
-    """Chromium's preflight cache: keyed by (page origin, URL); an entry made without credentials does not
-    serve a credentialed request; an entry that does not allow a request is evicted."""
+class _AllowedTokens:
+    """Firefox's cache entry (nsPreflightCache::CacheEntry): each method and header name with its own expiry."""
 
-    entries: dict[tuple[str, str], PreflightEntry] = field(default_factory=dict)
+    methods: dict[str, float] = field(default_factory=dict)  # as the server spelled them (compared exactly)
+    headers: dict[str, float] = field(default_factory=dict)  # lowercase (compared case-insensitively)
+    last: PreflightEntry | None = None  # the preflight that last added to it
+
+    def purge(self, now: float) -> None:
+        self.methods = {name: until for name, until in self.methods.items() if until > now}
+        self.headers = {name: until for name, until in self.headers.items() if until > now}
+
+
+@dataclass
+class PreflightCache:
+    """The tab's CORS-preflight cache, as ``model``'s browser keeps it (Chromium's by default).
+
+    Chromium: keyed by (page origin, URL); an entry made without credentials does not serve a credentialed request
+    (one made with credentials serves both); an entry that does not allow a request is evicted.
+    Firefox: keyed by (page origin, URL, credentials); each successful preflight adds its allowed methods and
+    headers, each kept for its own Max-Age; a request is served when its method is GET or POST or listed exactly
+    (HEAD too must be listed; a '*' is kept as the name "*", which no method or header matches) and every one of its
+    unsafe headers is listed; an entry that does not serve a request stays."""
+
+    entries: dict[tuple, object] = field(default_factory=dict)
     clock: object = time.monotonic
+    model: BrowserModel = CHROMIUM
 
     def lookup(self, origin: str, url: str, include: bool, method: str,
                unsafe_names: list[str]) -> PreflightEntry | None:
+        if self.model.preflight_cache_by_token:
+            return self._lookup_tokens(origin, url, include, method, unsafe_names)
         key = (origin, url)
         entry = self.entries.get(key)
         if entry is None:
@@ -130,10 +170,35 @@ class PreflightCache:
             return None
         return entry
 
+    def _lookup_tokens(self, origin: str, url: str, include: bool, method: str,
+                       unsafe_names: list[str]) -> PreflightEntry | None:
+        """nsPreflightCache::CacheEntry::CheckRequest."""
+        tokens = self.entries.get((origin, url, include))
+        if tokens is None:
+            return None
+        now = self.clock()
+        tokens.purge(now)
+        if method not in ("GET", "POST") and method not in tokens.methods:
+            return None
+        if any(name.lower() not in tokens.headers for name in unsafe_names):
+            return None
+        until = max([*tokens.methods.values(), *tokens.headers.values()], default=now)
+        return PreflightEntry(include, list(tokens.methods), list(tokens.headers),
+                              tokens.last.max_age if tokens.last else 0, until)
+
     def store(self, origin: str, url: str, entry: PreflightEntry) -> None:
         entry.expires = self.clock() + entry.max_age
-        if entry.max_age > 0:
+        if entry.max_age <= 0:
+            return
+        if not self.model.preflight_cache_by_token:
             self.entries[(origin, url)] = entry
+            return
+        tokens = self.entries.setdefault((origin, url, entry.credentials), _AllowedTokens())
+        for method in entry.methods:
+            tokens.methods[method] = entry.expires
+        for name in entry.headers:
+            tokens.headers[name.lower()] = entry.expires
+        tokens.last = entry
 
     def clear(self) -> None:
         self.entries.clear()

@@ -1047,6 +1047,15 @@ add(
     (Call("{API}/login", credentials="include"), Call("{API}/d", credentials="include")),
     {"/login": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "tok=9; Path=/")), **ECHO_C},
 )
+for same_site in ("", "; SameSite=Lax", "; SameSite=None; Secure"):
+    tag = same_site.replace("; ", "-").replace("=", "").lower() or "-plain"
+    add(
+        f"cookie-cross-site-set-then-sent{tag}",
+        B,
+        f"a cross-site API (127.0.0.1) sets 'tok=9{same_site}' in a credentialed answer: sent next time?",
+        (Call("{API_IP}/login", credentials="include"), Call("{API_IP}/d", credentials="include")),
+        {"/login": ok(ACAO_PAGE, ACAC, ("Set-Cookie", "tok=9; Path=/" + same_site)), **ECHO_C},
+    )
 add(
     "cookie-set-without-creds-ignored",
     B,
