@@ -41,6 +41,8 @@ _LAZY = {
     "ChromiumBrowser": "cors_lab.real.chromium",
     "chromium_available": "cors_lab.real.chromium",
     "unavailable_reason": "cors_lab.real.chromium",
+    "FirefoxBrowser": "cors_lab.real.firefox",
+    "firefox_available": "cors_lab.real.firefox",
     "fetch_with_extension": "cors_lab.real.devtools",
     "api_app": "cors_lab.server.apps",
     "token_api_app": "cors_lab.server.apps",

@@ -10,8 +10,10 @@
     ├── ServerError                   a lab server could not start, or was used wrongly
     │   ├── PortInUseError            the port is taken by another program
     │   └── ServerStoppedError        a widget's server was stopped; the sentence says which cell to re-run
-    └── ChromiumError                 real Chromium could not answer: it crashed, timed out or could not start
-        └── ChromiumNotFoundError     Chromium (or the Playwright package) is not installed here
+    ├── ChromiumError                 real Chromium could not answer: it crashed, timed out or could not start
+    │   └── ChromiumNotFoundError     Chromium (or the Playwright package) is not installed here
+    └── FirefoxError                  real Firefox could not answer: it crashed, timed out or could not start
+        └── FirefoxNotFoundError      Firefox (or the marionette-driver package) is not installed here
 
 So ``except cors_lab.CorsLabError`` catches every refusal of the lab and nothing else, and ``except ValueError``
 still catches a bad value, as Python code expects. In a notebook, `show_errors_in_one_line` prints these errors
@@ -70,6 +72,19 @@ class ChromiumNotFoundError(ChromiumError):
         super().__init__(CHROMIUM.missing + (f" ({detail})" if detail else ""))
 
 
+class FirefoxError(CorsLabError):
+    """Real Firefox could not answer (it crashed, timed out, or could not start)."""
+
+
+class FirefoxNotFoundError(FirefoxError):
+    """Firefox is not installed here (or marionette-driver is missing): the message says how to get it."""
+
+    def __init__(self, detail: str = ""):
+        from cors_lab.real.binaries import FIREFOX  # imported here: errors.py itself depends on nothing
+
+        super().__init__(FIREFOX.missing + (f" ({detail})" if detail else ""))
+
+
 def show_errors_in_one_line() -> None:
     """In IPython/Jupyter, show cors_lab's own errors as one sentence instead of a traceback wall."""
     ipython = sys.modules.get("IPython")  # never import IPython ourselves: outside a notebook it is not needed
@@ -86,4 +101,4 @@ def show_errors_in_one_line() -> None:
 
 
 __all__ = ["CorsLabError", "InputError", "ProxyConfigError", "ServerError", "PortInUseError", "ChromiumError",
-           "ChromiumNotFoundError", "show_errors_in_one_line"]
+           "ChromiumNotFoundError", "FirefoxError", "FirefoxNotFoundError", "show_errors_in_one_line"]

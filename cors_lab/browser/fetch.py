@@ -331,9 +331,11 @@ class _Fetch:
     def result(self, **fields) -> FetchResult:
         fields.setdefault("blocked", False)
         error, code = fields.pop("error", None), fields.pop("reason_code", None)
-        console = self.warnings + ([(error, code)] if error else [])  # the console, in order: what `error` is
-        fields.update(error=console[0][0] if console else None, reason_code=console[0][1] if console else None,
-                      console=[text for text, _ in console])
+        console = self.warnings + ([(error, code)] if error else [])  # the console, in order
+        # `error`, as the bridges pick it: Chromium's first console line; Firefox's blocking sentence, else its first
+        # warning (cors_lab.real.firefox)
+        first = (error, code) if error and self.model.name == "firefox" else (console[0] if console else (None, None))
+        fields.update(error=first[0], reason_code=first[1], console=[text for text, _ in console])
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
                            request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out,
                            browser=self.model.name, **fields)

@@ -1,5 +1,6 @@
 """The real browsers: the same `fetch()` contract as the engine (`cors_lab.Browser`), answered by a real browser.
 
-`binaries` finds Debian's browsers; `chromium` drives headless Chromium through Playwright; `devtools` runs the
-"Allow CORS" extension and `--disable-web-security` for real. Learners reach them through `cors_lab`
-(`ChromiumBrowser`, `chromium_available`, `fetch_with_extension`)."""
+`binaries` finds Debian's browsers; `chromium` drives headless Chromium through Playwright; `firefox` drives headless
+Firefox ESR through Marionette (Mozilla's own client, no geckodriver); `page_js` is the page script both run;
+`devtools` runs the "Allow CORS" extension and `--disable-web-security` for real. Learners reach them through
+`cors_lab` (`ChromiumBrowser`, `chromium_available`, `FirefoxBrowser`, `firefox_available`, `fetch_with_extension`)."""
