@@ -32,7 +32,10 @@ class BrowserModel:
     upload_listener_preflights_without_body: bool  # xhr.upload listener preflights even a request without a body
     completes_upload_before_cors_check: bool  # a blocked XHR answer still fires the upload's load events
     names_network_errors: bool  # a CORS request's network error gets a console sentence ("did not succeed")
-    local_network_access: bool  # a public http page may not reach loopback/private addresses (Chromium's LNA)
+    local_network_access: bool  # a public http page may not reach loopback/private addresses (Chromium's LNA).
+    # Firefox 153 has LNA too, but asks only for a page served from a public IP address (recorded with an address
+    # override: the fetch waits on a permission prompt); a page whose address Firefox cannot tell is let through, and
+    # that is what the lab's pages are: modelled as no LNA
     xhr_progress_without_body: bool  # XHR fires 'progress' even when no body byte arrived
     data_url_progress_events: int  # how many 'progress' events an XHR of a data: URL fires
     data_url_content_length: bool  # a data: URL's response has a Content-Length header (fetch())
