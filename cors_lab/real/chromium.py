@@ -779,11 +779,15 @@ class ChromiumBrowser:
             kind = "cors" if any(self._cross_origin(hop) for hop in hops) else "basic"
         result = XhrResult(blocked=kind == "error", type=kind, status=out["status"], text=out["text"],
                            all_headers=out["allHeaders"], headers=_xhr_headers(out["allHeaders"]), **common)
-        result.response_url = out.get("responseURL", "")  # XhrResult has no such field yet: xhr.responseURL
+        # XhrResult has no such fields yet: xhr.responseURL and xhr.statusText
+        result.response_url, result.status_text = out.get("responseURL", ""), out.get("statusText", "")
         return result
 
     def _cross_origin(self, url: str) -> bool:
-        """Is ``url`` (relative ones are resolved against the page) on another origin than the page?"""
+        """Is ``url`` (relative ones are resolved against the page) on another origin than the page? A data: URL
+        is not: fetch() answers it with a 'basic' response, whatever the page."""
+        if url.lower().startswith("data:"):
+            return False
         try:
             return origin_of(parse_url(urljoin(self.page_url, url))) != self.origin
         except (URLError, ValueError):

@@ -13,7 +13,8 @@ runs it as ``page.evaluate(FETCH_JS, args)`` and Marionette as ``(FETCH_JS)(argu
   XMLHttpRequest, as axios and jQuery send it. Answers ``{thrown}`` when ``open()``/``setRequestHeader()``/
   ``send()`` threw, else ``{status, statusText, allHeaders (getAllResponseHeaders()), text (responseText, or
   the exception reading it threw), responseURL, readyState, events, uploadEvents}``: the names of the events
-  that fired, in order, on the request and (with ``uploadListener``) on ``xhr.upload``.
+  that fired, in order, on the request and (with ``uploadListener``) on ``xhr.upload``. At the deadline:
+  ``{timeout: true, readyState, events, uploadEvents}`` as they were just before the bridge aborted the request.
 """
 from __future__ import annotations
 
@@ -64,7 +65,11 @@ async ([method, url, headers, body, bodyBytes, withCredentials, uploadListener, 
       xhr.open(method, url);
       for (const [k, v] of headers) xhr.setRequestHeader(k, v);
       xhr.withCredentials = withCredentials;
-      timer = setTimeout(() => { settle({timeout: true, events, uploadEvents}); xhr.abort(); }, timeoutMs);
+      // copies: abort() fires abort and loadend at once, and what the script saw is what came before the deadline
+      timer = setTimeout(() => {
+        settle({timeout: true, readyState: xhr.readyState, events: [...events], uploadEvents: [...uploadEvents]});
+        xhr.abort();
+      }, timeoutMs);
       xhr.send(bodyBytes ? new Uint8Array(bodyBytes) : body);
     } catch (e) {
       settle({thrown: String(e), readyState: xhr.readyState, events, uploadEvents});
