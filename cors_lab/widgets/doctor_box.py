@@ -6,8 +6,10 @@
 
 The doctor decides (`cors_lab.diagnose`, which reads the failures table `cors_lab.browser.failures`); the box only
 shows its `Diagnosis` part by part: the URL the script asked for, the page's origin, which check failed (on the
-preflight or on the response), the header to look at, what it means, the smallest fix and MDN's page. The example
-sentences are the table's Chromium templates (recorded from real Chromium), filled with the course's origins.
+preflight or on the response), the header to look at, who wrote the text (browser and API), what it means, the
+smallest fix and MDN's page. The example sentences are the table's texts (recorded from real Chromium and Firefox),
+filled with the course's origins: among them one failure in its three forms (fetch() in Chromium, XMLHttpRequest in
+Chromium, Firefox) and what scripts catch (Chromium's and Firefox's TypeError, axios' error as recorded).
 Pure: no server, so it keeps working after ``stop_all()``.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from cors_lab.browser.failures import FAILURES
-from cors_lab.doctor import Diagnosis, diagnose
+from cors_lab.doctor import AXIOS_NETWORK_ERROR, Diagnosis, diagnose
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView
@@ -24,10 +26,13 @@ PAGE, API = "http://localhost:8001", "http://localhost:8002"  # the course's tea
 
 
 def example_sentences(page: str = PAGE, api: str = API) -> dict[str, str]:
-    """A few real Chromium sentences (the failures table's templates) to try: label -> sentence."""
+    """A few real browser sentences (the failures table's texts) to try: label -> sentence."""
     row = FAILURES
+    public = dict(url=f"{api}/api/public", origin=page)
     return {
-        "no Access-Control-Allow-Origin": row["missing_allow_origin"].sentence(url=f"{api}/api/public", origin=page),
+        "no Access-Control-Allow-Origin": row["missing_allow_origin"].sentence(**public),
+        "the same, XMLHttpRequest in Chromium": row["missing_allow_origin"].text("chromium", "xhr", **public),
+        "the same, in Firefox": row["missing_allow_origin"].text("firefox", **public, status="200"),
         "a trailing slash": row["allow_origin_mismatch"].sentence(url=f"{api}/api/public", origin=page,
                                                                   hint=f"{page}/"),
         "two origins in one header": row["multiple_allow_origin"].sentence(
@@ -37,7 +42,11 @@ def example_sentences(page: str = PAGE, api: str = API) -> dict[str, str]:
             url=f"{api}/api/items/1", origin=page, hint="x-api-key", preflight=True),
         "a preflight answered 401": row["preflight_status"].sentence(url=f"{api}/api/items/1", origin=page,
                                                                      preflight=True),
+        "a preflight answered 401, in Firefox": row["preflight_status"].text("firefox", url=f"{api}/api/items/1",
+                                                                            status="401"),
         "what JavaScript sees": row["failed_to_fetch"].sentence(),
+        "what JavaScript sees in Firefox": row["failed_to_fetch"].text("firefox"),
+        "what axios rejects with": AXIOS_NETWORK_ERROR,
         "not a CORS sentence": "Uncaught ReferenceError: data is not defined",
     }
 
@@ -60,9 +69,17 @@ def diagnosis_parts(d: Diagnosis) -> list[tuple[str, str]]:
         parts.append(("Which check failed", f"{row.short}{where}"))
     if said.get("hint"):
         parts.append(("The value the browser saw", said["hint"]))
+    if said.get("status"):
+        parts.append(("The status code Firefox saw", said["status"]))
     if d.header:
         parts.append(("The header to look at", d.header + (" (in the preflight answer)" if d.preflight else "")))
+    if d.source:
+        parts.append(("Written by", d.source + (f" (reason code {d.reason_code})" if d.reason_code else "")))
+    if d.other_kinds:
+        others = [FAILURES[kind].short_for(**said) if kind in FAILURES else kind for kind in d.other_kinds]
+        parts.append(("The same sentence may also be", "; ".join(others)))
     parts += [("What it means", d.meaning), ("The smallest fix", d.fix)]
+    parts += [("Note", note) for note in d.notes]
     if d.mdn_url:
         parts.append(("MDN's page", d.mdn_url))
     return parts
@@ -76,13 +93,16 @@ class DoctorBox(WidgetView):
         Which check failed: Access-Control-Allow-Origin does not match the Origin
         >>> box
         DoctorBox(diagnosed: allow_origin_mismatch)
+
+    ``origin``: the page's origin, for a sentence that does not name it (Firefox's), so the fix can.
     """
 
     kind = "doctor"
 
-    def __init__(self, sentence: str | None = None, title: str = "Error doctor"):
+    def __init__(self, sentence: str | None = None, title: str = "Error doctor", origin: str | None = None):
         examples = example_sentences()
         self.title = title
+        self.origin = origin  # the page's origin, for a sentence that does not name it (Firefox's)
         self.diagnosis: Diagnosis | None = None
         self.refusal: str | None = None
         self.text = w.Textarea(value=sentence if sentence is not None else examples["a trailing slash"],
@@ -119,7 +139,7 @@ class DoctorBox(WidgetView):
         if not self.text.value.strip():
             raise InputError("The box is empty: paste the red console sentence (it starts with \"Access to fetch "
                              "at\"), then press Diagnose.")
-        d = diagnose(self.text.value)
+        d = diagnose(self.text.value, origin=self.origin)
         self.diagnosis = d
         parts = diagnosis_parts(d)
         rows = []

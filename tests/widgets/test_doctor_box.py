@@ -73,3 +73,46 @@ def test_the_docstring_examples_run():
     from cors_lab.widgets import doctor_box
 
     assert doctest.testmod(doctor_box).failed == 0
+
+
+# ---- one failure in every browser's words, and what scripts catch --------------------------------------------------
+THREE_FORMS = ("no Access-Control-Allow-Origin", "the same, XMLHttpRequest in Chromium", "the same, in Firefox")
+
+
+def test_one_failure_in_its_three_forms_is_the_same_failure_with_the_same_fix():
+    examples = example_sentences()
+    assert len({examples[label] for label in THREE_FORMS}) == 3  # three different texts
+    boxes = [DoctorBox(origin="http://localhost:8001") for _ in THREE_FORMS]
+    for box, label in zip(boxes, THREE_FORMS, strict=True):
+        box.diagnose(examples[label])
+    assert {box.diagnosis.kind for box in boxes} == {"missing_allow_origin"}
+    assert len({box.diagnosis.alternatives[0][1] for box in boxes}) == 1  # the fix Chromium's fetch() sentence gets
+    written = [line for box in boxes for line in box.output_text().splitlines() if line.startswith("Written by")]
+    assert written == ["Written by: Chromium, fetch()", "Written by: Chromium, XMLHttpRequest",
+                       "Written by: Firefox (reason code CORSMissingAllowOrigin)"]
+
+
+def test_the_examples_are_the_tables_texts_and_axios_recorded_error():
+    from cors_lab.doctor import AXIOS_NETWORK_ERROR
+
+    examples = example_sentences()
+    assert examples["the same, XMLHttpRequest in Chromium"] == FAILURES["missing_allow_origin"].text(
+        "chromium", "xhr", url="http://localhost:8002/api/public", origin="http://localhost:8001")
+    assert examples["what JavaScript sees in Firefox"] == FAILURES["failed_to_fetch"].firefox
+    assert examples["what axios rejects with"] == AXIOS_NETWORK_ERROR
+
+
+def test_the_axios_error_shows_axios_facts_and_firefoxs_error_where_firefox_shows_the_reason():
+    text = DoctorBox().diagnose(example_sentences()["what axios rejects with"])
+    assert "Written by: axios" in text and text.count("Note: ") == 3 and "withCredentials" in text
+    text = DoctorBox().diagnose(example_sentences()["what JavaScript sees in Firefox"])
+    assert "Written by: Firefox, fetch()" in text and "Cross-Origin Request Blocked" in text
+
+
+def test_a_shared_firefox_sentence_says_what_else_it_may_be():
+    from cors_lab.browser.failures import FAILURES as ROWS
+
+    box = DoctorBox()
+    text = box.diagnose(ROWS["network_error"].text("firefox", url="http://localhost:2/x", status="(null)"))
+    assert "The same sentence may also be: " in text and ROWS["too_many_redirects"].short in text
+    assert "The status code Firefox saw: (null)" in text
