@@ -45,12 +45,25 @@ class BrowserModel:
     # the cookie jar (cookies.py) and the CORS-preflight cache (preflight.py)
     cookie_max_age_syntax: str  # "signed": [+-]digits, else ignored | "minus-or-digits": '-...' expires it, else digits
     cookie_attributes_size_checked: str  # the attributes ignored when over 1024 bytes: "all", or their names
+    cookie_date_parser: str  # how Expires is read: "chromium" (ParseCookieExpiryTime) | "nspr" (PR_ParseTimeString)
+    nameless_cookies: bool  # Set-Cookie "v" or "=v" is a cookie without a name, sent as "v" (else "v" is a name)
+    host_prefix_rule: str  # a __Host- cookie: "attributes" (Path=/ given, no Domain) | "result" (path /, host-only)
+    preflight_cache_forgets_blocked_url: bool  # a response that fails the CORS check drops the URL's cached preflights
     max_age_cap: int  # the longest a preflight stays cached (seconds)
     unreadable_max_age_caches: bool  # an Access-Control-Max-Age that is no number still caches for the default 5 s
     preflight_cache_by_token: bool  # Firefox's cache: each allowed method/header kept with its own expiry, per
     # credentials mode; preflights add to it; only GET and POST pass unlisted; '*' is kept as a name, never a wildcard
     partitions_third_party_cookies: bool  # a cross-site server's cookies live in a jar of the page's site (sent
     # back to it from this page), instead of being blocked (Firefox's Total Cookie Protection; Chromium blocks them)
+    # how the network layer reads HTTP/1 (cors_lab.browser.http1 and network; recorded with the hostile scenarios)
+    http1: str  # whose parser reads answers: "chromium" | "firefox" (status line, headers, framing, 1xx, retries)
+    body_cut_short_error: str  # what response.text() rejects with when the body ends before its length/last chunk
+    body_decoding_error: str  # ... when the body does not decode as its Content-Encoding says
+    opaque_waits_for_body: bool  # a no-cors answer resolves only once its whole body is in (Firefox's Opaque
+    # Response Blocking sniffs it first), so a body cut short or too slow fails the fetch
+    console_header_bytes: str  # a header's bytes above 0x7F in a console sentence: "escaped" (\u00C3\u00A9) | "utf-8"
+    parses_location_when_following: bool  # a redirect's Location is parsed (and data:/file: refused) only to follow
+    # it, before its CORS check (Firefox); Chromium's network layer parses it first, whatever the redirect mode
 
     def __repr__(self) -> str:
         return f"<BrowserModel {self.title}>"
@@ -73,8 +86,13 @@ CHROMIUM = BrowserModel(
     xhr_progress_without_body=False, data_url_progress_events=1, data_url_content_length=False,
     preflight_sends_null_after_redirect=True, host_code_points_refused="", shows_in_messages="as-is",
     partitions_third_party_cookies=False,
+    http1="chromium", body_cut_short_error="TypeError: Failed to fetch",
+    body_decoding_error="TypeError: Failed to fetch", opaque_waits_for_body=False, console_header_bytes="escaped",
+    parses_location_when_following=False,
     cookie_max_age_syntax="signed", cookie_attributes_size_checked="all", max_age_cap=7200,
     unreadable_max_age_caches=True, preflight_cache_by_token=False,
+    nameless_cookies=True, host_prefix_rule="attributes", preflight_cache_forgets_blocked_url=False,
+    cookie_date_parser="chromium",
 )
 FIREFOX = BrowserModel(
     name="firefox", title="Firefox 153 ESR",
@@ -85,11 +103,18 @@ FIREFOX = BrowserModel(
     xhr_progress_without_body=True, data_url_progress_events=2, data_url_content_length=True,
     preflight_sends_null_after_redirect=False, host_code_points_refused=" *", shows_in_messages="lowercase-latin1",
     partitions_third_party_cookies=True,
+    http1="firefox", body_cut_short_error="TypeError: Content-Length header of network response exceeds response Body.",
+    body_decoding_error="TypeError: Decoding failed.", opaque_waits_for_body=True, console_header_bytes="utf-8",
+    parses_location_when_following=True,
     # recorded: Max-Age=+0 and 0.5 are ignored (with a console line), Max-Age=-<5000 digits> deletes; preflight Max-Age
     # 'soon', '5.5' and -99999999999999999999 cache nothing, 99999999999999999999 caches; an entry made with
     # credentials does not serve a request without (CookieParser.cpp and nsCORSListenerProxy.cpp say why)
     cookie_max_age_syntax="minus-or-digits", cookie_attributes_size_checked="path domain expires max-age",
     max_age_cap=86400, unreadable_max_age_caches=False, preflight_cache_by_token=True,
+    # recorded: Set-Cookie "justvalue" is sent back as "justvalue=", "=justvalue" is refused; __Host-a=1; Secure;
+    # Path=/; Domain=localhost is kept; a blocked PUT makes the next one preflight again
+    nameless_cookies=False, host_prefix_rule="result", preflight_cache_forgets_blocked_url=True,
+    cookie_date_parser="nspr",  # recorded: Expires=9 Jun 2021 and 06/09/2021 10:18:14 GMT are read (past: deleted)
 )
 MODELS: dict[str, BrowserModel] = {model.name: model for model in (CHROMIUM, FIREFOX)}
 

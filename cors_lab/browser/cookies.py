@@ -16,6 +16,11 @@ the console: "Cookie “a” is invalid because its size is too big. Max size is
 1024 B." for an ignored Path, Domain, Expires or Max-Age. Its Max-Age is digits only: one starting with '-' expires
 the cookie whatever follows, anything else (+0, 0.5, 1e3) is ignored with "Invalid “max-age“ value for cookie “a”.
 The attribute is ignored." Those attribute lines are written only for a cookie the parser accepts.
+
+Both (recorded): the last Path, Domain, Expires, Max-Age or SameSite wins; a name starting with __Secure- or __Host-
+(in any case) needs Secure, and __Host- also Path=/ and no Domain, or the cookie is refused. Chromium keeps
+``Set-Cookie: v`` and ``=v`` as a cookie without a name (sent as ``v``); Firefox takes ``v`` for a name with an
+empty value (sent as ``v=``) and refuses ``=v``. Expires dates: `cors_lab.browser.cookie_dates`.
 """
 from __future__ import annotations
 
@@ -23,16 +28,17 @@ import itertools
 import re
 import time
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from cors_lab.browser.browsers import CHROMIUM, BrowserModel
+from cors_lab.browser.cookie_dates import chromium_date, nspr_date
 from cors_lab.browser.origin import is_potentially_trustworthy, origin_of, registrable_domain
 
 _counter = itertools.count()
 MAX_NAME_AND_VALUE = 4096  # Chromium's kMaxCookieNamePlusValueSize, Firefox's kMaxBytesPerCookie
 MAX_ATTRIBUTE_VALUE = 1024  # Chromium's kMaxCookieAttributeValueSize, Firefox's ATTRIBUTE_MAX_LENGTH: ignored
-MAX_LIFETIME = 400 * 24 * 3600  # Chromium caps a cookie's expiry at 400 days from now
+MAX_LIFETIME = 400 * 24 * 3600  # both cap a cookie's expiry at 400 days from now (Firefox: network.cookie.maxageCap
+# is 34560000, read from Firefox 153; it keeps a Max-Age too large for 64 bits forever, which no lab can tell apart)
 _SIGNED_INTEGER = re.compile(r"[+-]?[0-9]+")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -108,61 +114,112 @@ class CookieJar:
 
     def receive(self, url: str, header: str) -> SetCookieOutcome:
         """Store one Set-Cookie value received from `url` (same-site context): the outcome, with the console lines
-        the browser writes about it."""
+        the browser writes about it.
+
+        The refusals come in Firefox's order (CookieParser.cpp: SameSite=None without Secure, empty, too big, no
+        name, Domain, prefix, Secure), each with its console line; the lines about ignored attributes (too big,
+        overwritten, an unknown SameSite, an unreadable Max-Age) are written only for a cookie that is accepted."""
         name_value, *attributes = [part.strip(" \t") for part in header.split(";")]
-        if "=" not in name_value:
-            return SetCookieOutcome(False, "no name=value pair")
-        name, _, value = name_value.partition("=")
+        if "=" in name_value:
+            name, _, value = name_value.partition("=")
+        elif self.model.nameless_cookies:  # Chromium: "v" is a cookie without a name (sent as "v")
+            name, value = "", name_value
+        else:  # Firefox: "v" is the name v with an empty value (sent as "v=")
+            name, value = name_value, ""
         name, value = name.strip(" \t"), value.strip(" \t")
         split = urlsplit(url)
         host = (split.hostname or "").lower()
         cookie = Cookie(name, value, host, path=_default_path(split.path or "/"))
         now = self.clock()
-        warnings: list[tuple[str, dict]] = []
-        seen = self._read_attributes(cookie, attributes, warnings)
-        expiry_warnings = self._apply_expiry(cookie, seen.get("max-age"), seen.get("expires"), now)
-        if len(name) + len(value) > MAX_NAME_AND_VALUE:
-            return SetCookieOutcome(False, f"name and value are over {MAX_NAME_AND_VALUE} bytes",
-                                    [("cookie_too_big", {"name": name})])
-        if seen.get("domain"):
-            refusal = _apply_domain(cookie, seen["domain"], host)
-            if refusal is not None:
-                return SetCookieOutcome(False, refusal)
-        if cookie.secure and not is_potentially_trustworthy(origin_of(url)):
-            return SetCookieOutcome(False, "Secure cookies can only be set from https (or localhost)")
-        if cookie.same_site == "none" and not cookie.secure:
-            return SetCookieOutcome(False, "SameSite=None cookies must also be Secure")
-        warnings += expiry_warnings  # the parser accepted the cookie: now the browser says what it ignored
+        ignored: list[tuple[str, dict]] = []
+        seen = self._read_attributes(cookie, attributes, ignored)
+        ignored += self._apply_expiry(cookie, seen.get("max-age"), seen.get("expires"), now)
+        refusal = self._refusal(cookie, name_value, seen, url)
+        if refusal is not None:
+            return refusal
         self.cookies = [old for old in self.cookies
                         if not (old.name == cookie.name and old.host == cookie.host and old.path == cookie.path)]
         if cookie.expires is not None and cookie.expires <= now:  # Max-Age<=0 or a past Expires deletes it
-            return SetCookieOutcome(False, "expired (Max-Age<=0 or Expires in the past): deleted", warnings)
+            return SetCookieOutcome(False, "expired (Max-Age<=0 or Expires in the past): deleted", ignored)
         self.cookies.append(cookie)
-        return SetCookieOutcome(True, "stored", warnings)
+        return SetCookieOutcome(True, "stored", ignored)
 
-    def _read_attributes(self, cookie: Cookie, attributes: list[str], warnings: list) -> dict[str, str]:
+    def _refusal(self, cookie: Cookie, name_value: str, seen: dict[str, str], url: str) -> SetCookieOutcome | None:
+        """Why the browser refuses this cookie (with its console line), or None when it keeps it. Applies Domain."""
+        def refuse(reason: str, kind: str | None = None) -> SetCookieOutcome:
+            return SetCookieOutcome(False, reason, [(kind, {"name": cookie.name})] if kind else [])
+
+        if cookie.same_site == "none" and not cookie.secure:
+            return refuse("SameSite=None cookies must also be Secure", "cookie_same_site_none_insecure")
+        if not cookie.name and not cookie.value:
+            return refuse("no name and no value", "cookie_empty")
+        if len(cookie.name) + len(cookie.value) > MAX_NAME_AND_VALUE:
+            return refuse(f"name and value are over {MAX_NAME_AND_VALUE} bytes", "cookie_too_big")
+        if not cookie.name and not self.model.nameless_cookies:
+            return refuse(f"{name_value!r} has no name", "cookie_invalid_name")
+        if seen.get("domain"):
+            problem = _apply_domain(cookie, seen["domain"], cookie.host)
+            if problem is not None:
+                return refuse(problem, "cookie_invalid_domain")
+        trustworthy = is_potentially_trustworthy(origin_of(url))
+        problem = self._prefix_problem(cookie, seen, trustworthy)
+        if problem is not None:
+            return refuse(problem, "cookie_invalid_prefix")
+        if cookie.secure and not trustworthy:
+            return refuse("Secure cookies can only be set from https (or localhost)")
+        return None
+
+    def _prefix_problem(self, cookie: Cookie, seen: dict[str, str], trustworthy: bool) -> str | None:
+        """Cookie name prefixes (RFC 6265bis 4.1.3, matched in any case, recorded in both browsers): __Secure- needs
+        Secure from a secure origin (http://localhost counts); __Host- also needs Path=/ and no Domain (Chromium:
+        no Domain attribute at all; Firefox: a host-only cookie, so Domain=localhost from localhost passes)."""
+        lower = cookie.name.lower()
+        if not lower.startswith(("__secure-", "__host-")):
+            return None
+        if not (cookie.secure and trustworthy):
+            return f"a {cookie.name[:cookie.name.index('-') + 1]} cookie must be Secure, from a secure origin"
+        if lower.startswith("__host-"):
+            if self.model.host_prefix_rule == "attributes":
+                allowed = "domain" not in seen and seen.get("path") == "/"
+            else:
+                allowed = cookie.host_only and cookie.path == "/"
+            if not allowed:
+                return "a __Host- cookie needs Path=/ and no Domain"
+        return None
+
+    def _read_attributes(self, cookie: Cookie, attributes: list[str], ignored: list) -> dict[str, str]:
         """The attributes (RFC 6265bis 5.6), the last of each kind winning. Sets the flags, Path and SameSite on
-        ``cookie``; returns the values still to be decided (domain, expires, max-age). An attribute value over 1024
-        bytes is ignored (Firefox names it in ``warnings``; it checks only Path, Domain, Expires and Max-Age)."""
+        ``cookie``; returns the values as given (path, domain, expires, max-age). Adds to ``ignored`` what the
+        browser's console says, in Firefox's order: values over 1024 bytes (ignored; Firefox checks only Path,
+        Domain, Expires and Max-Age), then those given twice (the second replaces the first), then an unknown
+        SameSite value (Lax is used)."""
         seen: dict[str, str] = {}
         default_path = cookie.path
         sized = self.model.cookie_attributes_size_checked
+        too_big, overwritten, same_site_unknown = [], [], False
         for attribute in attributes:
             key, _, value = attribute.partition("=")
             key, value = key.strip(" \t").lower(), value.strip(" \t")
             if len(value) > MAX_ATTRIBUTE_VALUE and (sized == "all" or key in sized.split()):
-                warnings.append(("cookie_attribute_too_big", {"attribute": key, "name": cookie.name}))
+                too_big.append(("cookie_attribute_too_big", {"attribute": key, "name": cookie.name}))
                 continue
-            if key == "path":  # the last Path decides; one not starting with '/' means the default path
-                cookie.path = value if value.startswith("/") else default_path
-            elif key in ("domain", "expires", "max-age"):
+            if key in ("path", "domain", "expires", "max-age"):
+                if seen.get(key):
+                    overwritten.append(("cookie_attribute_overwritten", {"attribute": key, "name": cookie.name}))
                 seen[key] = value
+                if key == "path":  # one not starting with '/' means the default path
+                    cookie.path = value if value.startswith("/") else default_path
             elif key == "secure":
                 cookie.secure = True
             elif key == "httponly":
                 cookie.http_only = True
             elif key == "samesite":
-                cookie.same_site = value.lower() if value.lower() in ("lax", "strict", "none") else "lax"
+                known = value.lower() in ("lax", "strict", "none")
+                cookie.same_site = value.lower() if known else "lax"
+                same_site_unknown = not known
+        ignored += too_big + overwritten
+        if same_site_unknown:
+            ignored.append(("cookie_invalid_same_site", {"name": cookie.name}))
         return seen
 
     def _apply_expiry(self, cookie: Cookie, max_age: str | None, expires: str | None, now: float) -> list:
@@ -184,11 +241,11 @@ class CookieJar:
                 warnings = []
         else:
             warnings = []
-        if expires:
-            try:
-                cookie.expires = min(parsedate_to_datetime(expires).timestamp(), now + MAX_LIFETIME)
-            except (TypeError, ValueError, OverflowError, IndexError, OSError):  # a date no calendar has: ignored
-                pass
+        if expires:  # a date the browser cannot read is ignored (cookie_dates says which it reads)
+            read = nspr_date if self.model.cookie_date_parser == "nspr" else chromium_date
+            when = read(expires)
+            if when is not None:
+                cookie.expires = min(when, now + MAX_LIFETIME)
         return warnings
 
     def header_for(self, url: str) -> str | None:
@@ -200,7 +257,7 @@ class CookieJar:
         self.cookies = [c for c in self.cookies if c.expires is None or c.expires > now]
         found = [c for c in self.cookies if c.matches(host, path) and (secure_ok or not c.secure)]
         found.sort(key=lambda c: (-len(c.path), c.order))  # longer paths first, then oldest first
-        return "; ".join(f"{c.name}={c.value}" for c in found) or None
+        return "; ".join(f"{c.name}={c.value}" if c.name else c.value for c in found) or None  # nameless: "v"
 
     def clear(self) -> None:
         self.cookies.clear()

@@ -638,6 +638,52 @@ _ROWS = (
         "Send Max-Age as whole seconds, e.g. `Max-Age=3600`.",
         header="Set-Cookie",
         firefox="Invalid “max-age“ value for cookie “{name}”. The attribute is ignored."),
+    # recorded from Firefox 153 ESR by helper ff-cookies (a credentialed same-site fetch whose answer sets it)
+    Failure(
+        "cookie_attribute_overwritten", "warning", "a cookie attribute given twice",
+        "Cookie {name} gives its {attribute} attribute twice: the browser keeps the last one.",
+        "Send each attribute once.",
+        header="Set-Cookie",
+        firefox="The value of the attribute “{attribute}” for the cookie “{name}” has been overwritten."),
+    Failure(
+        "cookie_invalid_same_site", "warning", "a SameSite value that is not Lax, Strict or None",
+        "Cookie {name} has a SameSite value the browser does not know: it uses the default (Lax) instead.",
+        "Use `SameSite=Lax`, `SameSite=Strict` or `SameSite=None; Secure`.",
+        header="Set-Cookie",
+        firefox="Invalid “SameSite“ value for cookie “{name}”. The supported values are: “Lax“, “Strict“, “None“."),
+    Failure(
+        "cookie_same_site_none_insecure", "warning", "SameSite=None without Secure",
+        "Cookie {name} says SameSite=None but not Secure: the browser refuses it.",
+        "Add `Secure` (a SameSite=None cookie must be Secure; http://localhost may set Secure cookies).",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” rejected because it has the “SameSite=None” attribute but is missing the "
+                "“secure” attribute."),
+    Failure(
+        "cookie_invalid_domain", "warning", "a Domain the host may not set",
+        "Cookie {name} names a Domain that does not contain the host that sent it, or is a public suffix: the "
+        "browser refuses it.",
+        "Leave Domain out (the cookie is then for this host only), or name the host's own registrable domain.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” has been rejected for invalid domain."),
+    Failure(
+        "cookie_empty", "warning", "a cookie with no name and no value",
+        "A Set-Cookie had neither a name nor a value: the browser refuses it.",
+        "Send `Set-Cookie: name=value`.",
+        header="Set-Cookie",
+        firefox="Cookie with an empty name and an empty value has been rejected."),
+    Failure(
+        "cookie_invalid_name", "warning", "a cookie without a name",
+        "A Set-Cookie starts with '=' (no name): Firefox refuses it; Chromium keeps it as a cookie without a name.",
+        "Give the cookie a name: `Set-Cookie: name=value`.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” has been rejected for invalid characters in the name."),
+    Failure(
+        "cookie_invalid_prefix", "warning", "a __Secure- or __Host- cookie that breaks its prefix's rules",
+        "Cookie {name}'s name starts with __Secure- or __Host- (in any case), which promises Secure (and, for "
+        "__Host-, Path=/ and no Domain): the browser refuses it because the promise is not kept.",
+        "Add `Secure` (and for __Host-: `Path=/`, no Domain), or drop the prefix from the name.",
+        header="Set-Cookie",
+        firefox="Cookie “{name}” has been rejected for invalid prefix."),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

@@ -35,7 +35,7 @@ from cors_lab.browser.browsers import BrowserModel, browser_model
 from cors_lab.browser.check import cors_check, exposed_explanation, visible_headers
 from cors_lab.browser.cookies import CookieJar
 from cors_lab.browser.failures import FAILURES, console_text
-from cors_lab.browser.network import Response, open_response
+from cors_lab.browser.network import ConnectionPool, Response, open_response
 from cors_lab.browser.origin import (
     URLError,
     address_space,
@@ -124,6 +124,7 @@ class Browser:
         self.cookies = CookieJar(model=self.model)
         self.partitioned_cookies = CookieJar(model=self.model)  # Firefox: what cross-site servers set in answers
         self.preflight_cache = PreflightCache(model=self.model)
+        self.connections = ConnectionPool()  # kept-alive connections, which Firefox reuses (network.py)
         self.timeout = _seconds(timeout)
 
     @property
@@ -308,8 +309,9 @@ class _Fetch:
         fill the row's sentence: ``values`` plus the page origin and where the fetch started."""
         row = FAILURES[failure]
         url = values.get("url", "")
-        if isinstance(values.get("hint"), str):
-            values["hint"] = console_text(values["hint"])
+        if isinstance(values.get("hint"), str):  # Firefox reads the header's bytes as UTF-8 (recorded)
+            values["hint"] = (console_text(values["hint"]) if self.model.console_header_bytes == "escaped" else
+                              values["hint"].encode("latin-1", "replace").decode("utf-8", "replace"))
         values = {"origin": self.page_origin, "initial_url": self.first_url if self.first_url != url else None,
                   **values}
         self.steps.append(Step(title or row.short_for(**values), SPEC[spec], False, detail, row.fix_for(**values),
@@ -641,7 +643,7 @@ class _Fetch:
         self.note(StepKind.PREFLIGHT_SENT, "preflight sent", "preflight", f"OPTIONS {self.url} with "
                   + ", ".join(f"{name}: {value}" for name, value in wire.items()) + " (never cookies).")
         try:
-            answer = open_response("OPTIONS", self.url, wire, None, self.deadline, self.model)
+            answer = open_response("OPTIONS", self.url, wire, None, self.deadline, self.model, self.browser.connections)
         except ConnectionError as exc:  # the network layer's errors (http1.network_error)
             return exchange, self.network_failure(f"OPTIONS {self.url}", exc)
         answer.close()  # a preflight's body is never read: Chromium goes on once the headers are in
@@ -690,11 +692,12 @@ class _Fetch:
         self.browser.preflight_cache.store(self.page_origin, self.url, entry)
         if not entry.max_age:
             self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache",
-                      "Not cached (Access-Control-Max-Age is 0 or negative).")
+                      "Not cached (Access-Control-Max-Age is 0 or negative" + (
+                          "" if self.model.unreadable_max_age_caches else ", or not digits only") + ").")
             return
-        max_age = exchange.response_headers.get("access-control-max-age", "absent -> Chromium default 5")
-        self.note(StepKind.PREFLIGHT_CACHED, "preflight cached", "cache",
-                  f"Kept for {entry.max_age}s (Access-Control-Max-Age: {max_age}; Chromium caps at 7200).")
+        max_age = exchange.response_headers.get("access-control-max-age", f"absent -> {self.model.title} default 5")
+        self.note(StepKind.PREFLIGHT_CACHED, "preflight cached", "cache", f"Kept for {entry.max_age}s "
+                  f"(Access-Control-Max-Age: {max_age}; {self.model.title} caps at {self.model.max_age_cap}).")
 
     # ---- HTTP-network-or-cache fetch (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch) -------------
     def http_network_or_cache_fetch(self) -> FetchResult | None:
@@ -708,7 +711,8 @@ class _Fetch:
             self.answer.close()
             self.answer = None
         try:
-            answer = open_response(self.method, self.url, wire, self.body, self.deadline, self.model)
+            answer = open_response(self.method, self.url, wire, self.body, self.deadline, self.model,
+                                   self.browser.connections)
         except ConnectionError as exc:  # the network layer's errors (http1.network_error)
             return self.network_failure(f"{self.method} {self.url}", exc)
         self.record(exchange, answer)
@@ -764,6 +768,10 @@ class _Fetch:
     def network_failure(self, what: str, exc: ConnectionError) -> FetchResult:
         """No usable answer: a network error, which JavaScript sees as TypeError: Failed to fetch, with no reason
         (with a page served by a real server, Chromium's console shows only a net::ERR_... line)."""
+        if getattr(exc, "headless", False) and self.cors_flag:  # Firefox: a 1xx, then the close: its CORS check
+            # cannot list the headers of an answer that has none, and says there are several Allow-Origin (recorded)
+            return self.fail("multiple_allow_origin", StepKind.CORS_CHECK, "check", f"{what}: {exc.detail}; the CORS "
+                             "check finds no headers to read.", url=self.url)
         if exc.timed_out:
             self.timed_out = True
             return self.fail("timed_out", StepKind.TIMED_OUT, "network", f"{what}: no complete answer within the "
@@ -779,7 +787,7 @@ class _Fetch:
         """Keep the answer's headers (as Chromium parsed them) on the exchange, and say which 1xx came first."""
         exchange.status = answer.status
         pairs = [(name.lower(), value) for name, value in answer.headers]
-        exchange.response_headers = Headers.from_pairs(pairs)
+        exchange.response_headers = Headers.from_pairs(getattr(answer, "combined", pairs))  # as the browser merges
         exchange.set_cookies.extend(value for name, value in pairs if name == "set-cookie")
         exchange.allow_origin_lines = sum(1 for name, _ in pairs if name == _ACAO)  # Firefox refuses two lines
         for status in answer.informational:
@@ -829,14 +837,19 @@ class _Fetch:
         try:
             next_url = parse_url(target, base=self.url)
         except URLError:
+            next_url = None  # Firefox parses the Location only to follow it: 'manual' and 'error' never read it
+        if next_url is None and (self.redirect_mode == "follow" or not self.model.parses_location_when_following):
             return self.fail("invalid_redirect_location", StepKind.REDIRECT_REFUSED, "redirect",
                              f"{self.url} answered {exchange.status} with Location {target}, which the URL parser "
                              "rejects: a network error (net::ERR_INVALID_REDIRECT), whatever the redirect mode.")
         self.note(StepKind.REDIRECT, f"redirect {exchange.status}", "redirect",
-                  f"{self.url} answered {exchange.status} -> {next_url}.")
+                  f"{self.url} answered {exchange.status} -> {next_url or target}.")
         if self.redirect_mode == "error":
             return self.fail("redirect_error_mode", StepKind.REDIRECT_REFUSED, "redirect",
                              "redirect mode 'error' rejects any redirect.")
+        if (self.model.parses_location_when_following and self.redirect_mode == "follow"
+                and next_url.split(":", 1)[0] in UNSAFE_SCHEMES):  # Firefox refuses data: and file: before the
+            return self.check_redirect_target(next_url)  # CORS check of the redirect (recorded)
         if self.cors_flag:  # the CORS check runs on every redirect response too
             failure = self.check_response(exchange, "redirect response")
             if failure is not None:
@@ -926,7 +939,13 @@ class _Fetch:
         if self.response_tainting == "cors":
             failure = self.check_response(exchange, "response")
             if failure is not None:
+                self.browser.preflight_cache.response_blocked(self.page_origin, self.url)  # Firefox forgets them
                 return failure
+        if self.response_tainting == "opaque" and self.model.opaque_waits_for_body:  # recorded: Firefox's Opaque
+            try:  # Response Blocking reads the whole body (as it came, not decoded) before it lets an opaque answer
+                self.answer.read_body(decode=False)  # through
+            except ConnectionError as exc:
+                return self.network_failure(f"reading the body of {self.url} (Opaque Response Blocking)", exc)
         if self.response_tainting == "opaque":
             self.note(StepKind.OPAQUE_RESPONSE, "opaque response", "main", "mode 'no-cors' + cross-origin: the request "
                       "went out, but JS gets an opaque response: type 'opaque', status 0, no headers, empty body.")
@@ -938,7 +957,7 @@ class _Fetch:
         if isinstance(body, FetchResult):
             return body
         return self.result(type=self.response_tainting, status=exchange.status, headers=visible, text=body or "",
-                           exception=None if body is not None else self.model.network_error)
+                           exception=None if body is not None else getattr(self, "body_error", None))
 
     def read_response_body(self) -> str | FetchResult | None:
         """What response.text() gives the script. fetch() resolved when the headers came, so a body that breaks
@@ -950,6 +969,7 @@ class _Fetch:
         except ConnectionError as exc:  # the network layer's errors (http1.network_error)
             if exc.timed_out:
                 return self.network_failure(f"reading the body of {self.url}", exc)
+            self.body_error = getattr(exc, "script_error", self.model.network_error)  # Firefox names the cause
             self.failed_step("invalid_response", StepKind.INVALID_RESPONSE, "network", f"The headers were fine, so "
                              f"fetch() resolved, but the body is not: {exc.detail} ({exc.net_error}). response.text() "
                              f"rejects with {self.model.network_error}.", f"body cannot be read ({exc.net_error})")

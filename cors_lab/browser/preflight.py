@@ -200,6 +200,14 @@ class PreflightCache:
             tokens.headers[name.lower()] = entry.expires
         tokens.last = entry
 
+    def response_blocked(self, origin: str, url: str) -> None:
+        """The response to ``url`` failed the CORS check. Firefox then forgets every preflight it cached for the URL
+        (nsCORSListenerProxy::OnStartRequest, with and without credentials), so the next request preflights again
+        (recorded); Chromium keeps them."""
+        if self.model.preflight_cache_forgets_blocked_url:
+            for key in [key for key in self.entries if key[:2] == (origin, url)]:
+                del self.entries[key]
+
     def clear(self) -> None:
         self.entries.clear()
 

@@ -1,5 +1,6 @@
 import pytest
 
+from cors_lab.browser.browsers import FIREFOX
 from cors_lab.browser.preflight import (
     PreflightCache,
     check_preflight,
@@ -66,8 +67,9 @@ def _ok(**extra):
     (204, _ok(**{"access-control-allow-headers": "*"}), False, "GET", ["authorization"], None),
     (204, _ok(**{"access-control-allow-headers": "*", "access-control-allow-credentials": "true"}), True, "GET",
      ["x-foo"], ("header_not_allowed", "x-foo")),
-    (204, _ok(**{"access-control-allow-methods": "PUT GET"}), False, "PUT", [], ("invalid_allow_methods", "")),
-    (204, _ok(**{"access-control-allow-headers": "x foo"}), False, "GET", ["x-foo"], ("invalid_allow_headers", "")),
+    (204, _ok(**{"access-control-allow-methods": "PUT GET"}), False, "PUT", [], ("invalid_allow_methods", "PUT GET")),
+    (204, _ok(**{"access-control-allow-headers": "x foo"}), False, "GET", ["x-foo"],
+     ("invalid_allow_headers", "x foo")),
     (204, {"access-control-allow-origin": "*", "access-control-allow-methods": "PUT"}, True, "PUT", [],
      ("wildcard_origin_with_credentials", "")),
     (204, _ok(**{"access-control-allow-methods": "PUT"}), True, "PUT", [], ("invalid_allow_credentials", "")),
@@ -86,7 +88,7 @@ class Clock:
         return self.t
 
 
-def _entry(max_age=None, methods="PUT", include=False, headers=None):
+def _entry(max_age=None, methods="PUT", include=False, headers=None, model=None, method="PUT", unsafe=()):
     h = _ok(**{"access-control-allow-methods": methods})
     if include:
         h["access-control-allow-credentials"] = "true"
@@ -94,7 +96,7 @@ def _entry(max_age=None, methods="PUT", include=False, headers=None):
         h["access-control-max-age"] = max_age
     if headers:
         h["access-control-allow-headers"] = headers
-    return check_preflight(204, h, PAGE, include, "PUT", [])[1]
+    return check_preflight(204, h, PAGE, include, method, list(unsafe), model)[1]
 
 
 def test_cache_default_entry_lives_five_seconds():
@@ -149,3 +151,74 @@ def test_cache_caps_max_age_at_two_hours():
     assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is not None
     clock.t += 1
     assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is None
+
+
+# ---- Firefox 153 ESR's cache (recorded through cors_lab.real; nsCORSListenerProxy.cpp says why) ----------------
+@pytest.mark.parametrize("value, seconds", [
+    (None, 5), ("", 5), ("0", 0), ("10", 10), (" 10 ", 10), ("86400", 86400), ("86401", 86400),
+    ("soon", 0), ("5.5", 0), ("-1", 0), ("+5", 0), ("10, 10", 0),  # two header lines: not a number
+    ("99999999999999999999", 86400), ("-99999999999999999999", 0), ("9" * 5000, 86400), ("0" * 30 + "7", 7),
+])
+def test_max_age_as_firefox_parses_it(value, seconds):
+    assert parse_max_age(value, FIREFOX) == seconds
+
+
+def _firefox_cache():
+    clock = Clock()
+    return clock, PreflightCache(clock=clock, model=FIREFOX)
+
+
+def test_firefox_keeps_one_entry_per_credentials_mode():
+    _, cache = _firefox_cache()
+    cache.store(PAGE, "http://a/x", _entry("60", include=True, model=FIREFOX))
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is None  # Chromium: served
+    assert cache.lookup(PAGE, "http://a/x", True, "PUT", []) is not None
+    cache.store(PAGE, "http://a/x", _entry("60", model=FIREFOX))
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is not None
+
+
+def test_firefox_adds_each_preflight_to_the_entry_with_its_own_expiry():
+    clock, cache = _firefox_cache()
+    cache.store(PAGE, "http://a/x", _entry("60", methods="PUT", headers="X-A", model=FIREFOX, unsafe=["x-a"]))
+    clock.t += 30
+    cache.store(PAGE, "http://a/x", _entry("60", methods="DELETE", headers="X-B", model=FIREFOX, method="DELETE",
+                                           unsafe=["x-b"]))
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", ["x-b"]) is not None  # recorded: no third preflight
+    clock.t += 31  # PUT and X-A are gone, DELETE and X-B stay
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is None
+    assert cache.lookup(PAGE, "http://a/x", False, "DELETE", ["X-B"]) is not None
+    assert cache.lookup(PAGE, "http://a/x", False, "DELETE", ["x-a"]) is None
+
+
+def test_firefox_cache_takes_a_wildcard_for_a_name_and_wants_head_listed():
+    _, cache = _firefox_cache()
+    cache.store(PAGE, "http://a/x", _entry("60", methods="*", headers="*", model=FIREFOX, unsafe=["x-a"]))
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", ["x-a"]) is None  # recorded: preflighted again
+    cache.store(PAGE, "http://a/y", _entry("60", methods="", headers="X-A", model=FIREFOX, method="GET",
+                                           unsafe=["x-a"]))
+    assert cache.lookup(PAGE, "http://a/y", False, "GET", ["x-a"]) is not None
+    assert cache.lookup(PAGE, "http://a/y", False, "POST", ["x-a"]) is not None
+    assert cache.lookup(PAGE, "http://a/y", False, "HEAD", ["x-a"]) is None  # recorded: preflighted again
+
+
+def test_firefox_forgets_a_url_whose_response_was_blocked_chromium_does_not():
+    _, firefox = _firefox_cache()
+    chromium = PreflightCache(clock=Clock())
+    for cache, model in ((firefox, FIREFOX), (chromium, None)):
+        cache.store(PAGE, "http://a/x", _entry("60", model=model))
+        cache.store(PAGE, "http://a/y", _entry("60", model=model))
+        cache.response_blocked(PAGE, "http://a/x")
+    assert firefox.lookup(PAGE, "http://a/x", False, "PUT", []) is None
+    assert firefox.lookup(PAGE, "http://a/y", False, "PUT", []) is not None
+    assert chromium.lookup(PAGE, "http://a/x", False, "PUT", []) is not None
+
+
+def test_firefox_caps_max_age_at_a_day_and_caches_nothing_for_junk():
+    clock, cache = _firefox_cache()
+    cache.store(PAGE, "http://a/x", _entry("999999", model=FIREFOX))
+    clock.t += 86399
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is not None
+    clock.t += 1
+    assert cache.lookup(PAGE, "http://a/x", False, "PUT", []) is None
+    cache.store(PAGE, "http://a/z", _entry("soon", model=FIREFOX))
+    assert cache.lookup(PAGE, "http://a/z", False, "PUT", []) is None
