@@ -96,6 +96,6 @@ def process(url: str, charset_last: bool = True) -> tuple[str, bytes]:
     if charset and not TOKEN.match(charset[0][1]):  # Chromium (net::DataURL::Parse): a charset must be a token
         raise DataURLError("charset is not a token")
     if not charset_last:
-        return serialize_mime_type(essence, params), body
+        return serialize_mime_type(essence, [(name.lower(), value) for name, value in params]), body
     others = [(n, v) for n, v in params if n.lower() != "charset"]
     return serialize_mime_type(essence, others + charset), body  # Chromium puts the charset last

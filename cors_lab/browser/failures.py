@@ -684,6 +684,13 @@ _ROWS = (
         "Add `Secure` (and for __Host-: `Path=/`, no Domain), or drop the prefix from the name.",
         header="Set-Cookie",
         firefox="Cookie “{name}” has been rejected for invalid prefix."),
+    Failure(
+        "data_url_redirect_refused", "warning", "a redirect to a data: URL",
+        "The server redirected to {target}: browsers never follow a redirect to a data: URL (nor to file:), so the "
+        "request fails as a network error. Firefox says so in the console; Chromium does not.",
+        "Redirect to an http(s) URL, or answer with the content itself.",
+        header="Location",
+        firefox="Redirecting to data: URI not allowed (Blocked loading of: “{target}”)"),
 )
 
 #: every failure kind -> its row, in the table's order (the doctor tries the sentences in this order)

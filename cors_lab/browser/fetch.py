@@ -873,6 +873,8 @@ class _Fetch:
         The first two are CORS failures with a console sentence in mode 'cors' only."""
         in_cors_mode = self.mode == "cors"
         if next_url.split(":", 1)[0] in UNSAFE_SCHEMES:  # refused by the network layer, before any CORS rule
+            if next_url.startswith("data:"):
+                self.warn("data_url_redirect_refused", target=next_url)  # Firefox says so, in every mode
             return self.fail("unsafe_redirect", StepKind.REDIRECT_REFUSED, "redirect", f"Location {next_url}: "
                              f"{self.model.title} never follows a redirect to a data: or file: URL "
                              "(net::ERR_UNSAFE_REDIRECT).")

@@ -1,4 +1,6 @@
-"""How Chromium 156 reads an HTTP/1.x answer: status line, header lines, body length, chunks, content codings.
+"""How Chromium 156 and Firefox 153 ESR read an HTTP/1.x answer: status line, header lines, body length, chunks,
+content codings. Chromium's rules first (functions), then Firefox's (the "Firefox 153 ESR" section: FirefoxHeadReader,
+FirefoxBody, FirefoxChunkedDecoder); `BrowserModel.http1` says which apply.
 
 Pure functions over bytes; `cors_lab.browser.network` feeds them from the socket. The rules follow Chromium's
 net/http (http_stream_parser.cc, http_response_headers.cc, http_util.cc, http_chunked_decoder.cc) and were checked

@@ -2,7 +2,9 @@
 
 `cors_lab.browser.fetch` decides what to send (the Fetch Standard's algorithm); this module sends it, reads the answer
 the way Chromium's network stack does (`cors_lab.browser.http1`) and names a failure as Chromium does
-(``net::ERR_...``), for the trace. Every step -- resolving the name, connecting, sending, each read of the headers and
+(``net::ERR_...``), for the trace; for a Firefox model (``BrowserModel.http1 == "firefox"``) it reads as Firefox does
+(`open_response_firefox`: its parser, its retries of an empty answer, its kept-alive connections, ``NS_ERROR_...``
+names). Every step -- resolving the name, connecting, sending, each read of the headers and
 of the body -- waits only for what is left of one absolute ``deadline`` (``time.monotonic()``), so a server that
 trickles one byte a second cannot stretch a call past it.
 
