@@ -10,6 +10,7 @@ Every check returns a `Verdict`: truthy when passed, and its repr (a cell's last
 """
 from cors_lab.course import workshop
 from cors_lab.course.attacks import ATTACKS, check_null_fix, check_reflection_fix, check_regex_fix, steal
+from cors_lab.course.axios import AxiosError, axios_error, axios_request
 from cors_lab.course.csrf import (
     BANK_PORT,
     bank_app,
@@ -54,4 +55,5 @@ __all__ = [
     "ATTACKS", "steal", "check_reflection_fix", "check_null_fix", "check_regex_fix",
     "BANK_PORT", "bank_app", "bank_policy", "bank_tabs", "books", "forged_transfer", "frontend_transfer",
     "check_csrf_guard",
+    "axios_request", "axios_error", "AxiosError",
 ]

@@ -4,6 +4,8 @@
 - `Playground(server, origin=..., url=...)`: edit a server's policy, build a request, Send, ask real Chromium.
 - `PolicyEditor(server)`: one policy as fields and as flask-cors code; Run applies it live to a table of requests.
 - `ProxyRoute("dev" | "cors" | "public", proxy, api)`: a proxy topology as a picture lit by the live request's hops.
+- `ThreeForms(server, url)`: one request as fetch() in Chromium, axios in Chromium and Firefox, side by side,
+  with the doctor's reading of each and buttons that confirm them in the real browsers.
 - `WillItCors(server, url, ..., question=...)`: predict allowed / blocked (or a header's visibility), then run it.
 - `Predict(question, choices, reveal)` / `PredictionSet(title, [...])`: capture a prediction, then reveal `Outcome`.
 - `ExerciseChecker(goal, checks)` with `Check(...)`; `credentials_exercise(api, frontend, attacker)`: its
@@ -33,6 +35,13 @@ from cors_lab.widgets.preflight_predictor import (
 )
 from cors_lab.widgets.quiz import WillItCors
 from cors_lab.widgets.request_quizzes import ArrivalQuiz, BrowserOrPython, ConsoleQuiz
+from cors_lab.widgets.three_forms import (
+    ThreeForms,
+    axios_preflight_question,
+    firefox_words_question,
+    which_browser_question,
+    xhr_sentence_question,
+)
 from cors_lab.widgets.topology import ProxyRoute, host_cookie_question
 from cors_lab.widgets.two_tabs import two_tab_story
 from cors_lab.widgets.workshop_board import WorkshopBoard
@@ -67,4 +76,6 @@ __all__ = [
     "PolicyQuiz", "cookie_question", "cookie_kept_question",
     "ResponseInspector",
     "ConsoleQuiz", "ArrivalQuiz", "BrowserOrPython",
+    "ThreeForms", "firefox_words_question", "xhr_sentence_question", "axios_preflight_question",
+    "which_browser_question",
 ]

@@ -2,13 +2,16 @@
 # # 02 · Reading a CORS error
 #
 # **In this notebook you will**
-# 1. take Chromium's console sentence apart, piece by piece;
+# 1. take Chromium's console sentence apart, piece by piece, and see the **same failure in its three forms**:
+#    `fetch()` in Chromium, axios (an `XMLHttpRequest`) in Chromium, and Firefox, each read by the error doctor;
 # 2. compare the request's `Origin` with the answer's `Access-Control-Allow-Origin`;
 # 3. learn which requests are **simple** (sent straight away);
 # 4. fix a server step by step, reading the error each time;
 # 5. see an error response (404, 500) hide behind a CORS error;
 # 6. use the **error doctor**: paste a sentence, get it taken apart, its meaning and the fix;
-# 7. write a policy whose errors tell the truth, checked by the exercise checker.
+# 7. read what **axios** sends and throws: `withCredentials`, JSON and its preflight, `AxiosError: Network Error`;
+# 8. watch Chromium and Firefox **decide differently** about one request, live in both real browsers;
+# 9. write a policy whose errors tell the truth, checked by the exercise checker.
 
 # %%
 from cors_lab import Browser, CorsPolicy, api_app, diagnose, stop_all
@@ -37,6 +40,52 @@ print("Access to fetch at         ", d.details["url"], "   <- the URL the script
 print("from origin                ", d.details["origin"], "          <- the page's origin (the Origin header)")
 print("has been blocked by CORS policy:")
 print("  reason:", r.error.split("CORS policy: ")[1], "   <- which header to look at")
+
+# %% [markdown]
+# ### The same failure, three forms
+# The sentence above is what `fetch()` gets in Chromium. It is not the one most people paste into a search box:
+# that one starts with **"Access to XMLHttpRequest at"**, because axios and jQuery send `XMLHttpRequest`s, not
+# `fetch()`. And Firefox writes its errors in its own words. **Predict** both before you look: each button runs the
+# request live, in the engine as Chromium and as Firefox (their words were recorded from the real browsers).
+
+# %%
+from cors_lab.widgets import PredictionSet, firefox_words_question, xhr_sentence_question
+
+PredictionSet("Before the side-by-side", [
+    xhr_sentence_question(api, "/api/public"),
+    firefox_words_question(api, "/api/public"),
+])
+
+# %% [markdown]
+# Once you have answered both: here is the one request in its three forms. Press **Show the three forms**: each
+# column has the console sentence, what the page's JavaScript gets, and the doctor's reading of the sentence.
+# **Confirm in real Chromium** and **Confirm in real Firefox** send the same request from the real browsers (a few
+# seconds each) and say whether they agree.
+
+# %%
+from cors_lab.widgets import ThreeForms
+
+ThreeForms(api, "/api/public")
+
+# %% [markdown]
+# What the three have in common is what matters: the **reason** is the same (no `Access-Control-Allow-Origin`),
+# and so is the fix. What differs is the wrapping:
+# - Chromium's sentence names the API the page used (`fetch` or `XMLHttpRequest`), the URL and the page's origin;
+#   the reason comes after "CORS policy:".
+# - Firefox's sentence names the URL and gives the reason in brackets, then the answer's status; its **reason
+#   code** (`CORSMissingAllowOrigin` here) is the name of MDN's page about that error.
+# - JavaScript never gets the reason, in any of them: each form rejects with one fixed error.
+#
+# The doctor reads all three, in code too:
+
+# %%
+firefox_tab = Browser(origin="http://localhost:8001", browser="firefox")
+forms = {"fetch() in Chromium": r,
+         "XMLHttpRequest in Chromium": tab.xhr(api.url + "/api/public"),
+         "fetch() in Firefox": firefox_tab.fetch(api.url + "/api/public")}
+for form, result in forms.items():
+    d = diagnose(result.error)
+    print(f"{form:27} -> {d.kind}, look at {d.header}; MDN: {d.mdn_url}")
 
 # %% [markdown]
 # ## 2. `Origin` versus `Access-Control-Allow-Origin`
@@ -163,7 +212,96 @@ DoctorBox()
 # In code, the same doctor is `diagnose(sentence)`: its answer has `.kind`, `.header`, `.fix`, `.mdn_url`.
 
 # %% [markdown]
-# ## 7. Exercise: errors that tell the truth
+# ## 7. axios: what it sends, what it throws
+# axios is the most common way a page calls an API, and it sends an `XMLHttpRequest`. Four things to know when
+# an axios call fails (each recorded from real axios 1.21.1 in real Chromium: `tests/real/test_axios.py` compares
+# it with what `axios_request` sends through the engine):
+# - **`withCredentials: true` is `credentials: 'include'`**: cookies go cross-origin, and the server must answer
+#   `Access-Control-Allow-Credentials: true` with the page's origin named (never `*`).
+# - **An object is sent as JSON**, with `Content-Type: application/json`. That is not a simple request's
+#   Content-Type, so **every `axios.post(url, {...})` to another origin is preflighted** (lesson 03).
+# - **`AxiosError: Network Error` is the `TypeError`**: when the browser blocks the answer, the XHR gets status 0
+#   and an `error` event, and axios rejects with that one text (code `ERR_NETWORK`, no `error.response`), whatever
+#   the CORS failure was, in Chromium and in Firefox.
+# - **The reason is only in the console.** `error.message` never says it; read the red sentence in DevTools.
+#
+# `axios_request(tab, method, url, data=..., with_credentials=...)` runs the `XMLHttpRequest` axios sends;
+# `axios_error(result)` is what its `catch (error)` gets.
+
+# %%
+from cors_lab.course import axios_error, axios_request
+
+r = axios_request(tab, "get", api.url + "/api/public")
+print("catch (error):     ", axios_error(r), f"(code {axios_error(r).code}, error.response: none)")
+print("xhr.status, events:", r.status, r.events)
+print("Console:           ", r.error)
+
+# %% [markdown]
+# Paste only the `AxiosError` into the doctor and it says where the reason is:
+
+# %%
+print(diagnose(str(axios_error(r))).meaning)
+
+# %% [markdown]
+# The same call with `withCredentials: true`, to a server that answers `Access-Control-Allow-Origin: *`: the
+# JavaScript side says exactly the same, and only the console says what is wrong (and names `withCredentials`).
+
+# %%
+with api.temporary_policy(CorsPolicy(allow_origins="*")):
+    r = axios_request(tab, "get", api.url + "/api/public", with_credentials=True)
+print("catch (error):", axios_error(r))
+print("Console:      ", r.error)
+
+# %% [markdown]
+# Now an `axios.post` of an object to `/api/echo`, on a server that allows the page's origin and nothing else.
+# **Predict**: does a preflight go out first?
+
+# %%
+from cors_lab.widgets import axios_preflight_question
+
+axios_preflight_question(api, "/api/echo", data={"name": "kiwi"}, policy=CorsPolicy(allow_origins=[FRONTEND]))
+
+# %% [markdown]
+# Once you have answered: the object became JSON, so `Content-Type: application/json` made a preflight, and the
+# server's answer to it did not allow `Content-Type`. The fix is on the server: allow the header
+# (`allow_headers=["Content-Type"]`), as lesson 03 shows. (A string is sent as it is, with
+# `Content-Type: application/x-www-form-urlencoded`: a simple request. The preflight comes from the JSON.)
+
+# %% [markdown]
+# ## 8. When Chromium and Firefox decide differently
+# The two browsers agree on almost everything, but not on everything, and a page must work in both. One difference:
+# which request headers are **safelisted** (sent without a preflight). Chromium counts the *client hints*
+# (`Save-Data`, `DPR`, `Device-Memory`, `Viewport-Width`, `Width`) as safelisted; Firefox does not. The API allows
+# the page's origin and lists no allowed headers; the page sends `Save-Data: on`. **Predict** first.
+
+# %%
+from cors_lab.widgets import which_browser_question
+
+client_hint = dict(headers={"Save-Data": "on"}, policy=CorsPolicy(allow_origins=[FRONTEND]))
+which_browser_question(api, "/api/public", **client_hint)
+
+# %% [markdown]
+# Once you have answered: it works in Chromium and fails in Firefox. Confirm it in the real browsers: the buttons
+# send the same request from real Chromium and real Firefox.
+
+# %%
+hint_forms = ThreeForms(api, "/api/public", title="Save-Data: on, in the three forms", **client_hint)
+hint_forms
+
+# %% [markdown]
+# Or in code, live in both real browsers (a few seconds; each browser is closed afterwards). Without a browser on
+# this machine, its line says so.
+
+# %%
+for real_browser in ("chromium", "firefox"):
+    print(hint_forms.confirm(real_browser))
+
+# %% [markdown]
+# The fix works in both: list the header in the preflight's answer (`allow_headers=["Save-Data"]`). Test a page in
+# both browsers; when one of them blocks, its console sentence (and the doctor) says why.
+
+# %% [markdown]
+# ## 9. Exercise: errors that tell the truth
 # Write a `CorsPolicy` for the API such that:
 # - the frontend `http://localhost:8001` reads `/api/public`;
 # - the frontend sees the **real status** of `/api/status/404` (not a CORS error);
@@ -188,11 +326,18 @@ ExerciseChecker(
 
 # %% [markdown]
 # ## Recap
-# - JavaScript sees only `TypeError: Failed to fetch`; the **console sentence** names the URL, the page's origin
-#   and the header at fault.
+# - JavaScript sees only `TypeError: Failed to fetch` (Firefox: `TypeError: NetworkError when attempting to fetch
+#   resource.`, axios: `AxiosError: Network Error`); the **console sentence** names the URL, the page's origin and
+#   the header at fault.
+# - One failure has three forms: "Access to fetch at ...", "Access to XMLHttpRequest at ..." (axios, jQuery) and
+#   Firefox's "Cross-Origin Request Blocked: ... (Reason: ...)" with a reason code named after MDN's page. Same
+#   reason, same fix.
 # - `Access-Control-Allow-Origin` must equal the request's `Origin` exactly: one origin, no trailing slash.
 # - Simple requests (`GET`/`HEAD`/`POST` with safelisted headers) **reach the server** even when blocked.
 # - An error answer without CORS headers **hides its real status**: check the server's log.
+# - axios: `withCredentials: true` is `credentials: 'include'`; an object is JSON, so a preflight; the reason is
+#   only in the console.
+# - Chromium and Firefox disagree on a few rules (the client hints are safelisted in Chromium only): test in both.
 # - The doctor (`DoctorBox()`, `diagnose(sentence)`) explains any console sentence of the course.
 #
 # Next: **03 · Preflight**.
