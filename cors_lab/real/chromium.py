@@ -37,22 +37,19 @@ How it works, and why:
 from __future__ import annotations
 
 import atexit
-import math
 import os
-import queue
 import signal
 import threading
 import time
 import weakref
-from concurrent.futures import Future, wait
-from typing import Any, Callable, NamedTuple
-from urllib.parse import urljoin
+from typing import Any, Callable
 
 from cors_lab.browser.failures import FAILED_TO_FETCH
 from cors_lab.browser.origin import Origin, URLError, origin_of, parse_origin, parse_url
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
 from cors_lab.headers import Headers
+from cors_lab.real import bridge
 from cors_lab.real.binaries import CHROMIUM, find_chromium
 from cors_lab.real.page_js import FETCH_JS, XHR_JS
 
@@ -115,73 +112,35 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def _seconds(value: Any, name: str = "timeout") -> float:
-    """A duration a learner typed, checked: a number of seconds above 0 (``True`` is not a duration)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise InputError(f"{name} must be a number of seconds above 0, such as 10, not {value!r}.")
-    return float(value)
+_seconds = bridge.seconds  # the shared check (cors_lab.real.bridge); this name is what firefox.py imported
 
 
 # ---- the worker thread that owns Playwright --------------------------------------------------------
 def _late(timeout: float) -> ChromiumError:
-    """The error of a call whose deadline passed before Chromium answered: a `ChromiumError` marked
-    ``timed_out`` (errors.py draws no subclass for it), which `fetch` turns into a timed-out result."""
-    error = ChromiumError(f"Chromium did not answer within {timeout:g} s.")
-    error.timed_out = True
-    return error
+    """The error of a call whose deadline passed before Chromium answered (`bridge.late`)."""
+    return bridge.late(ChromiumError, "Chromium", timeout)
 
 
-def _is_late(error: BaseException) -> bool:
-    return getattr(error, "timed_out", False) is True
+_is_late = bridge.is_late
 
 
-_CLOSED_DURING_CALL = "Chromium was closed while this call was running (close_all() or exit)."
-
-
-class _Session:
-    """One worker thread with its own Playwright driver and headless Chromium; jobs run there one at a time.
+class _Session(bridge.WorkerSession):
+    """One worker thread with its own Playwright driver and headless Chromium; jobs run there one at a time
+    (`bridge.WorkerSession`: the queue, the deadlines, the stop).
 
     The Playwright objects belong to the session, not to `_Worker`: a session abandoned because it is stuck can
     never touch the objects of the session started after it."""
 
+    error_class = ChromiumError
+    browser_name = "Chromium"
+    thread_name = "cors_lab:chromium"
+
     def __init__(self, worker: "_Worker"):
         self.worker = worker
-        # SimpleQueue.put is reentrant: a finalizer run by the garbage collector in the middle of a put (even on
-        # the worker thread itself) can post a job without deadlocking
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self.stopping = False
         self.pw = self.browser = None
         self.browser_pid: int | None = None  # Chromium's browser process: the leader of its process group
         self.driver_pid: int | None = None  # Playwright's node driver, Chromium's parent
-        self.thread = threading.Thread(target=self._run, name="cors_lab:chromium", daemon=True)
-        self.thread.start()
-
-    @property
-    def alive(self) -> bool:
-        return not self.stopping and self.thread.is_alive()
-
-    def call(self, fn: Callable[..., Any], timeout: float, cancel: bool = True, needs_browser: bool = True) -> Any:
-        """Run fn(browser) on this session's thread and return its result, waiting at most ``timeout`` seconds.
-
-        Raises a `ChromiumError` marked ``timed_out`` when no answer came in time. ``cancel``: a job that has not
-        started by then never runs (False: it still runs when the thread is free, as closing a tab should).
-        ``needs_browser=False``: run fn() without starting Chromium (closing a tab never starts one)."""
-        if threading.current_thread() is self.thread:  # already on the worker (nested call)
-            return fn(self._ensure_browser()) if needs_browser else fn()
-        future: Future = Future()
-        self.jobs.put((fn, future, needs_browser))
-        if not wait([future], max(timeout, 0.0)).done:
-            if cancel:
-                future.cancel()
-            raise _late(timeout)
-        return future.result()
-
-    def post(self, fn: Callable[[], Any]) -> None:
-        """Run fn() on this session's thread some time soon, without waiting and without starting Chromium.
-
-        Safe from a finalizer on any thread; does nothing once the session is closing (its browser goes anyway)."""
-        if not self.stopping:
-            self.jobs.put((fn, None, False))
+        super().__init__()  # starts the thread: everything it reads is set above
 
     def _ensure_browser(self):
         if self.browser is None or not self.browser.is_connected():
@@ -202,32 +161,6 @@ class _Session:
             self.browser_pid, self.driver_pid = _browser_processes(self.browser)
         return self.browser
 
-    def _run(self) -> None:
-        try:
-            while True:
-                job = self.jobs.get()
-                if job is None:
-                    break
-                self._run_one(*job)
-                # no reference to the job may stay in this frame while the thread waits for the next one: what
-                # its closure holds (a tab, a caller's objects) would live on until the next job arrives
-                del job
-        finally:
-            self._shutdown()
-            self._refuse_the_rest()
-
-    def _run_one(self, fn: Callable, future: Future | None, needs_browser: bool) -> None:
-        if future is not None and not future.set_running_or_notify_cancel():
-            return  # its caller gave up before it started
-        try:
-            value = fn(self._ensure_browser()) if needs_browser else fn()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
-            if future is not None:  # the browser closed (or killed) under this job is said as such
-                future.set_exception(ChromiumError(_CLOSED_DURING_CALL) if self.stopping else exc)
-        else:
-            if future is not None:
-                future.set_result(value)
-
     def _shutdown(self) -> None:
         try:
             if self.browser is not None:
@@ -240,21 +173,6 @@ class _Session:
         except Exception:
             pass
         self.browser = self.pw = None
-
-    def _refuse_the_rest(self) -> None:
-        """Jobs queued after the stop (a call racing close_all) get an error now, not a wait for their deadline."""
-        while True:
-            try:
-                job = self.jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job is not None and job[1] is not None and job[1].set_running_or_notify_cancel():
-                job[1].set_exception(ChromiumError("Chromium was closed before this call could run."))
-
-    def request_stop(self) -> None:
-        """Ask the thread to close Chromium once its current job is done; new calls go to a new session."""
-        self.stopping = True
-        self.jobs.put(None)
 
     def kill(self) -> None:
         """Kill this session's Chromium (its whole process group) and then its driver: the stuck Playwright call
@@ -389,10 +307,7 @@ def _page_origin(origin: str) -> Origin:
         raise InputError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
 
 
-def _ms(deadline: float) -> int:
-    """Milliseconds left until ``deadline``, for Playwright and the page's timer: at least 1 (Playwright reads 0 as
-    "never") and at most 2**31 - 1 (a longer setTimeout delay overflows and fires at once)."""
-    return min(max(1, int((deadline - time.monotonic()) * 1000)), 2**31 - 1)
+_ms = bridge.ms_left
 
 
 class _Tab:
@@ -687,26 +602,11 @@ class ChromiumBrowser:
         time is a result, never an exception: the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
         """
         seconds = self.timeout if timeout is None else _seconds(timeout)
-        init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
-        if headers is not None:
-            init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
-        if isinstance(body, (bytes, bytearray, memoryview)):
-            init["bodyBytes"] = list(bytes(body))
-        elif body is not None:
-            init["body"] = body
-        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
-                   "body": body, "credentials": credentials, "mode": mode, "redirect": redirect, "timeout": seconds}
+        init = bridge.fetch_init(method, headers, body, credentials, mode, redirect)
+        request = bridge.fetch_request(self.origin, url, method, headers, body, credentials, mode, redirect, seconds)
         call = self._run_script(FETCH_JS, lambda ms: [url, init, ms], seconds)
-        out = call.out
-        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
-                      source="chromium", browser="chromium", timed_out=call.timed_out, console=call.console)
-        if call.timed_out:
-            # what the script would see if it gave up then (a page itself would wait on); no console sentence
-            return FetchResult(blocked=True, type="error", exception=FAILED_TO_FETCH, **common)
-        if "rejected" in out:
-            return FetchResult(blocked=True, type="error", exception=out["rejected"], **common)
-        return FetchResult(blocked=False, type=out["type"], status=out["status"], headers=Headers(out["headers"]),
-                           text=out["text"], exception=out.get("bodyError"), **common)
+        # a timed-out call: what the script would see if it gave up then (a page itself would wait on)
+        return bridge.fetch_result(call, request, "chromium", FAILED_TO_FETCH)
 
     def xhr(self, url: str, method: str = "GET", headers=None, body=None, with_credentials: bool = False,
             upload_listener: bool = False, timeout: float | None = None) -> XhrResult:
@@ -751,47 +651,15 @@ class ChromiumBrowser:
         fails; the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
         """
         seconds = self.timeout if timeout is None else _seconds(timeout)
-        pairs = [] if headers is None else [[str(k), str(v)] for k, v in
-                                              (headers.items() if isinstance(headers, dict) else headers)]
-        is_bytes = isinstance(body, (bytes, bytearray, memoryview))
-        text_body = None if body is None or is_bytes else str(body)
-        byte_body = list(bytes(body)) if is_bytes else None
-        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
-                   "body": body, "with_credentials": with_credentials, "upload_listener": upload_listener,
-                   "timeout": seconds, "api": "xhr"}
-        call = self._run_script(XHR_JS, lambda ms: [method, url, pairs, text_body, byte_body,
-                                                    bool(with_credentials), bool(upload_listener), ms], seconds)
-        out = call.out
-        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
-                      source="chromium", browser="chromium", timed_out=call.timed_out, console=call.console,
-                      events=list(out.get("events", [])), upload_events=list(out.get("uploadEvents", [])),
-                      ready_state=out.get("readyState", 0))
-        if call.timed_out:
-            return XhrResult(blocked=True, type="error", **common)
-        if "thrown" in out:
-            return XhrResult(blocked=True, type="error", exception=out["thrown"], **common)
-        if "rejected" in out:  # the bridge's own script failed
-            raise ChromiumError(f"Real Chromium failed: {out['rejected']}")
-        if any(name in out["events"] for name in ("error", "abort", "timeout")):
-            kind = "error"
-        else:
-            hops = [url, out.get("responseURL") or url, *(x.url for x in call.exchanges)]
-            kind = "cors" if any(self._cross_origin(hop) for hop in hops) else "basic"
-        result = XhrResult(blocked=kind == "error", type=kind, status=out["status"], text=out["text"],
-                           all_headers=out["allHeaders"], headers=_xhr_headers(out["allHeaders"]), **common)
-        # XhrResult has no such fields yet: xhr.responseURL and xhr.statusText
-        result.response_url, result.status_text = out.get("responseURL", ""), out.get("statusText", "")
-        return result
+        request = bridge.xhr_request(self.origin, url, method, headers, body, with_credentials, upload_listener,
+                                     seconds)
+        arguments = bridge.xhr_arguments(method, url, headers, body, with_credentials, upload_listener)
+        call = self._run_script(XHR_JS, arguments, seconds)
+        return bridge.xhr_result(call, request, "chromium", ChromiumError, self._cross_origin)
 
     def _cross_origin(self, url: str) -> bool:
-        """Is ``url`` (relative ones are resolved against the page) on another origin than the page? A data: URL
-        is not: fetch() answers it with a 'basic' response, whatever the page."""
-        if url.lower().startswith("data:"):
-            return False
-        try:
-            return origin_of(parse_url(urljoin(self.page_url, url))) != self.origin
-        except (URLError, ValueError):
-            return True
+        """Is ``url`` (relative ones are resolved against the page) on another origin than the page?"""
+        return bridge.cross_origin(self.page_url, self.origin, url)
 
     def _run_script(self, script: str, arguments: Callable[[int], list], seconds: float) -> "_PageCall":
         """Run one of the page scripts (`cors_lab.real.page_js`) in the tab, within one deadline of ``seconds``.
@@ -820,25 +688,8 @@ class ChromiumBrowser:
         return _PageCall(out, console, error, exchanges, preflight, bool(out.get("timeout")))
 
 
-class _PageCall(NamedTuple):
-    """What one page script left behind: its answer, the console lines and the exchanges of that call."""
-
-    out: dict
-    console: list[str]
-    error: str | None  # the first console line that is not the generic "Failed to load resource: ..."
-    exchanges: list[Exchange]
-    preflight: bool
-    timed_out: bool
-
-
-def _xhr_headers(all_headers: str) -> Headers:
-    """``getAllResponseHeaders()``'s text (``"name: value\\r\\n"`` lines) as a `Headers` with lowercase names."""
-    pairs = []
-    for line in all_headers.split("\r\n"):
-        name, sep, value = line.partition(": ")
-        if sep:
-            pairs.append((name.lower(), value))
-    return Headers.from_pairs(pairs)
+_PageCall = bridge.PageCall
+_xhr_headers = bridge.xhr_headers
 
 
 def _headers(raw: dict | None) -> Headers:

@@ -60,7 +60,6 @@ import atexit
 import importlib.util
 import json
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -70,16 +69,17 @@ import threading
 import time
 import warnings
 import weakref
-from concurrent.futures import Future, wait
-from typing import Any, Callable, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from cors_lab.browser.origin import Origin, URLError, origin_of, parse_url
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import CorsLabError, FirefoxError, FirefoxNotFoundError, InputError
 from cors_lab.headers import Headers
+from cors_lab.real import bridge
 from cors_lab.real.binaries import FIREFOX, find_firefox
-from cors_lab.real.chromium import _BLANK_PAGE, _page_origin, _seconds, _xhr_headers
+from cors_lab.real.bridge import seconds as _seconds
+from cors_lab.real.chromium import _BLANK_PAGE, _page_origin
 from cors_lab.real.page_js import FETCH_JS, XHR_JS
 
 FIREFOX_ARGS = ["--headless", "--marionette", "--remote-allow-system-access", "--no-remote"]
@@ -258,20 +258,12 @@ def unavailable_reason() -> str | None:
 
 
 def _late(timeout: float) -> FirefoxError:
-    """The error of a call whose deadline passed before Firefox answered: a `FirefoxError` marked ``timed_out``,
-    which `fetch` turns into a timed-out result."""
-    error = FirefoxError(f"Firefox did not answer within {timeout:g} s.")
-    error.timed_out = True
-    return error
+    """The error of a call whose deadline passed before Firefox answered (`bridge.late`)."""
+    return bridge.late(FirefoxError, "Firefox", timeout)
 
 
-def _is_late(error: BaseException) -> bool:
-    return getattr(error, "timed_out", False) is True
-
-
-def _ms(deadline: float) -> int:
-    """Milliseconds left until ``deadline`` for the page's timer: at least 1, at most 2**31 - 1."""
-    return min(max(1, int((deadline - time.monotonic()) * 1000)), 2**31 - 1)
+_is_late = bridge.is_late
+_ms = bridge.ms_left
 
 
 def reason_code(category: str | None) -> str | None:
@@ -558,44 +550,21 @@ class _Firefox:
 
 
 # ---- the worker thread that owns Marionette --------------------------------------------------------------------
-_CLOSED_DURING_CALL = "Firefox was closed while this call was running (close_all() or exit)."
+class _Session(bridge.WorkerSession):
+    """One worker thread and the Firefox it started; jobs run there one at a time (`bridge.WorkerSession`: the
+    queue, the deadlines, the stop). A session abandoned because its Firefox is stuck never touches the Firefox of
+    the session started after it."""
 
-
-class _Session:
-    """One worker thread and the Firefox it started; jobs run there one at a time. A session abandoned because
-    its Firefox is stuck never touches the Firefox of the session started after it."""
+    error_class = FirefoxError
+    browser_name = "Firefox"
+    thread_name = "cors_lab:firefox"
 
     def __init__(self, worker: "_Worker"):
         self.worker = worker
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()  # put() is reentrant: safe from a finalizer
-        self.stopping = False
         self.firefox: _Firefox | None = None
-        self.thread = threading.Thread(target=self._run, name="cors_lab:firefox", daemon=True)
-        self.thread.start()
+        super().__init__()  # starts the thread: everything it reads is set above
 
-    @property
-    def alive(self) -> bool:
-        return not self.stopping and self.thread.is_alive()
-
-    def call(self, fn: Callable[..., Any], timeout: float, cancel: bool = True, needs_browser: bool = True) -> Any:
-        """Run fn(firefox) on this session's thread and return its result, waiting at most ``timeout`` seconds;
-        a `FirefoxError` marked ``timed_out`` when no answer came in time."""
-        if threading.current_thread() is self.thread:
-            return fn(self._ensure_firefox()) if needs_browser else fn()
-        future: Future = Future()
-        self.jobs.put((fn, future, needs_browser))
-        if not wait([future], max(timeout, 0.0)).done:
-            if cancel:
-                future.cancel()
-            raise _late(timeout)
-        return future.result()
-
-    def post(self, fn: Callable[[], Any]) -> None:
-        """Run fn() on this session's thread soon, without waiting and without starting Firefox."""
-        if not self.stopping:
-            self.jobs.put((fn, None, False))
-
-    def _ensure_firefox(self) -> _Firefox:
+    def _ensure_browser(self) -> _Firefox:
         if self.firefox is None or not self.firefox.alive:
             if self.firefox is not None:
                 self.firefox.kill()
@@ -609,49 +578,18 @@ class _Session:
             self.worker.version = self.firefox.version
         return self.firefox
 
-    def _run(self) -> None:
-        try:
-            while True:
-                job = self.jobs.get()
-                if job is None:
-                    break
-                self._run_one(*job)
-                del job  # nothing of the last job may stay alive while the thread waits
-        finally:
-            if self.firefox is not None:
-                self.firefox.quit(CLOSE_GRACE)
-                self.firefox = None
-            self._refuse_the_rest()
+    _ensure_firefox = _ensure_browser
 
-    def _run_one(self, fn: Callable, future: Future | None, needs_browser: bool) -> None:
-        if future is not None and not future.set_running_or_notify_cancel():
-            return
-        try:
-            value = fn(self._ensure_firefox()) if needs_browser else fn()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
-            if isinstance(exc, OSError) and self.firefox is not None:
-                # Marionette's socket failed or stayed silent past the deadline: this Firefox is of no more use
-                self.firefox.kill()
-                self.firefox = None
-            if future is not None:
-                future.set_exception(FirefoxError(_CLOSED_DURING_CALL) if self.stopping else exc)
-        else:
-            if future is not None:
-                future.set_result(value)
+    def _shutdown(self) -> None:
+        if self.firefox is not None:
+            self.firefox.quit(CLOSE_GRACE)
+            self.firefox = None
 
-    def _refuse_the_rest(self) -> None:
-        while True:
-            try:
-                job = self.jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job is not None and job[1] is not None and job[1].set_running_or_notify_cancel():
-                job[1].set_exception(FirefoxError("Firefox was closed before this call could run."))
-
-    def request_stop(self) -> None:
-        """Ask the thread to quit Firefox once its current job is done; new calls go to a new session."""
-        self.stopping = True
-        self.jobs.put(None)
+    def _job_failed(self, error: BaseException) -> None:
+        if isinstance(error, OSError) and self.firefox is not None:
+            # Marionette's socket failed or stayed silent past the deadline: this Firefox is of no more use
+            self.firefox.kill()
+            self.firefox = None
 
     def kill(self) -> None:
         """Kill this session's Firefox: the stuck Marionette call fails at once, and the thread ends."""
@@ -850,16 +788,12 @@ def _exchanges(entries: list[dict]) -> tuple[list[Exchange], bool]:
     return exchanges, preflight
 
 
-class _PageCall(NamedTuple):
-    """What one page script left behind: its answer, the console messages and the exchanges of that call."""
+_PageCall = bridge.PageCall
 
-    out: dict
-    console: list[str]
-    error: str | None  # the call's CORS sentence (or, without one, its first console message)
-    reason_code: str | None
-    exchanges: list[Exchange]
-    preflight: bool
-    timed_out: bool
+
+def _bridge_failure(rejection: str) -> FirefoxError | None:
+    """The page wrapper marks its own failures ``"bridge: ..."``: those are raised, not a fetch() rejection."""
+    return FirefoxError(f"Real Firefox failed: {rejection[8:]}") if rejection.startswith("bridge: ") else None
 
 
 class FirefoxBrowser:
@@ -1056,28 +990,11 @@ class FirefoxBrowser:
         fails; the call returns within ``timeout`` + `DEADLINE_MARGIN` seconds.
         """
         seconds = self.timeout if timeout is None else _seconds(timeout)
-        init: dict[str, Any] = {"method": method, "credentials": credentials, "mode": mode, "redirect": redirect}
-        if headers is not None:
-            init["headers"] = [list(p) for p in headers] if isinstance(headers, (list, tuple)) else dict(headers)
-        if isinstance(body, (bytes, bytearray, memoryview)):
-            init["bodyBytes"] = list(bytes(body))
-        elif body is not None:
-            init["body"] = body
-        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
-                   "body": body, "credentials": credentials, "mode": mode, "redirect": redirect, "timeout": seconds}
+        init = bridge.fetch_init(method, headers, body, credentials, mode, redirect)
+        request = bridge.fetch_request(self.origin, url, method, headers, body, credentials, mode, redirect, seconds)
         call = self._run_script(_FETCH_SCRIPT, lambda ms: [url, init, ms], seconds)
-        out = call.out
-        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
-                      source="firefox", browser="firefox", timed_out=call.timed_out, console=call.console,
-                      reason_code=call.reason_code)
-        if call.timed_out:
-            return FetchResult(blocked=True, type="error", exception=NETWORK_ERROR, **common)
-        if "rejected" in out:
-            if out["rejected"].startswith("bridge: "):
-                raise FirefoxError(f"Real Firefox failed: {out['rejected'][8:]}")
-            return FetchResult(blocked=True, type="error", exception=out["rejected"], **common)
-        return FetchResult(blocked=False, type=out["type"], status=out["status"], headers=Headers(out["headers"]),
-                           text=out["text"], exception=out.get("bodyError"), **common)
+        return bridge.fetch_result(call, request, "firefox", NETWORK_ERROR, _bridge_failure,
+                                   extra={"reason_code": call.reason_code})
 
     def xhr(self, url: str, method: str = "GET", headers=None, body=None, with_credentials: bool = False,
             upload_listener: bool = False, timeout: float | None = None) -> XhrResult:
@@ -1092,44 +1009,15 @@ class FirefoxBrowser:
         request fires ``error`` (or runs out of time: ``timed_out``), it never throws.
         """
         seconds = self.timeout if timeout is None else _seconds(timeout)
-        pairs = [] if headers is None else [[str(k), str(v)] for k, v in
-                                              (headers.items() if isinstance(headers, dict) else headers)]
-        is_bytes = isinstance(body, (bytes, bytearray, memoryview))
-        text_body = None if body is None or is_bytes else str(body)
-        byte_body = list(bytes(body)) if is_bytes else None
-        request = {"origin": self.origin.serialize(), "url": url, "method": method, "headers": headers,
-                   "body": body, "with_credentials": with_credentials, "upload_listener": upload_listener,
-                   "timeout": seconds, "api": "xhr"}
-        call = self._run_script(_XHR_SCRIPT, lambda ms: [method, url, pairs, text_body, byte_body,
-                                                         bool(with_credentials), bool(upload_listener), ms], seconds)
-        out = call.out
-        common = dict(error=call.error, preflight=call.preflight, exchanges=call.exchanges, request=request,
-                      source="firefox", browser="firefox", timed_out=call.timed_out, console=call.console,
-                      reason_code=call.reason_code, events=list(out.get("events", [])),
-                      upload_events=list(out.get("uploadEvents", [])), ready_state=out.get("readyState", 0))
-        if call.timed_out:
-            return XhrResult(blocked=True, type="error", **common)
-        if "thrown" in out:
-            return XhrResult(blocked=True, type="error", exception=out["thrown"], **common)
-        if "rejected" in out:
-            raise FirefoxError(f"Real Firefox failed: {out['rejected']}")
-        if any(name in out["events"] for name in ("error", "abort", "timeout")):
-            kind = "error"
-        else:
-            hops = [url, out.get("responseURL") or url, *(x.url for x in call.exchanges)]
-            kind = "cors" if any(self._cross_origin(hop) for hop in hops) else "basic"
-        result = XhrResult(blocked=kind == "error", type=kind, status=out["status"], text=out["text"],
-                           all_headers=out["allHeaders"], headers=_xhr_headers(out["allHeaders"]), **common)
-        result.response_url, result.status_text = out.get("responseURL", ""), out.get("statusText", "")
-        return result
+        request = bridge.xhr_request(self.origin, url, method, headers, body, with_credentials, upload_listener,
+                                     seconds)
+        arguments = bridge.xhr_arguments(method, url, headers, body, with_credentials, upload_listener)
+        call = self._run_script(_XHR_SCRIPT, arguments, seconds)
+        return bridge.xhr_result(call, request, "firefox", FirefoxError, self._cross_origin,
+                                 extra={"reason_code": call.reason_code})
 
     def _cross_origin(self, url: str) -> bool:
-        if url.lower().startswith("data:"):
-            return False
-        try:
-            return origin_of(parse_url(urljoin(self.page_url, url))) != self.origin
-        except (URLError, ValueError):
-            return True
+        return bridge.cross_origin(self.page_url, self.origin, url)
 
     def _run_script(self, script: str, arguments: Callable[[int], list], seconds: float) -> _PageCall:
         """Run one page script in the tab within one deadline of ``seconds``, and collect what the call left:
@@ -1162,5 +1050,6 @@ class FirefoxBrowser:
             error, code = cors[1], reason_code(cors[0])
         else:
             error, code = (console[0] if console else None), None
-        return _PageCall(out or {}, console, error, code, exchanges, preflight, bool((out or {}).get("timeout")))
+        return _PageCall(out or {}, console, error, exchanges, preflight, bool((out or {}).get("timeout")),
+                         reason_code=code)
 

@@ -78,7 +78,7 @@ def test_every_row_has_every_required_field(row):
         assert row.chromium, "a failure the console or JavaScript names needs Chromium's words"
     if row.section == "silent":
         assert row.chromium is None
-    if row.section == "request":  # fetch() rejects with a TypeError; XHR's open()/setRequestHeader() throw DOMExceptions
+    if row.section == "request":  # fetch() rejects with a TypeError; XHR's open(), setRequestHeader() throw
         assert row.chromium.startswith(("SyntaxError: ", "SecurityError: ") if row.kind.startswith("xhr_")
                                        else ("TypeError: ",))
     for column in ("header", "mdn", "firefox", "firefox_reason", "xhr"):  # room for every browser and API
