@@ -396,6 +396,11 @@ return true;
 """
 
 
+#: seconds a failed call waits for a console sentence that has not arrived yet (most failures write one at once;
+#: those that write none - refused ports, no-cors - wait this long, once)
+CONSOLE_GRACE = 0.2
+
+
 def _wrapper(function_js: str) -> str:
     """The body of a Marionette async script that runs one page function (`cors_lab.real.page_js`) on
     ``arguments[0]``; a failure of the bridge's own script is an answer too, never a hang."""
@@ -1029,9 +1034,19 @@ class FirefoxBrowser:
             since = time.time() * 1000 - 1  # Firefox's clock (Date.now, console timeStamp) is this wall clock
             out = firefox.content(tab.handle, script, [arguments(_ms(deadline))], deadline, run_async=True)
             # after the answer: the observers and the forwarded console messages hold everything of this call
-            entries, messages = firefox.chrome("return globalThis.corsLab.take(arguments[0], arguments[1]);",
-                                               [tab.bc, since], time.monotonic() + STUCK_AFTER)
-            return out, messages or [], entries or []
+            take = "return globalThis.corsLab.take(arguments[0], arguments[1]);"
+            entries, messages = firefox.chrome(take, [tab.bc, since], time.monotonic() + STUCK_AFTER)
+            entries, messages = list(entries or []), list(messages or [])
+            # the console messages come from the content process asynchronously: a failed call whose sentence has
+            # not arrived yet (seen once, on a cold Firefox under load) is given CONSOLE_GRACE seconds more
+            failed = isinstance(out, dict) and ("rejected" in out or "error" in (out.get("events") or []))
+            grace = min(time.monotonic() + CONSOLE_GRACE, deadline)
+            while failed and not messages and time.monotonic() < grace:
+                time.sleep(0.025)
+                more_entries, more = firefox.chrome(take, [tab.bc, since], time.monotonic() + STUCK_AFTER)
+                entries += more_entries or []
+                messages += more or []
+            return out, messages, entries
 
         try:
             out, messages, entries = self._call(job, deadline, seconds)
