@@ -386,6 +386,7 @@ def _cases(row: Failure, preflight: bool | None) -> list[tuple[bool, str | None,
 
 def _firefox(sentence: str, form: _Form, details: dict[str, str], origin: str | None) -> Diagnosis:
     rows = _candidates(form, details)
+    rows += [FAILURES[row.comes_with] for row in rows if row.comes_with]  # a warning names the failure it comes with
     values = dict(details)
     if "origin" not in values:
         page = values.get("page_url")

@@ -36,7 +36,7 @@ from cors_lab.errors import PortInUseError
 URL, FIRST, ORIGIN = "http://localhost:8002/api/items/1", "http://localhost:8003/api/redirect?to=x", "http://localhost:8001"
 SAMPLE = {"url": URL, "origin": ORIGIN, "scheme": "ftp", "page_url": ORIGIN + "/", "member": "credentials",
           "value": "includes", "idl_type": "RequestCredentials", "method": "CONNECT", "name": "X-Token",
-          "hint": "X-Api-Key", "status": "200", "attribute": "path"}
+          "hint": "X-Api-Key", "status": "200", "attribute": "path", "target": "data:,hi"}
 NETWORK_ERROR = FAILURES["failed_to_fetch"].firefox  # Firefox's TypeError, recorded (the table's text)
 #: values the row's own rule is about, where one Firefox sentence is told apart by what it quotes
 FITS = {"invalid_method": {"method": "GE T"}, "no_cors_method": {"method": "PUT"}, "unsafe_port": {"url": "http://localhost:6000/"}}

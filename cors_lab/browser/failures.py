@@ -98,6 +98,7 @@ class Failure:
     firefox: str | None = None  # Firefox's whole text for it (console sentence or TypeError), recorded; a template
     firefox_reason: str | None = None  # Firefox's reason code, as its network monitor names it
     xhr: str | None = None  # Chromium's CORS reason for XMLHttpRequest where it is not fetch()'s (recorded)
+    comes_with: str | None = None  # a warning's: the failure it announces (the doctor names both)
 
     # ---- the browser's words ---------------------------------------------------------------------------------
     def sentence(self, url: str = "", origin: str = "", hint: str = "", preflight: bool = False,
@@ -689,7 +690,7 @@ _ROWS = (
         "The server redirected to {target}: browsers never follow a redirect to a data: URL (nor to file:), so the "
         "request fails as a network error. Firefox says so in the console; Chromium does not.",
         "Redirect to an http(s) URL, or answer with the content itself.",
-        header="Location",
+        header="Location", comes_with="unsafe_redirect",
         firefox="Redirecting to data: URI not allowed (Blocked loading of: “{target}”)"),
 )
 
