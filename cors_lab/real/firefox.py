@@ -399,6 +399,8 @@ return true;
 #: seconds a failed call waits for a console sentence that has not arrived yet (most failures write one at once;
 #: those that write none - refused ports, no-cors - wait this long, once)
 CONSOLE_GRACE = 0.2
+#: seconds set_cookie waits for Firefox to store the cookie its visit was answered with
+COOKIE_GRACE = 0.5
 
 
 def _wrapper(function_js: str) -> str:
@@ -960,9 +962,16 @@ class FirefoxBrowser:
             finally:
                 firefox.chrome("globalThis.corsLab.closeTab(arguments[0]);", [bc], deadline)
                 firefox.current_handle = None
-            return bool(firefox.chrome(
-                "return Services.cookies.getCookiesFromHost(arguments[0], {userContextId: arguments[1]})"
-                ".some(c => c.name === arguments[2]);", [target.host, tab.user_context, name], deadline))
+            # the answer's Set-Cookie may be stored a moment after the load (seen once in CI: the next fetch went
+            # without it), so wait for it, COOKIE_GRACE seconds at most (a refused cookie waits that long, once)
+            grace = min(time.monotonic() + COOKIE_GRACE, deadline)
+            while True:
+                kept = bool(firefox.chrome(
+                    "return Services.cookies.getCookiesFromHost(arguments[0], {userContextId: arguments[1]})"
+                    ".some(c => c.name === arguments[2]);", [target.host, tab.user_context, name], deadline))
+                if kept or time.monotonic() >= grace:
+                    return kept
+                time.sleep(0.025)
 
         return self._call(job, deadline)  # running out of time: a FirefoxError (no result to say it in)
 
