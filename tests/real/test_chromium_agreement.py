@@ -5,6 +5,7 @@ Chromium is the reference. When a test here fails, the engine is wrong (or the s
 from __future__ import annotations
 
 import pytest
+from support.agreement import WIRE_HEADERS, all_servers, differences, scenario_log, wire
 from support.scenarios import SCENARIOS, run
 
 from cors_lab.real.chromium import ChromiumBrowser, chromium_available, unavailable_reason
@@ -34,19 +35,6 @@ def chromium_tabs():
         tab.close()
 
 
-def all_servers(servers) -> dict:
-    """The scenario servers and the raw-socket servers of the hostile scenarios (support/hostile_server.py)."""
-    from support import hostile_server
-
-    return {**servers, **{f"raw-{name}": server for name, server in hostile_server.running().items()}}
-
-
-def scenario_log(scenario, servers, marks) -> list:
-    """What the scenario servers received for this scenario since the marks were taken."""
-    return [entry for name, server in servers.items() for entry in server.requests(since=marks[name])
-            if entry.path.startswith(f"/s/{scenario.id}/")]
-
-
 def chromium_run(scenario, scenario_servers, chromium_tabs):
     """Chromium's results for a scenario (run once per session) and what the servers received meanwhile."""
     if scenario.id not in _chromium_runs:
@@ -57,32 +45,6 @@ def chromium_run(scenario, scenario_servers, chromium_tabs):
         log = scenario_log(scenario, servers, marks)
         _chromium_runs[scenario.id] = (results, log)
     return _chromium_runs[scenario.id]
-
-
-def comparable(result) -> dict:
-    """The fields compared, and whether the call ran out of time (both give up at the same deadline)."""
-    fields = {**result.comparable(), "timed_out": bool(getattr(result, "timed_out", False))}
-    if "date" in fields["headers"]:  # the one header whose value depends on the clock
-        fields["headers"] = {**fields["headers"], "date": "<a date>"}
-    return fields
-
-
-def differences(engine_results, chromium_results) -> list[str]:
-    lines = []
-    for i, (mine, real) in enumerate(zip(engine_results, chromium_results, strict=True), start=1):
-        a, b = comparable(mine), comparable(real)
-        for key in a:
-            if a[key] != b[key]:
-                lines.append(f"call {i}, {key}:\n    engine:   {a[key]!r}\n    chromium: {b[key]!r}")
-    return lines
-
-
-WIRE_HEADERS = ("Origin", "Cookie", "Access-Control-Request-Method", "Access-Control-Request-Headers")
-
-
-def wire(log) -> list[tuple]:
-    """What reached the servers, as far as CORS is concerned: which requests, their Origin, cookies, preflight asks."""
-    return sorted((e.method, e.path, *(e.headers.get(h.title()) for h in WIRE_HEADERS)) for e in log)
 
 
 def _id(scenario):
@@ -99,7 +61,7 @@ def test_engine_agrees_with_chromium(scenario, scenario_servers, chromium_tabs):
     marks = {name: srv.mark() for name, srv in servers.items()}
     model = run(scenario, Browser, urls)
     model_log = scenario_log(scenario, servers, marks)
-    diff = differences(model, real)
+    diff = differences(model, real, "chromium")
     if wire(model_log) != wire(real_log):
         diff.append(f"on the wire (method, path, {', '.join(WIRE_HEADERS)}):\n    engine:   {wire(model_log)!r}\n"
                     f"    chromium: {wire(real_log)!r}")

@@ -16,6 +16,7 @@ import os
 from functools import partial
 
 import pytest
+from support.agreement import WIRE_HEADERS, all_servers, comparable, differences, scenario_log, wire
 from support.scenarios import SCENARIOS, XhrCall, fill, page_url, run
 
 from cors_lab.errors import InputError
@@ -25,35 +26,6 @@ pytestmark = pytest.mark.skipif(not firefox_available(), reason=f"real Firefox n
 
 _firefox_runs: dict[str, tuple[list, list]] = {}  # scenario id -> (results, server log entries of that run)
 _unsupported: dict[str, str] = {}  # scenario id -> why Firefox cannot run it (the bridge's one-sentence InputError)
-
-
-def all_servers(servers) -> dict:
-    """The scenario servers and the raw-socket servers of the hostile scenarios (support/hostile_server.py)."""
-    from support import hostile_server
-
-    return {**servers, **{f"raw-{name}": server for name, server in hostile_server.running().items()}}
-
-
-def scenario_log(scenario, servers, marks) -> list:
-    """What the scenario servers received for this scenario since the marks were taken."""
-    return [entry for name, server in servers.items() for entry in server.requests(since=marks[name])
-            if entry.path.startswith(f"/s/{scenario.id}/")]
-
-
-def comparable(result) -> dict:
-    """The fields compared, and whether the call ran out of time (both give up at the same deadline)."""
-    fields = {**result.comparable(), "timed_out": bool(getattr(result, "timed_out", False))}
-    if "date" in fields["headers"]:  # the one header whose value depends on the clock
-        fields["headers"] = {**fields["headers"], "date": "<a date>"}
-    return fields
-
-
-WIRE_HEADERS = ("Origin", "Cookie", "Access-Control-Request-Method", "Access-Control-Request-Headers")
-
-
-def wire(log) -> list[tuple]:
-    """What reached the servers, as far as CORS is concerned: which requests, their Origin, cookies, preflight asks."""
-    return sorted((e.method, e.path, *(e.headers.get(h.title()) for h in WIRE_HEADERS)) for e in log)
 
 
 def short(exchange) -> dict:
@@ -139,16 +111,6 @@ def firefox_run(scenario, scenario_servers, firefox_tabs):
     return _firefox_runs[scenario.id]
 
 
-def differences(engine_results, firefox_results) -> list[str]:
-    lines = []
-    for i, (mine, real) in enumerate(zip(engine_results, firefox_results, strict=True), start=1):
-        a, b = comparable(mine), comparable(real)
-        for key in a:
-            if a[key] != b.get(key):
-                lines.append(f"call {i}, {key}:\n    engine:  {a[key]!r}\n    firefox: {b.get(key)!r}")
-    return lines
-
-
 def _id(scenario):
     return scenario.id
 
@@ -163,7 +125,7 @@ def test_engine_agrees_with_firefox(scenario, scenario_servers, firefox_tabs):
     marks = {name: srv.mark() for name, srv in servers.items()}
     model = run(scenario, partial(Browser, browser="firefox"), urls)
     model_log = scenario_log(scenario, servers, marks)
-    diff = differences(model, real)
+    diff = differences(model, real, "firefox")
     if wire(model_log) != wire(real_log):
         diff.append(f"on the wire (method, path, {', '.join(WIRE_HEADERS)}):\n    engine:  {wire(model_log)!r}\n"
                     f"    firefox: {wire(real_log)!r}")

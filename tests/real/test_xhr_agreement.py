@@ -12,6 +12,7 @@ import os
 from functools import partial
 
 import pytest
+from support.agreement import WIRE_HEADERS, scenario_log, wire
 from support.scenarios import run
 from support.xhr_scenarios import XHR_SCENARIOS
 
@@ -20,7 +21,6 @@ from cors_lab.real.chromium import unavailable_reason as chromium_unavailable
 
 TEACHING_PORTS = {"page": 8001, "api": 8002, "api2": 8003}
 BROWSERS = ("chromium", "firefox")
-WIRE_HEADERS = ("Origin", "Cookie", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 
 
 def _firefox():
@@ -89,11 +89,6 @@ def real_tabs():
 
 
 _real_runs: dict[tuple[str, str], tuple[list, list]] = {}  # (browser, scenario id) -> (results, server log)
-
-
-def scenario_log(scenario, servers, marks) -> list:
-    return [entry for name, server in servers.items() for entry in server.requests(since=marks[name])
-            if entry.path.startswith(f"/s/{scenario.id}/")]
 
 
 def real_run(name, scenario, xhr_servers, real_tabs):
@@ -165,11 +160,6 @@ def differences(engine_results, real_results, name) -> list[str]:
             if a.get(key) != b.get(key):
                 lines.append(f"call {i}, {key}:\n    engine:   {a.get(key)!r}\n    {name}: {b.get(key)!r}")
     return lines
-
-
-def wire(log) -> list[tuple]:
-    """What reached the servers, as far as CORS is concerned: which requests, their Origin, cookies, preflight asks."""
-    return sorted((e.method, e.path, *(e.headers.get(h.title()) for h in WIRE_HEADERS)) for e in log)
 
 
 def _id(scenario):
