@@ -53,6 +53,10 @@ class BrowserModel:
     unreadable_max_age_caches: bool  # an Access-Control-Max-Age that is no number still caches for the default 5 s
     preflight_cache_by_token: bool  # Firefox's cache: each allowed method/header kept with its own expiry, per
     # credentials mode; preflights add to it; only GET and POST pass unlisted; '*' is kept as a name, never a wildcard
+    data_url_charset_last: bool  # a data: URL's MIME type gets its charset parameter moved to the end
+    checks_port_before_preflight: bool  # a refused port stops the call before any preflight is started
+    error_is_blocking_sentence: bool  # `error` is the blocking sentence even after earlier warnings (as the bridge
+    # picks it from Firefox's console); else it is the first console line, as Chromium's bridge picks it
     partitions_third_party_cookies: bool  # a cross-site server's cookies live in a jar of the page's site (sent
     # back to it from this page), instead of being blocked (Firefox's Total Cookie Protection; Chromium blocks them)
     # how the network layer reads HTTP/1 (cors_lab.browser.http1 and network; recorded with the hostile scenarios)
@@ -85,7 +89,8 @@ CHROMIUM = BrowserModel(
     completes_upload_before_cors_check=True, names_network_errors=False, local_network_access=True,
     xhr_progress_without_body=False, data_url_progress_events=1, data_url_content_length=False,
     preflight_sends_null_after_redirect=True, host_code_points_refused="", shows_in_messages="as-is",
-    partitions_third_party_cookies=False,
+    partitions_third_party_cookies=False, data_url_charset_last=True, checks_port_before_preflight=False,
+    error_is_blocking_sentence=False,
     http1="chromium", body_cut_short_error="TypeError: Failed to fetch",
     body_decoding_error="TypeError: Failed to fetch", opaque_waits_for_body=False, console_header_bytes="escaped",
     parses_location_when_following=False,
@@ -102,7 +107,8 @@ FIREFOX = BrowserModel(
     completes_upload_before_cors_check=False, names_network_errors=True, local_network_access=False,
     xhr_progress_without_body=True, data_url_progress_events=2, data_url_content_length=True,
     preflight_sends_null_after_redirect=False, host_code_points_refused=" *", shows_in_messages="lowercase-latin1",
-    partitions_third_party_cookies=True,
+    partitions_third_party_cookies=True, data_url_charset_last=False, checks_port_before_preflight=True,
+    error_is_blocking_sentence=True,
     http1="firefox", body_cut_short_error="TypeError: Content-Length header of network response exceeds response Body.",
     body_decoding_error="TypeError: Decoding failed.", opaque_waits_for_body=True, console_header_bytes="utf-8",
     parses_location_when_following=True,

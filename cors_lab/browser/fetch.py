@@ -336,7 +336,9 @@ class _Fetch:
         console = self.warnings + ([(error, code)] if error else [])  # the console, in order
         # `error`, as the bridges pick it: Chromium's first console line; Firefox's blocking sentence, else its first
         # warning (cors_lab.real.firefox)
-        first = (error, code) if error and self.model.name == "firefox" else (console[0] if console else (None, None))
+        first = console[0] if console else (None, None)
+        if error and self.model.error_is_blocking_sentence:
+            first = (error, code)
         fields.update(error=first[0], reason_code=first[1], console=[text for text, _ in console])
         return FetchResult(preflight=self.preflighted, exchanges=self.exchanges, steps=self.steps,
                            request={**self.options, "origin": self.page_origin}, timed_out=self.timed_out,
@@ -519,7 +521,7 @@ class _Fetch:
         """Scheme fetch of a data: URL (Fetch Standard #scheme-fetch, #data-url-processor): no network, and
         Chromium answers a 'basic' 200 whatever the mode, method and credentials."""
         try:
-            mime, body = data_url.process(self.url, charset_last=self.model.name == "chromium")
+            mime, body = data_url.process(self.url, charset_last=self.model.data_url_charset_last)
         except data_url.DataURLError as exc:  # the processor failed: a network error (net::ERR_INVALID_URL)
             return self.fail("invalid_data_url", StepKind.DATA_URL, "data",
                              f"The data: URL cannot be decoded ({exc}): network error.", "data: URL")
@@ -621,7 +623,7 @@ class _Fetch:
                       f"{self.url} (Max-Age {entry.max_age}s) already allows this method and these headers: no "
                       "OPTIONS sent.", passed=True)
             return None
-        failure = self.refuse_bad_port() if self.model.name == "firefox" else None  # Firefox: before any preflight
+        failure = self.refuse_bad_port() if self.model.checks_port_before_preflight else None
         if failure is not None:
             return failure
         self.preflighted = True
