@@ -12,8 +12,9 @@
     │   └── ServerStoppedError        a widget's server was stopped; the sentence says which cell to re-run
     ├── ChromiumError                 real Chromium could not answer: it crashed, timed out or could not start
     │   └── ChromiumNotFoundError     Chromium (or the Playwright package) is not installed here
-    └── FirefoxError                  real Firefox could not answer: it crashed, timed out or could not start
-        └── FirefoxNotFoundError      Firefox (or the marionette-driver package) is not installed here
+    ├── FirefoxError                  real Firefox could not answer: it crashed, timed out or could not start
+    │   └── FirefoxNotFoundError      Firefox (or the marionette-driver package) is not installed here
+    └── OwnBrowserError               the learner's own browser could not run a call (its frame's script failed)
 
 So ``except cors_lab.CorsLabError`` catches every refusal of the lab and nothing else, and ``except ValueError``
 still catches a bad value, as Python code expects. In a notebook, `show_errors_in_one_line` prints these errors
@@ -85,6 +86,10 @@ class FirefoxNotFoundError(FirefoxError):
         super().__init__(FIREFOX.missing + (f" ({detail})" if detail else ""))
 
 
+class OwnBrowserError(CorsLabError):
+    """The learner's own browser could not run a call ("Send from my browser"): its frame's script failed."""
+
+
 def show_errors_in_one_line() -> None:
     """In IPython/Jupyter, show cors_lab's own errors as one sentence instead of a traceback wall."""
     ipython = sys.modules.get("IPython")  # never import IPython ourselves: outside a notebook it is not needed
@@ -101,4 +106,5 @@ def show_errors_in_one_line() -> None:
 
 
 __all__ = ["CorsLabError", "InputError", "ProxyConfigError", "ServerError", "PortInUseError", "ChromiumError",
-           "ChromiumNotFoundError", "FirefoxError", "FirefoxNotFoundError", "show_errors_in_one_line"]
+           "ChromiumNotFoundError", "FirefoxError", "FirefoxNotFoundError", "OwnBrowserError",
+           "show_errors_in_one_line"]

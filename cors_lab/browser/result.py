@@ -359,20 +359,24 @@ class Agreement:
         return f"<Agreement {'agrees' if self.agrees else 'differs on ' + ', '.join(self.differences)}>"
 
 
-def compare(first: FetchResult, second: FetchResult) -> Agreement:
+def compare(first: FetchResult, second: FetchResult, fields: tuple = COMPARED_FIELDS) -> Agreement:
     """Compare two results of the same fetch field by field (what JavaScript and the console show).
 
         >>> agreement = compare(Browser(origin).fetch(url), ChromiumBrowser(origin).fetch(url))   # doctest: +SKIP
         >>> bool(agreement), agreement.sentence()                                                  # doctest: +SKIP
 
-    A header whose value depends on the clock (Date) is compared by presence only."""
+    A header whose value depends on the clock (Date) is compared by presence only. ``fields``: the names to
+    compare (the learner's own browser is compared on what a page and a server log can see:
+    `cors_lab.real.own_browser.SEEN_FIELDS`); a result's ``wire`` attribute, when set, is one of them."""
     mine, theirs = _comparable(first), _comparable(second)
-    return Agreement(first, second, {key: (mine.get(key), theirs.get(key)) for key in COMPARED_FIELDS
+    return Agreement(first, second, {key: (mine.get(key), theirs.get(key)) for key in fields
                                      if (key in mine or key in theirs) and mine.get(key) != theirs.get(key)})
 
 
 def _comparable(result: FetchResult) -> dict:
     fields = result.comparable()
+    if getattr(result, "wire", None) is not None:
+        fields["wire"] = result.wire
     fields["headers"] = {name: ("<clock>" if name in _CLOCK_HEADERS else value)
                          for name, value in fields["headers"].items()}
     return fields

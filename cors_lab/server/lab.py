@@ -47,6 +47,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from cors_lab.errors import InputError, PortInUseError, ServerError
 from cors_lab.headers import Headers
 from cors_lab.policy import is_preflight_request
+from cors_lab.server.frame import answers_frame
 
 LOOPBACK = "127.0.0.1"
 _LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
@@ -509,7 +510,13 @@ class LabServer:
         _logger.warning(self.accept_error)
 
     def _logged(self, environ: dict, start_response: Callable):
-        """WSGI middleware: record the request, the status and headers answered, and any error."""
+        """WSGI middleware: record the request, the status and headers answered, and any error.
+
+        The frame page of "Send from my browser" (`cors_lab.server.frame`) is answered first, never logged: it is
+        the course's plumbing, not a request of the lesson."""
+        frame = answers_frame(environ, start_response)
+        if frame is not None:
+            return frame
         # WSGI hands headers over as HTTP_* keys; title-casing gives back the names a reader expects to see.
         # Values are clipped in the log only: environ, and so the app, keeps every byte.
         headers = Headers(

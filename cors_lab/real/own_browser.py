@@ -1,0 +1,209 @@
+"""The learner's own browser as a real browser: what it answered, which browser it is, whether the engine agrees.
+
+"Send from my browser" (the widget is `cors_lab.widgets.own_browser`) runs a lesson's request in the browser the
+learner is looking at, from a hidden frame on the lesson's page origin (`cors_lab.server.frame`). JavaScript in
+that frame sees what every script sees: a status and readable headers, or ``TypeError: Failed to fetch``. The
+reason exists only in the learner's DevTools. So this module puts the rest together from what the course can see:
+
+- what the frame's script read (the same page scripts as the headless bridges: `cors_lab.real.page_js`);
+- what reached the lab servers, from their logs (the preflight, the Origin and Cookie headers sent, the answers);
+- which browser it was, from its user agent (`identify`);
+
+and builds a `FetchResult` / `XhrResult` like the bridges' (`own_result`). `agreement` compares it with the engine's
+result of the same request on the fields a page and a server log can see (never the console sentence, which only
+DevTools shows: the widget shows the engine's, for the learner to find in the Console).
+
+`hosted_reason` says when the learner's browser cannot take part: on JupyterHub or Binder the lab servers listen on
+the kernel's loopback, which is not the learner's (and a hub's proxy makes every port the same origin).
+
+    >>> identify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0")
+    Identity(title='Chrome 131', engine='chromium', version=131)
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, NamedTuple
+from urllib.parse import urlsplit
+
+from cors_lab.browser.browsers import browser_model
+from cors_lab.browser.result import Agreement, Exchange, FetchResult, compare
+from cors_lab.errors import OwnBrowserError
+from cors_lab.headers import Headers
+from cors_lab.real import bridge
+
+#: what a page's script and the lab's logs can see of a call (the console sentence and reason code only DevTools
+#: shows; ``wire`` is what reached the lab servers: method, URL, the Origin sent, whether a Cookie was sent)
+SEEN_FIELDS = ("blocked", "type", "status", "exception", "headers", "text", "preflight", "events", "upload_events",
+               "ready_state", "wire")
+
+#: environment variables that say the kernel runs behind a hub (JupyterHub sets the first two, Binder the others)
+HOSTED_VARIABLES = {
+    "JUPYTERHUB_SERVICE_PREFIX": "JupyterHub",
+    "JUPYTERHUB_API_URL": "JupyterHub",
+    "BINDER_SERVICE_HOST": "Binder",
+    "BINDER_LAUNCH_HOST": "Binder",
+    "BINDER_REPO_URL": "Binder",
+}
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+class Identity(NamedTuple):
+    """Which browser the learner uses: ``title`` as a learner reads it ("Chrome 131"), the ``engine`` the course
+    models it with ("chromium" or "firefox", None for one it does not model, e.g. Safari) and the major version."""
+
+    title: str
+    engine: str | None
+    version: int | None
+
+
+# (user-agent token, the name a learner knows, the engine): the first that matches wins. Chromium's family puts
+# "Chrome/" in every user agent, so its members' own tokens come first.
+_BRANDS = (
+    ("Edg/", "Edge", "chromium"),
+    ("OPR/", "Opera", "chromium"),
+    ("Vivaldi/", "Vivaldi", "chromium"),
+    ("HeadlessChrome/", "Headless Chromium", "chromium"),
+    ("Chromium/", "Chromium", "chromium"),
+    ("Chrome/", "Chrome", "chromium"),
+    ("Firefox/", "Firefox", "firefox"),
+    ("Version/", "Safari", None),  # Safari says "Version/18.1 Safari/605.1.15"; WebKit's words are not recorded
+)
+
+
+def identify(user_agent: str | None) -> Identity:
+    """The browser behind ``user_agent`` (``navigator.userAgent``), by its brand token."""
+    text = user_agent or ""
+    for token, title, engine in _BRANDS:
+        found = re.search(re.escape(token) + r"(\d+)", text)
+        if found:
+            version = int(found.group(1))
+            return Identity(f"{title} {version}", engine, version)
+    return Identity("an unknown browser", None, None)
+
+
+def hosted_reason(environ: Mapping[str, str] | None = None,
+                  lab_location: Mapping[str, Any] | None = None) -> str | None:
+    """One sentence when the learner's browser cannot reach this kernel's lab servers, else None.
+
+    ``environ``: the kernel's environment (JupyterHub and Binder set their variables); ``lab_location``: what the
+    widget's front end reported of the JupyterLab page (``hostname``): a JupyterLab opened from another machine
+    cannot reach the kernel's loopback either."""
+    environ = os.environ if environ is None else environ
+    for variable, hub in HOSTED_VARIABLES.items():
+        if environ.get(variable):
+            return (f"This JupyterLab runs on {hub}: the lab servers listen on the kernel's own loopback, which your "
+                    f"browser cannot reach, so the headless Chromium next to the kernel answers instead.")
+    hostname = (lab_location or {}).get("hostname")
+    if hostname and hostname.lower() not in _LOOPBACK_HOSTS:
+        return (f"This JupyterLab is opened from {hostname}, not from this machine: the lab servers listen on the "
+                f"kernel's loopback, which your browser cannot reach, so the headless Chromium next to the kernel "
+                f"answers instead.")
+    return None
+
+
+# ---- the request, as the frame's script takes it ----------------------------------------------------------------
+@dataclass
+class OwnCall:
+    """One call a page makes: ``api`` "fetch" (keyword arguments of `Browser.fetch`) or "xhr" (of `Browser.xhr`),
+    from a page at ``origin`` ("null": the sandboxed frame)."""
+
+    origin: str
+    kwargs: dict
+    api: str = "fetch"
+
+    @classmethod
+    def from_result(cls, result: FetchResult) -> "OwnCall":
+        """The call an engine result came from (``result.request``), to run it again in the learner's browser."""
+        request = dict(result.request)
+        api = request.pop("api", "fetch")
+        origin = request.pop("origin")
+        request.pop("timeout", None)
+        return cls(origin, request, api)
+
+    @property
+    def url(self) -> str:
+        return self.kwargs["url"]
+
+    def step(self, timeout_ms: int) -> dict:
+        """The frame's step: ``{api, args}`` with the page script's arguments (`cors_lab.real.page_js`)."""
+        k = self.kwargs
+        if self.api == "xhr":
+            args = bridge.xhr_arguments(k.get("method", "GET"), k["url"], k.get("headers"), k.get("body"),
+                                        k.get("with_credentials", False), k.get("upload_listener", False))
+            return {"api": "xhr", "args": args(timeout_ms)}
+        init = bridge.fetch_init(k.get("method", "GET"), k.get("headers"), k.get("body"),
+                                 k.get("credentials", "same-origin"), k.get("mode", "cors"),
+                                 k.get("redirect", "follow"))
+        return {"api": "fetch", "args": [k["url"], init, timeout_ms]}
+
+    def run_in(self, tab) -> FetchResult:
+        """The same call in another browser tab: the engine's `Browser`, or a headless bridge."""
+        return (tab.xhr if self.api == "xhr" else tab.fetch)(**self.kwargs)
+
+
+# ---- what came back ---------------------------------------------------------------------------------------------
+def exchanges_from_log(arrivals) -> list[Exchange]:
+    """``(server, LogEntry)`` pairs, in the order they arrived, as the exchanges a browser put on the wire."""
+    exchanges = []
+    for server, entry in arrivals:
+        url = server.url + entry.path + (f"?{entry.query}" if entry.query else "")
+        kind = "preflight" if entry.is_preflight else "redirect" if 300 <= entry.status < 400 else "actual"
+        response = Headers.from_pairs(entry.response_headers)
+        cookies = [value for name, value in entry.response_headers if name.lower() == "set-cookie"]
+        exchanges.append(Exchange(kind, entry.method, url, entry.headers, entry.status, response, cookies))
+    return exchanges
+
+
+def own_result(call: OwnCall, answer: Mapping[str, Any], arrivals, user_agent: str | None) -> FetchResult:
+    """The frame's ``answer`` to ``call`` and what the lab servers received meanwhile, as a `FetchResult` (or an
+    `XhrResult`) with ``source="your browser"`` and ``browser`` the engine that models it.
+
+    ``arrivals``: ``(server, LogEntry)`` pairs that arrived while the call ran. ``error`` stays None: the console
+    sentence is in DevTools only."""
+    identity = identify(user_agent)
+    engine = identity.engine or "chromium"
+    exchanges = exchanges_from_log(arrivals)
+    page_call = bridge.PageCall(out=dict(answer), console=[], error=None, exchanges=exchanges,
+                                preflight=any(x.kind == "preflight" for x in exchanges),
+                                timed_out=bool(answer.get("timeout")))
+    request = dict(call.kwargs, origin=call.origin, api=call.api)
+    if call.api == "xhr":
+        result = bridge.xhr_result(page_call, request, engine, OwnBrowserError,
+                                   lambda url: _cross_origin(call.origin, url))
+    else:
+        result = bridge.fetch_result(page_call, request, engine, browser_model(engine).network_error)
+    result.source = "your browser"
+    result.identity, result.user_agent = identity, user_agent or ""
+    return result
+
+
+def _cross_origin(origin: str, url: str) -> bool:
+    if origin == "null" or url.lower().startswith("data:"):
+        return origin == "null"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" != origin
+
+
+# ---- agreement --------------------------------------------------------------------------------------------------
+def wire(result: FetchResult, lab_urls) -> list[str]:
+    """What of ``result``'s exchanges reached a lab server (its URL starts with one of ``lab_urls``): one line each,
+    ``OPTIONS http://localhost:8002/api/x Origin: http://localhost:8001 (no cookie)``."""
+    lines = []
+    for exchange in result.exchanges:
+        if any(exchange.url == base or exchange.url.startswith(base + "/") for base in lab_urls):
+            cookie = "with cookie" if exchange.request_headers.get("cookie") else "no cookie"
+            lines.append(f"{exchange.method} {exchange.url} Origin: {exchange.origin_sent or '(none)'} ({cookie})")
+    return lines
+
+
+def agreement(engine: FetchResult, own: FetchResult, lab_urls, fields: tuple = SEEN_FIELDS) -> Agreement:
+    """Did the learner's browser do what the engine predicts? Compared on ``fields`` (`SEEN_FIELDS`: what the
+    page's script read, and what reached the lab servers at ``lab_urls``)."""
+    engine.wire, own.wire = wire(engine, lab_urls), wire(own, lab_urls)
+    return compare(engine, own, fields=fields)
+
+
+__all__ = ["Identity", "identify", "hosted_reason", "OwnCall", "own_result", "exchanges_from_log", "agreement",
+           "wire", "SEEN_FIELDS"]

@@ -1,0 +1,98 @@
+"""The front end of "Send from my browser" without JupyterLab: the widget's real JavaScript (own_browser.js) in a
+real headless Chromium page, with a small stand-in for the anywidget model. The page plays JupyterLab: it is on
+its own lab server's origin and hosts the hidden frames, so the frame page, the message protocol and the learner's
+browser's real CORS decisions are all exercised; only the trait sync is simulated (tests/ui does the real one).
+
+    with OwnFrontEnd() as front:
+        panel = OwnBrowserPanel(calls)
+        front.attach(panel)          # the "render": panel.frame.lab is what the page reported
+        front.press(panel)           # panel.send(), then every request the panel makes runs in the page
+        front.console                # the console lines Chromium printed (the frames' too)
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from flask import Flask, Response
+
+import cors_lab.widgets.own_browser as own_widget
+
+ESM = Path(own_widget.__file__).with_name("own_browser.js")
+PAGE = """<!doctype html><meta charset="utf-8"><title>JupyterLab stand-in</title><body>
+<script type="module">
+import widget from "/own_browser.js";
+const state = {request: {}, answer: {}, lab: {}}, listeners = {};
+window.__answers = [];
+const model = {
+  get: (key) => state[key],
+  set: (key, value) => { state[key] = value; if (key === "answer") window.__answers.push(value); },
+  save_changes() {},
+  on: (event, f) => (listeners[event] ??= []).push(f),
+  off: (event, f) => { listeners[event] = (listeners[event] || []).filter((g) => g !== f); },
+};
+window.__lab = () => state.lab;
+window.__request = (request) => { state.request = request; (listeners["change:request"] || []).forEach((f) => f()); };
+widget.render({model, el: document.body});
+window.__ready = true;
+</script>"""
+
+
+def stand_in_app() -> Flask:
+    app = Flask("jupyterlab-stand-in")
+    app.add_url_rule("/", "page", lambda: PAGE)
+    app.add_url_rule("/own_browser.js", "esm", lambda: Response(ESM.read_text(), mimetype="text/javascript"))
+    return app
+
+
+class OwnFrontEnd:
+    """A headless Chromium page on a stand-in server, running own_browser.js; see the module docstring."""
+
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+
+        from cors_lab import serve
+        from cors_lab.real.binaries import find_chromium
+
+        self.server = serve(stand_in_app(), name="jupyterlab-stand-in")
+        self._pw = sync_playwright().start()
+        args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-features=Translate,OptimizationHints,MediaRouter"]
+        self.browser = self._pw.chromium.launch(executable_path=find_chromium(), headless=True,
+                                                args=args + (["--no-sandbox"] if os.geteuid() == 0 else []))
+        self.page = self.browser.new_page()
+        self.console: list[str] = []
+        self.page.on("console", lambda message: self.console.append(message.text))
+        self.page.goto(self.server.url + "/")
+        self.page.wait_for_function("window.__ready === true")
+
+    def attach(self, panel) -> None:
+        panel.frame.lab = self.page.evaluate("window.__lab()")
+
+    def press(self, panel, timeout: float = 15) -> None:
+        """``panel.send()``, then run every request it puts in ``panel.frame.request`` until it stops asking."""
+        panel.send()
+        deadline = time.monotonic() + timeout
+        seen = set()
+        while panel.state == "sending" and time.monotonic() < deadline:
+            request = dict(panel.frame.request)
+            if request.get("id") in seen:
+                time.sleep(0.01)
+                continue
+            seen.add(request["id"])
+            count = self.page.evaluate("window.__answers.length")
+            self.page.evaluate("(r) => window.__request(r)", request)
+            self.page.wait_for_function(f"window.__answers.length > {count}", timeout=timeout * 1000)
+            panel.frame.answer = self.page.evaluate("window.__answers[window.__answers.length - 1]")
+
+    def close(self) -> None:
+        self.browser.close()
+        self._pw.stop()
+        self.server.stop()
+
+    def __enter__(self) -> "OwnFrontEnd":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
