@@ -8,6 +8,8 @@
   with the doctor's reading of each and buttons that confirm them in the real browsers.
 - `WillItCors(server, url, ..., question=...)`: predict allowed / blocked (or a header's visibility), then run it.
 - `Predict(question, choices, reveal)` / `PredictionSet(title, [...])`: capture a prediction, then reveal `Outcome`.
+- `send_from_my_browser(url, origin=...)` / `OwnBrowserPanel(calls)`: the learner's own browser makes the request
+  from a hidden frame on the page origin; shown next to the lab's log and the engine's prediction.
 - `ExerciseChecker(goal, checks)` with `Check(...)`; `credentials_exercise(api, frontend, attacker)`: its
   `check()` returns a `cors_lab.course.Verdict`, as every exercise check does.
 
@@ -24,6 +26,7 @@ from cors_lab.widgets.doctor_box import DoctorBox
 from cors_lab.widgets.format import exchanges_text
 from cors_lab.widgets.inspector import ResponseInspector
 from cors_lab.widgets.origin_inspector import OriginInspector, predict_same_origin
+from cors_lab.widgets.own_browser import OwnBrowserPanel, OwnCall, send_from_my_browser
 from cors_lab.widgets.playground import Playground
 from cors_lab.widgets.policy_editor import OriginGrant, PolicyEditor
 from cors_lab.widgets.predict import Outcome, Predict, PredictionSet
@@ -78,4 +81,5 @@ __all__ = [
     "ConsoleQuiz", "ArrivalQuiz", "BrowserOrPython",
     "ThreeForms", "firefox_words_question", "xhr_sentence_question", "axios_preflight_question",
     "which_browser_question",
+    "OwnBrowserPanel", "OwnCall", "send_from_my_browser",
 ]

@@ -316,6 +316,18 @@ class OwnBrowserPanel(WidgetView):
         return "\n\n".join(part for part in (message, self._text) if part)
 
 
+def send_from_my_browser(url: str, origin: str = "http://localhost:8001", api: str = "fetch",
+                         title: str = "Send from my browser", **kwargs) -> OwnBrowserPanel:
+    """A panel for one request: ``url`` from the page at ``origin`` (a lab server's origin, or "null" for a
+    sandboxed frame), as ``fetch`` (keyword arguments of `Browser.fetch`) or ``"xhr"`` (of `Browser.xhr`).
+
+        >>> send_from_my_browser(api.url + "/api/public", origin=page.origin)    # doctest: +SKIP
+        OwnBrowserPanel(idle)
+    """
+    call = OwnCall(origin, dict(kwargs, url=url), api)
+    return OwnBrowserPanel(lambda: [call], title=title)
+
+
 class _Job:
     """One press: the calls, the answers as they come back, the log marks of the call under way."""
 
@@ -335,4 +347,4 @@ def _describe(call: OwnCall) -> str:
     return f"{code} from {page}"
 
 
-__all__ = ["OwnBrowserPanel", "FrameBridge", "OwnCall", "frame_server", "DEVTOOLS_LINE"]
+__all__ = ["OwnBrowserPanel", "FrameBridge", "OwnCall", "frame_server", "send_from_my_browser", "DEVTOOLS_LINE"]
