@@ -125,6 +125,9 @@ class Browser:
         self.partitioned_cookies = CookieJar(model=self.model)  # Firefox: what cross-site servers set in answers
         self.preflight_cache = PreflightCache(model=self.model)
         self.connections = ConnectionPool()  # kept-alive connections, which Firefox reuses (network.py)
+        # the transport: the network (network.open_response); "Send from my browser" replays the answers the
+        # learner's browser got instead (cors_lab.real.own_browser.replayed), so the engine sends nothing twice
+        self.open_response = open_response
         self.timeout = _seconds(timeout)
 
     @property
@@ -645,7 +648,8 @@ class _Fetch:
         self.note(StepKind.PREFLIGHT_SENT, "preflight sent", "preflight", f"OPTIONS {self.url} with "
                   + ", ".join(f"{name}: {value}" for name, value in wire.items()) + " (never cookies).")
         try:
-            answer = open_response("OPTIONS", self.url, wire, None, self.deadline, self.model, self.browser.connections)
+            answer = self.browser.open_response("OPTIONS", self.url, wire, None, self.deadline, self.model,
+                                                self.browser.connections)
         except ConnectionError as exc:  # the network layer's errors (http1.network_error)
             return exchange, self.network_failure(f"OPTIONS {self.url}", exc)
         answer.close()  # a preflight's body is never read: Chromium goes on once the headers are in
@@ -713,8 +717,8 @@ class _Fetch:
             self.answer.close()
             self.answer = None
         try:
-            answer = open_response(self.method, self.url, wire, self.body, self.deadline, self.model,
-                                   self.browser.connections)
+            answer = self.browser.open_response(self.method, self.url, wire, self.body, self.deadline, self.model,
+                                                self.browser.connections)
         except ConnectionError as exc:  # the network layer's errors (http1.network_error)
             return self.network_failure(f"{self.method} {self.url}", exc)
         self.record(exchange, answer)

@@ -85,7 +85,8 @@ class LogEntry:
         'PUT'
 
     ``headers`` are the request headers as they arrived (a `cors_lab.headers.Headers`: any case finds them);
-    ``response_headers`` are the answered header lines in order, repeats kept. ``status`` stays 0 while the
+    ``response_headers`` are the answered header lines in order, repeats kept; ``wire_headers`` the lines as they
+    went on the wire (the app's, plus Server, Date and Connection, which the HTTP server adds). ``status`` stays 0 while the
     request is still being answered; ``error`` holds an exception the app raised while answering it.
     """
 
@@ -97,6 +98,7 @@ class LogEntry:
     status: int = 0
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None  # an exception raised by the app while answering
+    wire_headers: list[tuple[str, str]] = field(default_factory=list)  # as sent, incl. the HTTP server's own
     number: int = 0  # 1 for the server's first request, never reused (a `mark()` is one of these numbers)
 
     def __post_init__(self) -> None:
@@ -257,6 +259,14 @@ class _QuietHandler(WSGIRequestHandler):
         # request line, a trickled body) gives its thread back instead of holding it for the kernel's life.
         self.timeout = self.server.request_timeout
         super().setup()
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # what really goes on the wire (werkzeug adds Server, Date, Connection, Transfer-Encoding to the app's
+        # lines): the log keeps it, so an answer can be replayed exactly as a browser received it
+        entry = getattr(self, "environ", {}).get("cors_lab.log_entry")
+        if entry is not None:
+            entry.wire_headers.append((keyword, clip(str(value))))
+        super().send_header(keyword, value)
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
