@@ -186,6 +186,63 @@ def _cross_origin(origin: str, url: str) -> bool:
     return f"{parts.scheme}://{parts.netloc}" != origin
 
 
+# ---- the engine, reading the same answers ------------------------------------------------------------------------
+class _Replayed:
+    """One answer the lab log recorded, as the engine's network layer hands it over (`cors_lab.browser.network.
+    Response`'s shape): status, the header lines as they went on the wire, and the body the page read."""
+
+    def __init__(self, status: int, pairs: list[tuple[str, str]], body: bytes):
+        self.status, self.headers, self.informational = status, pairs, []
+        self.combined = [(name.lower(), value) for name, value in pairs]
+        self._body = body
+
+    def read_body(self, deadline: float | None = None, decode: bool = True) -> bytes:
+        return self._body
+
+    def close(self) -> None:
+        pass
+
+
+class Replay:
+    """The engine's transport for one call: each request it would send is answered with the matching request the
+    learner's browser really sent (same method and URL, in order), as the lab server answered it. Nothing goes on
+    the network, so the lesson's servers see every request once, and the engine decides on exactly the answers the
+    learner's browser got.
+
+    ``unanswered``: what the engine would have sent that the learner's browser did not (a preflight it had cached,
+    say); ``unused``: what the learner's browser sent that the engine would not."""
+
+    def __init__(self, arrivals, body: bytes):
+        self.pending = list(arrivals)  # (server, LogEntry), oldest first
+        self.body = body  # what the page read of the last answer (the only body a script can see)
+        self.unanswered: list[str] = []
+
+    def __call__(self, method: str, url: str, headers, body, deadline, model=None, pool=None):
+        for index, (server, entry) in enumerate(self.pending):
+            if entry.method == method and server.url + entry.path + (f"?{entry.query}" if entry.query else "") == url:
+                del self.pending[index]
+                pairs = list(entry.wire_headers or entry.response_headers)
+                last = not any(not later.is_preflight for _, later in self.pending)
+                return _Replayed(entry.status, pairs, self.body if last and not entry.is_preflight else b"")
+        self.unanswered.append(f"{method} {url}")
+        raise ConnectionError(f"your browser sent no {method} {url} (the engine would have)")
+
+    @property
+    def unused(self) -> list[str]:
+        return [f"{entry.method} {server.url}{entry.path}" for server, entry in self.pending]
+
+
+def replayed(tab, call: OwnCall, arrivals, own: FetchResult) -> tuple[FetchResult, Replay]:
+    """``call`` in the engine's ``tab``, answered from ``arrivals`` (what reached the lab servers from the learner's
+    browser) instead of the network; the engine's result and the `Replay` (what did not match)."""
+    replay = Replay(arrivals, (own.text or "").encode())
+    network, tab.open_response = tab.open_response, replay
+    try:
+        return call.run_in(tab), replay
+    finally:
+        tab.open_response = network
+
+
 # ---- agreement --------------------------------------------------------------------------------------------------
 def wire(result: FetchResult, lab_urls) -> list[str]:
     """What of ``result``'s exchanges reached a lab server (its URL starts with one of ``lab_urls``): one line each,
@@ -206,4 +263,4 @@ def agreement(engine: FetchResult, own: FetchResult, lab_urls, fields: tuple = S
 
 
 __all__ = ["Identity", "identify", "hosted_reason", "OwnCall", "own_result", "exchanges_from_log", "agreement",
-           "wire", "SEEN_FIELDS"]
+           "wire", "SEEN_FIELDS", "Replay", "replayed"]

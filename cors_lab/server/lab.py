@@ -86,8 +86,8 @@ class LogEntry:
 
     ``headers`` are the request headers as they arrived (a `cors_lab.headers.Headers`: any case finds them);
     ``response_headers`` are the answered header lines in order, repeats kept; ``wire_headers`` the lines as they
-    went on the wire (the app's, plus Server, Date and Connection, which the HTTP server adds). ``status`` stays 0 while the
-    request is still being answered; ``error`` holds an exception the app raised while answering it.
+    went on the wire (the app's, plus Server, Date and Connection, which the HTTP server adds). ``status`` stays 0
+    while the request is still being answered; ``error`` holds an exception the app raised while answering it.
     """
 
     time: datetime

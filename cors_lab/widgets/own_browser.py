@@ -195,7 +195,7 @@ class OwnBrowserPanel(WidgetView):
                 return
             self._job = None
         self.seconds = time.monotonic() - job.started
-        self._finish(job.calls, job.results[-1], job.arrivals[-1], source="your browser")
+        self._finish(job.calls, job.results, job.arrivals, source="your browser")
 
     def _no_answer(self, job: "_Job") -> None:
         with self._lock:
@@ -221,20 +221,20 @@ class OwnBrowserPanel(WidgetView):
         missing = unavailable_reason()
         if missing:
             return self._failed(reason, f"headless Chromium is not available here: {missing}")
-        origin = calls[-1].origin
-        tab = ChromiumBrowser(origin)
+        tab = ChromiumBrowser(calls[-1].origin)
+        results, arrivals = [], []
         try:
-            for call in calls[:-1]:
-                call.run_in(tab)
-            marks = log_marks()
-            result = calls[-1].run_in(tab)
+            for call in calls:
+                marks = log_marks()
+                results.append(call.run_in(tab))
+                arrivals.append(sorted(((server, entry) for server in running_servers()
+                                        for entry in server.requests(since=marks.get(server))),
+                                       key=lambda pair: pair[1].time))
         except Exception as exc:  # noqa: BLE001 - Chromium crashed or timed out: one line, never a traceback
             return self._failed(reason, f"headless Chromium could not answer either: {exc}")
         finally:
             tab.close()
-        arrivals = [(server, entry) for server in running_servers()
-                    for entry in server.requests(since=marks.get(server))]
-        self._finish(calls, result, arrivals, source="headless Chromium", reason=reason)
+        self._finish(calls, results, arrivals, source="headless Chromium", reason=reason)
 
     def _failed(self, reason: str, sentence: str) -> None:
         self.state = "failed"
@@ -250,25 +250,33 @@ class OwnBrowserPanel(WidgetView):
             self._engine_tabs[key] = Browser(origin, browser=engine)
         return self._engine_tabs[key]
 
-    def _finish(self, calls, result, arrivals, source: str, reason: str = "") -> None:
+    def _finish(self, calls, results, arrivals, source: str, reason: str = "") -> None:
+        """The engine reads the answers each call got (`replayed`: it sends nothing itself), then the picture."""
         from cors_lab.server.lab import running_servers
 
+        result = results[-1]
         identity = getattr(result, "identity", None)
         engine = identity.engine if identity is not None and identity.engine else "chromium"
         tab = self.engine_tab(calls[-1].origin, engine)
-        for call in calls[:-1]:
-            call.run_in(tab)
-        predicted = calls[-1].run_in(tab)
+        for call, earlier, came in zip(calls[:-1], results[:-1], arrivals[:-1], strict=True):
+            own.replayed(tab, call, came, earlier)
+        predicted, replay = own.replayed(tab, calls[-1], arrivals[-1], result)
+        arrivals = arrivals[-1]
         lab_urls = [server.url for server in running_servers()]
         self.own_result, self.engine_result = result, predicted
         # the learner's browser is compared on what a page and the logs see; headless Chromium's console too
         seen = own.SEEN_FIELDS if source == "your browser" else (*own.SEEN_FIELDS, "error")
         self.agreement = own.agreement(predicted, result, lab_urls, fields=seen)
         self.state = "answered" if source == "your browser" else "fallback"
-        who = identity.title if identity is not None else "headless Chromium 156"
+        who = identity.title if identity is not None else tab.model.title
         modelled = tab.model.title
         verdict = ("agrees with the engine" if self.agreement else "DISAGREES with the engine") + f" ({modelled})"
-        lines = [f"{'Your browser' if source == 'your browser' else 'Headless Chromium'} ({who}) {verdict}."]
+        subject = f"Your browser ({who})" if source == "your browser" else f"Headless {who} (next to the kernel)"
+        lines = [f"{subject} {verdict}."]
+        if replay.unanswered or replay.unused:
+            lines.append("On the wire: " + "; ".join(
+                [f"the engine would also have sent {what}" for what in replay.unanswered]
+                + [f"your browser also sent {what}" for what in replay.unused]) + ".")
         if identity is not None and identity.engine is None:
             lines.append(f"The engine models Chromium and Firefox, not {who}: compare what the script read; its "
                          "console words are its own.")

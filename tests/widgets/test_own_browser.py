@@ -1,0 +1,146 @@
+"""OwnBrowserPanel, "Send from my browser": the widget's real JavaScript in real headless Chromium (a stand-in for
+JupyterLab's page, tests/support/own_frontend.py), real lab servers, and the engine's prediction next to it.
+The same flow inside real JupyterLab is tests/ui/test_own_browser_in_jupyterlab.py."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import cors_lab.widgets.own_browser as own_widget
+from cors_lab import CorsPolicy, api_app, page_app, serve
+from cors_lab.real.chromium import chromium_available, unavailable_reason
+from cors_lab.widgets.own_browser import OwnBrowserPanel, OwnCall, send_from_my_browser
+
+pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"real Chromium not available: {unavailable_reason()}")
+
+
+@pytest.fixture(scope="module")
+def front():
+    from support.own_frontend import OwnFrontEnd
+
+    with OwnFrontEnd() as front_end:
+        yield front_end
+
+
+@pytest.fixture
+def lab():
+    page, api = serve(page_app(), name="own-page"), serve(api_app(), name="own-api")
+    yield page, api
+    page.stop(), api.stop()
+
+
+def pressed(front, panel):
+    front.attach(panel)
+    front.press(panel)
+    return panel
+
+
+def test_a_blocked_request_from_the_learners_browser_reaches_the_server_and_agrees_with_the_engine(front, lab):
+    page, api = lab
+    front.console.clear()
+    panel = pressed(front, send_from_my_browser(api.url + "/api/public", origin=page.origin))
+    assert panel.state == "answered" and panel.agrees, panel.output_text()
+    assert panel.own_result.blocked and panel.own_result.exception == "TypeError: Failed to fetch"
+    # once: the engine reads the answers the learner's browser got, it sends nothing itself
+    assert [entry.line() for entry in api.requests()] == [f"GET /api/public from {page.origin} -> 200"]
+    # the sentence the widget shows for DevTools is the one real Chromium printed there
+    sentence = panel.engine_result.error
+    assert sentence in front.console
+    text = panel.output_text()
+    assert "agrees with the engine (Chromium 156)" in text and sentence in text
+    assert f"own-api: GET /api/public from {page.origin} -> 200" in text
+    assert "open DevTools → Console to see your browser say it" in text
+    assert panel.seconds is not None and panel.seconds < 5
+
+
+def test_a_preflighted_put_and_an_allowed_xhr(front, lab):
+    page, api = lab
+    put = pressed(front, send_from_my_browser(api.url + "/api/items/1", origin=page.origin, method="PUT",
+                                              headers={"Content-Type": "application/json"}, body="{}"))
+    assert put.agrees and put.own_result.preflight and put.engine_result.error in front.console
+    assert [entry.method for entry in api.requests()] == ["OPTIONS"]  # the PUT itself never left the browser
+    api.policy = CorsPolicy(allow_origins=[page.origin], expose_headers=["X-Request-Id"])
+    xhr = pressed(front, send_from_my_browser(api.url + "/api/public", origin=page.origin, api="xhr"))
+    assert xhr.agrees and xhr.own_result.status == 200 and "loadend" in xhr.own_result.events
+    assert "XMLHttpRequest" in xhr.output_text()
+
+
+def test_the_login_happens_in_the_learners_browser_so_its_own_cookie_goes_with_the_credentialed_read(front, lab):
+    page, api = lab
+    api.policy = CorsPolicy(allow_origins=[page.origin], allow_credentials=True)
+    login = OwnCall(page.origin, {"url": api.url + "/login?user=alice", "method": "POST", "credentials": "include"})
+    read = OwnCall(page.origin, {"url": api.url + "/api/private", "credentials": "include"})
+    panel = pressed(front, OwnBrowserPanel(lambda: [login, read]))
+    assert panel.state == "answered" and panel.agrees, panel.output_text()
+    private = api.last_request("/api/private", origin=page.origin)
+    assert private is not None and private.cookies_sent and private.status == 200
+    assert "alice" in panel.own_result.text
+
+
+def test_an_older_answer_is_ignored_and_a_press_replaces_the_one_before(front, lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin)
+    pressed(front, panel)
+    first = panel.own_result
+    panel.frame.answer = {"id": "0.0", "answers": [{"rejected": "x"}]}  # not the press under way: ignored
+    assert panel.own_result is first
+    pressed(front, panel)
+    assert panel.own_result is not first and panel.agrees
+
+
+def test_on_a_hub_the_panel_says_so_in_one_line_and_headless_chromium_answers(front, lab):
+    page, api = lab
+    panel = OwnBrowserPanel(lambda: [OwnCall(page.origin, {"url": api.url + "/api/public"})],
+                            environ={"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/"})
+    front.attach(panel)
+    panel.send()
+    assert panel.state == "fallback" and panel.frame.request == {}  # nothing asked of the learner's browser
+    text = panel.output_text()
+    assert text.startswith("This JupyterLab runs on JupyterHub:")
+    assert "Headless Chromium 156 (next to the kernel) agrees" in text
+    assert panel.agrees and panel.own_result.error == panel.engine_result.error  # the real console sentence too
+
+
+def test_without_a_front_end_headless_chromium_answers_and_says_why(lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin)
+    panel.send()  # never rendered: no browser reported where JupyterLab is
+    assert panel.state == "fallback" and panel.agrees
+    assert panel.output_text().startswith("No browser shows this widget")
+
+
+def test_a_frame_that_does_not_load_falls_back_and_says_why(front, lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin)
+    front.attach(panel)
+    panel.send()
+    request = panel.frame.request
+    panel.frame.answer = {"id": request["id"], "failure": "frame", "userAgent": "x"}  # what the JS says after 4 s
+    assert panel.state == "fallback" and "could not load the lab's page" in panel.output_text()
+
+
+def test_a_browser_that_never_answers_is_reported_within_the_deadline(front, lab, monkeypatch):
+    page, api = lab
+    monkeypatch.setattr(own_widget, "TIMEOUT_MS", 100)
+    monkeypatch.setattr(own_widget, "NO_ANSWER_SECONDS", 0.2)
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin)
+    front.attach(panel)
+    panel.send()  # the page never gets the request: nobody answers
+    deadline = time.monotonic() + 15
+    while panel.state == "sending" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert panel.state == "fallback" and panel.output_text().startswith("Your browser did not answer within 0 s")
+
+
+def test_a_page_origin_no_lab_server_serves_is_refused_in_one_sentence(front, lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin="http://localhost:9")
+    front.attach(panel)
+    panel.send()
+    assert panel.output_text().startswith("No lab server serves pages at http://localhost:9,")
+    assert "Traceback" not in panel.output_text() and panel.frame.request == {}
+
+
+def test_the_repr_is_short_and_stable():
+    assert repr(send_from_my_browser("http://localhost:8002/api/public")) == "OwnBrowserPanel(idle)"
