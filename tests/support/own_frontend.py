@@ -46,16 +46,14 @@ def stand_in_app() -> Flask:
     return app
 
 
-class OwnFrontEnd:
-    """A headless Chromium page on a stand-in server, running own_browser.js; see the module docstring."""
+class _ChromiumPage:
+    """The stand-in page in headless Chromium (Playwright); ``console`` collects every console line, frames' too."""
 
-    def __init__(self):
+    def __init__(self, url: str):
         from playwright.sync_api import sync_playwright
 
-        from cors_lab import serve
         from cors_lab.real.binaries import find_chromium
 
-        self.server = serve(stand_in_app(), name="jupyterlab-stand-in")
         self._pw = sync_playwright().start()
         args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-features=Translate,OptimizationHints,MediaRouter"]
@@ -64,11 +62,61 @@ class OwnFrontEnd:
         self.page = self.browser.new_page()
         self.console: list[str] = []
         self.page.on("console", lambda message: self.console.append(message.text))
-        self.page.goto(self.server.url + "/")
-        self.page.wait_for_function("window.__ready === true")
+        self.page.goto(url)
+
+    def evaluate(self, function_js: str, argument=None):
+        return self.page.evaluate(function_js, argument)
+
+    def close(self) -> None:
+        self.browser.close()
+        self._pw.stop()
+
+
+class _FirefoxPage:
+    """The stand-in page in headless Firefox ESR, started as cors_lab's bridge starts it (loopback only)."""
+
+    def __init__(self, url: str):
+        from cors_lab.real.binaries import find_firefox
+        from cors_lab.real.firefox import _Firefox
+
+        self.firefox = _Firefox(find_firefox(), self._deadline())
+        self.console: list[str] = []  # not collected: Firefox's console reaches the bridge through its observers
+        self.handle, _ = self.firefox.chrome("return globalThis.corsLab.openTab(arguments[0]);", [0],
+                                             self._deadline())
+        self.firefox.navigate(self.handle, url, self._deadline())
+
+    @staticmethod
+    def _deadline() -> float:
+        return time.monotonic() + 20
+
+    def evaluate(self, function_js: str, argument=None):
+        return self.firefox.content(self.handle, f"return ({function_js})(arguments[0]);", [argument],
+                                    self._deadline())
+
+    def close(self) -> None:
+        self.firefox.quit(2)
+
+
+class OwnFrontEnd:
+    """A headless browser page (``browser``: "chromium" or "firefox") on a stand-in server, running
+    own_browser.js; see the module docstring."""
+
+    def __init__(self, browser: str = "chromium"):
+        from cors_lab import serve
+
+        self.server = serve(stand_in_app(), name="jupyterlab-stand-in")
+        try:
+            self.page = (_FirefoxPage if browser == "firefox" else _ChromiumPage)(self.server.url + "/")
+        except BaseException:
+            self.server.stop()
+            raise
+        self.console = self.page.console
+        deadline = time.monotonic() + 20
+        while not self.page.evaluate("() => window.__ready === true") and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def attach(self, panel) -> None:
-        panel.frame.lab = self.page.evaluate("window.__lab()")
+        panel.frame.lab = self.page.evaluate("() => window.__lab()")
 
     def press(self, panel, timeout: float = 15) -> None:
         """``panel.send()``, then run every request it puts in ``panel.frame.request`` until it stops asking."""
@@ -81,14 +129,14 @@ class OwnFrontEnd:
                 time.sleep(0.01)
                 continue
             seen.add(request["id"])
-            count = self.page.evaluate("window.__answers.length")
+            count = self.page.evaluate("() => window.__answers.length")
             self.page.evaluate("(r) => window.__request(r)", request)
-            self.page.wait_for_function(f"window.__answers.length > {count}", timeout=timeout * 1000)
-            panel.frame.answer = self.page.evaluate("window.__answers[window.__answers.length - 1]")
+            while self.page.evaluate("() => window.__answers.length") <= count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            panel.frame.answer = self.page.evaluate("() => window.__answers[window.__answers.length - 1]")
 
     def close(self) -> None:
-        self.browser.close()
-        self._pw.stop()
+        self.page.close()
         self.server.stop()
 
     def __enter__(self) -> "OwnFrontEnd":

@@ -144,3 +144,39 @@ def test_a_page_origin_no_lab_server_serves_is_refused_in_one_sentence(front, la
 
 def test_the_repr_is_short_and_stable():
     assert repr(send_from_my_browser("http://localhost:8002/api/public")) == "OwnBrowserPanel(idle)"
+
+
+# ---- a learner whose browser is Firefox ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def firefox_front():
+    from support.own_frontend import OwnFrontEnd
+
+    from cors_lab.real.firefox import firefox_available
+    from cors_lab.real.firefox import unavailable_reason as firefox_missing
+
+    if not firefox_available():
+        pytest.skip(f"real Firefox not available: {firefox_missing()}")
+    with OwnFrontEnd("firefox") as front_end:
+        yield front_end
+
+
+def test_a_firefox_learner_gets_firefoxs_sentence_and_agrees_with_the_engine_in_firefox_mode(firefox_front, lab):
+    page, api = lab
+    panel = pressed(firefox_front, send_from_my_browser(api.url + "/api/public", origin=page.origin))
+    assert panel.state == "answered" and panel.agrees, panel.output_text()
+    assert panel.own_result.exception == "TypeError: NetworkError when attempting to fetch resource."
+    assert panel.engine_result.browser == "firefox" and panel.engine_result.error.startswith("Cross-Origin Request")
+    assert "Your browser (Firefox 153) agrees with the engine (Firefox 153 ESR)." in panel.output_text()
+    put = pressed(firefox_front, send_from_my_browser(api.url + "/api/items/1", origin=page.origin, method="PUT",
+                                                      headers={"Content-Type": "application/json"}, body="{}"))
+    assert put.agrees and put.own_result.preflight, put.output_text()
+
+
+def test_a_firefox_learners_login_cookie_goes_with_the_credentialed_read(firefox_front, lab):
+    page, api = lab
+    api.policy = CorsPolicy(allow_origins=[page.origin], allow_credentials=True)
+    login = OwnCall(page.origin, {"url": api.url + "/login?user=alice", "method": "POST", "credentials": "include"})
+    read = OwnCall(page.origin, {"url": api.url + "/api/private", "with_credentials": True}, api="xhr")
+    panel = pressed(firefox_front, OwnBrowserPanel(lambda: [login, read]))
+    assert panel.state == "answered" and panel.agrees, panel.output_text()
+    assert api.last_request("/api/private", origin=page.origin).cookies_sent
