@@ -242,12 +242,14 @@ class OwnBrowserPanel(WidgetView):
 
     # ---- the engine, the comparison, the picture ---------------------------------------------------------
     def engine_tab(self, origin: str, engine: str):
-        """The engine's tab for ``origin`` as ``engine`` ("chromium" / "firefox"), kept between presses."""
+        """The engine's tab for ``origin`` as ``engine`` ("chromium" / "firefox"), kept between presses: the page
+        is the frame the learner's browser sends from (for "null", the sandboxed frame loaded from that URL)."""
         from cors_lab.browser.fetch import Browser
 
         key = (origin, engine)
         if key not in self._engine_tabs:
-            self._engine_tabs[key] = Browser(origin, browser=engine)
+            page_url = frame_url(frame_server(origin).url)
+            self._engine_tabs[key] = Browser(origin, page_url=page_url, browser=engine)
         return self._engine_tabs[key]
 
     def _finish(self, calls, results, arrivals, source: str, reason: str = "") -> None:
