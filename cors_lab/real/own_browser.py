@@ -244,15 +244,44 @@ def replayed(tab, call: OwnCall, arrivals, own: FetchResult) -> tuple[FetchResul
 
 
 # ---- agreement --------------------------------------------------------------------------------------------------
+#: JupyterLab's (and JupyterHub's) own cookies: a cookie belongs to a host, not a port, so the learner's browser
+#: sends them with every credentialed request to a lab server on the same host. Never a lesson's cookie.
+JUPYTER_COOKIES = re.compile(r"^(_xsrf|username-.+|jupyterhub-.+)$")
+
+
+def cookie_names(header: str | None) -> list[str]:
+    """The names in a Cookie header (``"sid=1; _xsrf=2"`` -> ``["sid", "_xsrf"]``)."""
+    return [part.split("=", 1)[0].strip() for part in (header or "").split(";") if part.strip()]
+
+
+def jupyter_cookies(result: FetchResult) -> list[str]:
+    """The names of JupyterLab's own cookies that went with ``result``'s requests."""
+    return sorted({name for exchange in result.exchanges for name in
+                   cookie_names(exchange.request_headers.get("cookie")) if JUPYTER_COOKIES.match(name)})
+
+
 def wire(result: FetchResult, lab_urls) -> list[str]:
     """What of ``result``'s exchanges reached a lab server (its URL starts with one of ``lab_urls``): one line each,
-    ``OPTIONS http://localhost:8002/api/x Origin: http://localhost:8001 (no cookie)``."""
+    ``OPTIONS http://localhost:8002/api/x Origin: http://localhost:8001 (no cookie)``. JupyterLab's own cookies
+    (`JUPYTER_COOKIES`) are left out: they are no part of the lesson."""
     lines = []
     for exchange in result.exchanges:
         if any(exchange.url == base or exchange.url.startswith(base + "/") for base in lab_urls):
-            cookie = "with cookie" if exchange.request_headers.get("cookie") else "no cookie"
+            names = [name for name in cookie_names(exchange.request_headers.get("cookie"))
+                     if not JUPYTER_COOKIES.match(name)]
+            cookie = f"cookies: {', '.join(sorted(names))}" if names else "no cookie"
             lines.append(f"{exchange.method} {exchange.url} Origin: {exchange.origin_sent or '(none)'} ({cookie})")
     return lines
+
+
+def other_site(lab_hostname: str | None, page_origin: str) -> bool:
+    """Is JupyterLab (at ``lab_hostname``) on another site than the lesson's page? ``127.0.0.1`` and ``localhost``
+    are two sites, so the frame is cross-site to the top page there (its SameSite cookies are neither stored nor
+    sent, recorded in Chromium 156); an opaque (null) page is cross-site anyway."""
+    if not lab_hostname or page_origin == "null":
+        return False
+    page_host = (urlsplit(page_origin).hostname or "").lower()
+    return lab_hostname.strip("[]").lower() != page_host.strip("[]")
 
 
 def agreement(engine: FetchResult, own: FetchResult, lab_urls, fields: tuple = SEEN_FIELDS) -> Agreement:
@@ -263,4 +292,4 @@ def agreement(engine: FetchResult, own: FetchResult, lab_urls, fields: tuple = S
 
 
 __all__ = ["Identity", "identify", "hosted_reason", "OwnCall", "own_result", "exchanges_from_log", "agreement",
-           "wire", "SEEN_FIELDS", "Replay", "replayed"]
+           "wire", "SEEN_FIELDS", "Replay", "replayed", "JUPYTER_COOKIES", "jupyter_cookies", "other_site"]

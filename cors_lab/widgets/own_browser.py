@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 import anywidget
 import ipywidgets as w
@@ -41,13 +42,15 @@ from cors_lab.real import own_browser as own
 from cors_lab.real.own_browser import OwnCall
 from cors_lab.server.frame import frame_token, frame_url
 from cors_lab.widgets import format as fmt
-from cors_lab.widgets.base import WidgetView
+from cors_lab.widgets.base import WidgetView, current_server, rebase
 
 TIMEOUT_MS = 5000  # each call's deadline in the learner's page: lab servers answer in milliseconds
 NO_ANSWER_SECONDS = 4.0  # beyond the calls' deadlines: no front end answered (not displayed, tab closed)
 DEVTOOLS_LINE = ("Open DevTools (F12, or Cmd+Option+I on a Mac) → Console and Network, then press the button: your "
                  "own browser sends the request, and prints its sentence there.")
 _ids = itertools.count(1)
+#: the engine's tabs that follow the learner's browser, one per (page origin, engine), sharing one jar per engine
+twin_tabs: dict = {}
 
 
 class FrameBridge(anywidget.AnyWidget):
@@ -100,7 +103,7 @@ class OwnBrowserPanel(WidgetView):
         self.engine_result = None  # the engine's result of the same call
         self.agreement = None
         self.seconds = None  # press -> answer back in the kernel
-        self._engine_tabs: dict = {}  # (origin, engine) -> the engine's Browser: cookies follow the learner's
+        self._servers: list = []  # the lab servers the calls involved: a stopped one is named, a replaced one followed
         self._lock = threading.Lock()
         self._job = None
         self._text = ""
@@ -127,10 +130,36 @@ class OwnBrowserPanel(WidgetView):
         """Send the calls from the learner's browser (or, where it cannot, from headless Chromium)."""
         self.action(self._send)()
 
+    def _bind(self, calls: list[OwnCall]) -> list[OwnCall]:
+        """``calls`` on the lab servers running now: a server the learner stopped (Run All ends with ``stop_all()``)
+        gives one sentence naming the cell to re-run; one that cell started again (maybe on another port) replaces
+        it in the page origin and the URL. The servers of the calls are remembered for the next press."""
+        bound = []
+        for call in calls:
+            origin, url = call.origin, call.url
+            for index, server in enumerate(self._servers):
+                if origin != server.origin and not (url == server.url or url.startswith(server.url + "/")):
+                    continue
+                new = current_server(server)  # ServerStoppedError: "... re-run cell [3] ..."
+                if new is not server:
+                    origin = new.origin if origin == server.origin else origin
+                    url = rebase(url, server, new)
+                    self._servers[index] = new
+            bound.append(OwnCall(origin, dict(call.kwargs, url=url), call.api))
+        from cors_lab.server.lab import running_servers
+
+        for server in running_servers():
+            if server not in self._servers and any(
+                    call.origin == server.origin or call.url == server.url or call.url.startswith(server.url + "/")
+                    for call in bound):
+                self._servers.append(server)
+        return bound
+
     def _send(self) -> None:
         calls = list(self.calls())
         if not calls:
             raise InputError("There is no request to send yet: answer the question (or press Send) first.")
+        calls = self._bind(calls)
         for call in calls:
             frame_server(call.origin)  # a page origin no lab server serves: one sentence, nothing sent
         reason = own.hosted_reason(self.environ, self.frame.lab)
@@ -241,16 +270,27 @@ class OwnBrowserPanel(WidgetView):
         self._say(f"{reason} But {sentence}", False)
 
     # ---- the engine, the comparison, the picture ---------------------------------------------------------
-    def engine_tab(self, origin: str, engine: str):
-        """The engine's tab for ``origin`` as ``engine`` ("chromium" / "firefox"), kept between presses: the page
-        is the frame the learner's browser sends from (for "null", the sandboxed frame loaded from that URL)."""
+    def engine_tab(self, origin: str, engine: str, fresh: bool = False):
+        """The engine's tab for ``origin`` as ``engine`` ("chromium" / "firefox"): the page is the frame the
+        learner's browser sends from (for "null", the sandboxed frame loaded from that URL).
+
+        The learner's browser has one cookie jar and one preflight cache for every panel of the kernel, so the
+        engine's tabs share theirs too (`twin_tabs`), kept between presses. ``fresh``: a tab of its own with an
+        empty profile, as headless Chromium's is when it answers instead."""
         from cors_lab.browser.fetch import Browser
 
+        page_url = frame_url(frame_server(origin).url)
+        if fresh:
+            return Browser(origin, page_url=page_url, browser=engine)
         key = (origin, engine)
-        if key not in self._engine_tabs:
-            page_url = frame_url(frame_server(origin).url)
-            self._engine_tabs[key] = Browser(origin, page_url=page_url, browser=engine)
-        return self._engine_tabs[key]
+        if key not in twin_tabs:
+            tab = Browser(origin, page_url=page_url, browser=engine)
+            sibling = next((other for (_, name), other in twin_tabs.items() if name == engine), None)
+            if sibling is not None:  # one browser: one jar, one partitioned jar, one preflight cache
+                tab.cookies, tab.partitioned_cookies = sibling.cookies, sibling.partitioned_cookies
+                tab.preflight_cache = sibling.preflight_cache
+            twin_tabs[key] = tab
+        return twin_tabs[key]
 
     def _finish(self, calls, results, arrivals, source: str, reason: str = "") -> None:
         """The engine reads the answers each call got (`replayed`: it sends nothing itself), then the picture."""
@@ -259,7 +299,9 @@ class OwnBrowserPanel(WidgetView):
         result = results[-1]
         identity = getattr(result, "identity", None)
         engine = identity.engine if identity is not None and identity.engine else "chromium"
-        tab = self.engine_tab(calls[-1].origin, engine)
+        if result.timed_out:  # the page's script gave up at its deadline: no CORS decision to compare
+            return self._late(calls, result, arrivals[-1], source, reason)
+        tab = self.engine_tab(calls[-1].origin, engine, fresh=source != "your browser")
         for call, earlier, came in zip(calls[:-1], results[:-1], arrivals[:-1], strict=True):
             own.replayed(tab, call, came, earlier)
         predicted, replay = own.replayed(tab, calls[-1], arrivals[-1], result)
@@ -275,6 +317,18 @@ class OwnBrowserPanel(WidgetView):
         verdict = ("agrees with the engine" if self.agreement else "DISAGREES with the engine") + f" ({modelled})"
         subject = f"Your browser ({who})" if source == "your browser" else f"Headless {who} (next to the kernel)"
         lines = [f"{subject} {verdict}."]
+        lab = self.frame.lab or {}
+        if source == "your browser" and own.other_site(lab.get("hostname"), calls[-1].origin) and any(
+                call.kwargs.get("credentials") == "include" or call.kwargs.get("with_credentials") for call in calls):
+            lines.append(f"JupyterLab is open at {lab.get('hostname')}, so your browser counts the lesson's pages "
+                         f"({urlsplit(calls[-1].origin).hostname}) as another site: it neither stores nor sends "
+                         f"their SameSite cookies. For the lessons with cookies, open JupyterLab at "
+                         f"http://localhost:{urlsplit(lab.get('origin', '')).port or 8888}/lab.")
+        ours = own.jupyter_cookies(result)
+        if ours:
+            lines.append(f"Your browser also sent JupyterLab's own cookies ({', '.join(ours)}): a cookie belongs to "
+                         "a host, not a port, so they go with every credentialed request to localhost (left out "
+                         "of the comparison).")
         if replay.unanswered or replay.unused:
             lines.append("On the wire: " + "; ".join(
                 [f"the engine would also have sent {what}" for what in replay.unanswered]
@@ -311,6 +365,22 @@ class OwnBrowserPanel(WidgetView):
         if self.on_result is not None:
             self.on_result(self)
 
+    def _late(self, calls, result, arrivals, source: str, reason: str) -> None:
+        """The lab server did not answer before the page's deadline: the script aborted the request. No CORS
+        check ran, so nothing is compared and no sentence is predicted (real Chromium prints none)."""
+        self.own_result, self.engine_result, self.agreement = result, None, None
+        self.state = "answered" if source == "your browser" else "fallback"
+        log = [f"{server.name}: {entry.line()}" for server, entry in arrivals]
+        line = (f"The server did not answer within {TIMEOUT_MS / 1000:.0f} s, so the page's script gave up and "
+                "aborted the request: no CORS check ran, and the console stays empty.")
+        self._text = "\n\n".join([reason + "\n" + line if reason else line, f"Request: {_describe(calls[-1])}",
+                                   "Server log (this request): \n" + ("\n".join(log) or "(nothing arrived)")])
+        self.output.value = ((fmt.message_html(reason, None) if reason else "") + fmt.message_html(line, False)
+                             + fmt.section("Server log (this request)", fmt.pre("\n".join(log) or "(nothing)")))
+        self._say("", None)
+        if self.on_result is not None:
+            self.on_result(self)
+
     def _say(self, text: str, ok: bool | None) -> None:
         self.hint.value = fmt.message_html(text or DEVTOOLS_LINE, ok if text else None)
         self._message = text
@@ -318,6 +388,8 @@ class OwnBrowserPanel(WidgetView):
     def say_refusal(self, sentence: str) -> None:
         self.state = "failed" if self.state == "sending" else self.state
         self._say(sentence, False)
+        self._text = ""
+        self.output.value = fmt.message_html(sentence)  # where the result would appear (the DOM contract)
         self.refusal = sentence
 
     def output_text(self) -> str:

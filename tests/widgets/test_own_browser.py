@@ -180,3 +180,73 @@ def test_a_firefox_learners_login_cookie_goes_with_the_credentialed_read(firefox
     panel = pressed(firefox_front, OwnBrowserPanel(lambda: [login, read]))
     assert panel.state == "answered" and panel.agrees, panel.output_text()
     assert api.last_request("/api/private", origin=page.origin).cookies_sent
+
+
+# ---- what real JupyterLab showed (tests/ui found these in real Chromium 156) -------------------------------------
+def test_two_panels_share_the_learners_one_cookie_jar(front, lab):
+    page, api = lab
+    api.policy = CorsPolicy(allow_origins=[page.origin], allow_credentials=True)
+    pressed(front, send_from_my_browser(api.url + "/login?user=alice", origin=page.origin, method="POST",
+                                        credentials="include"))
+    other = pressed(front, send_from_my_browser(api.url + "/api/private", origin=page.origin, credentials="include"))
+    assert other.agrees and other.own_result.status == 200, other.output_text()  # the engine's twin has the cookie
+    assert "cookies: sid" in other.own_result.wire[0]
+
+
+def test_jupyterlabs_own_cookies_are_named_and_left_out_of_the_comparison(front, lab):
+    page, api = lab
+    api.policy = CorsPolicy(allow_origins=[page.origin], allow_credentials=True)
+    front.page.evaluate("() => { document.cookie = '_xsrf=abc; path=/'; }")  # as JupyterLab sets it on localhost
+    try:
+        panel = pressed(front, send_from_my_browser(api.url + "/api/public", origin=page.origin,
+                                                    credentials="include"))
+    finally:
+        front.page.evaluate("() => { document.cookie = '_xsrf=; max-age=0; path=/'; }")
+    assert "_xsrf=abc" in api.last_request("/api/public").headers.get("Cookie", "")
+    assert panel.agrees, panel.output_text()
+    assert "JupyterLab's own cookies (_xsrf)" in panel.output_text()
+
+
+def test_a_jupyterlab_opened_at_127_0_0_1_is_named_when_cookies_are_at_stake(front, lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin, credentials="include")
+    front.attach(panel)
+    panel.frame.lab = dict(panel.frame.lab, hostname="127.0.0.1", origin="http://127.0.0.1:8888")
+    front.press(panel)
+    assert "JupyterLab is open at 127.0.0.1" in panel.output_text()
+    assert "http://localhost:8888/lab" in panel.output_text()
+
+
+def test_a_server_that_does_not_answer_in_time_is_no_cors_block(front, lab, monkeypatch):
+    import threading as _threading
+
+    from flask import Flask
+
+    release = _threading.Event()
+    slow = Flask("slow")
+    slow.add_url_rule("/api/slow", "slow", lambda: release.wait(5) and "late")
+    monkeypatch.setattr(own_widget, "TIMEOUT_MS", 500)
+    page, _ = lab
+    with serve(slow, policy=CorsPolicy(allow_origins=[page.origin])) as server:
+        panel = pressed(front, send_from_my_browser(server.url + "/api/slow", origin=page.origin))
+        release.set()
+    assert panel.agrees is None and panel.engine_result is None
+    assert "did not answer within 0 s" in panel.output_text() or "did not answer within 1 s" in panel.output_text()
+    assert "no CORS check ran" in panel.output_text()
+
+
+def test_a_stopped_page_server_names_the_cell_to_rerun_and_a_restarted_one_is_followed(front, lab):
+    page, api = lab
+    panel = send_from_my_browser(api.url + "/api/public", origin=page.origin)
+    pressed(front, panel)
+    page.stop()
+    front.attach(panel)
+    panel.send()
+    assert "is stopped" in panel.output_text() and "re-run" in panel.output_text()
+    again = serve(page_app(), name="own-page")  # the learner re-ran the cell: maybe another port
+    try:
+        pressed(front, panel)
+        assert panel.state == "answered" and panel.agrees
+        assert api.last_request().origin == again.origin
+    finally:
+        again.stop()
