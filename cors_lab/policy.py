@@ -238,7 +238,9 @@ class CorsPolicy:
             raise InputError(f"flask-cors cannot express this policy ({', '.join(named)}).")
         origins: str | list[str] = "*" if self.allow_origins == "*" else _names(self.allow_origins)
         if self.allow_origin_regex:
-            origins = [*origins, self.allow_origin_regex]
+            # compiled: flask-cors reads a plain string as a regex only when it holds one of *\]?$^[]() (its
+            # probably_regex), so r"http://localhost" would be a literal origin, never a pattern
+            origins = [*origins, re.compile(self.allow_origin_regex)]
         return {
             "origins": origins,
             "methods": _names(self.allow_methods),
