@@ -832,6 +832,9 @@ def stop_all() -> None:
     """
     handlers = [thread for server in list(_registry.values()) for thread in server._shut_down()]
     LabServer._wait_for(handlers, time.monotonic() + STOP_GRACE)
+    live = sys.modules.get("cors_lab.frameworks.live")  # real frameworks in child processes (uvicorn, node, nginx)
+    if live is not None:
+        live.stop_live_processes()
 
 
 def free_port() -> int:
