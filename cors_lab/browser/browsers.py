@@ -51,6 +51,8 @@ class BrowserModel:
     preflight_cache_forgets_blocked_url: bool  # a response that fails the CORS check drops the URL's cached preflights
     max_age_cap: int  # the longest a preflight stays cached (seconds)
     unreadable_max_age_caches: bool  # an Access-Control-Max-Age that is no number still caches for the default 5 s
+    caches_opaque_origin_preflights: bool  # a page whose origin is opaque (a sandboxed frame, `Origin: null`) reuses
+    # its cached preflights (recorded: Firefox sends one OPTIONS for two PUTs; Chromium sends a preflight every time)
     preflight_cache_by_token: bool  # Firefox's cache: each allowed method/header kept with its own expiry, per
     # credentials mode; preflights add to it; only GET and POST pass unlisted; '*' is kept as a name, never a wildcard
     data_url_charset_last: bool  # a data: URL's MIME type gets its charset parameter moved to the end
@@ -95,7 +97,7 @@ CHROMIUM = BrowserModel(
     body_decoding_error="TypeError: Failed to fetch", opaque_waits_for_body=False, console_header_bytes="escaped",
     parses_location_when_following=False,
     cookie_max_age_syntax="signed", cookie_attributes_size_checked="all", max_age_cap=7200,
-    unreadable_max_age_caches=True, preflight_cache_by_token=False,
+    unreadable_max_age_caches=True, preflight_cache_by_token=False, caches_opaque_origin_preflights=False,
     nameless_cookies=True, host_prefix_rule="attributes", preflight_cache_forgets_blocked_url=False,
     cookie_date_parser="chromium",
 )
@@ -117,6 +119,7 @@ FIREFOX = BrowserModel(
     # credentials does not serve a request without (CookieParser.cpp and nsCORSListenerProxy.cpp say why)
     cookie_max_age_syntax="minus-or-digits", cookie_attributes_size_checked="path domain expires max-age",
     max_age_cap=86400, unreadable_max_age_caches=False, preflight_cache_by_token=True,
+    caches_opaque_origin_preflights=True,
     # recorded: Set-Cookie "justvalue" is sent back as "justvalue=", "=justvalue" is refused; __Host-a=1; Secure;
     # Path=/; Domain=localhost is kept; a blocked PUT makes the next one preflight again
     nameless_cookies=False, host_prefix_rule="result", preflight_cache_forgets_blocked_url=True,

@@ -37,6 +37,8 @@ from cors_lab.browser.cookies import CookieJar
 from cors_lab.browser.failures import FAILURES, console_text
 from cors_lab.browser.network import ConnectionPool, Response, open_response
 from cors_lab.browser.origin import (
+    OpaqueOrigin,
+    Origin,
     URLError,
     address_space,
     has_credentials,
@@ -46,6 +48,7 @@ from cors_lab.browser.origin import (
     parse_url,
     same_origin,
     same_site,
+    sandboxed_frame,
 )
 from cors_lab.browser.ports import is_bad_port
 from cors_lab.browser.preflight import PreflightCache, check_preflight, needs_preflight, preflight_headers
@@ -104,8 +107,12 @@ class Browser:
         (True, "Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:8001' has ...")
         >>> print(result.explain())                      # every rule that applied, and the fix   # doctest: +SKIP
 
-    - ``origin``: the page's origin, scheme://host[:port] (no path), e.g. "http://localhost:8001".
-    - ``page_url``: the page's own URL (default: the origin + "/"); relative URLs are resolved against it.
+    - ``origin``: the page's origin, scheme://host[:port] (no path), e.g. "http://localhost:8001"; or ``"null"``: a
+      script in a sandboxed frame (``<iframe sandbox="allow-scripts">``, without allow-same-origin), whose document
+      has an opaque origin (see below).
+    - ``page_url``: the page's own URL (default: the origin + "/"); relative URLs are resolved against it. With
+      ``origin="null"``, the URL the sandboxed frame's document was loaded from (default
+      `cors_lab.browser.origin.SANDBOXED_PAGE_URL`, ``http://localhost:8001/``).
     - ``timeout``: seconds one fetch may take, all of it (the preflight, every redirect hop, every read of the
       headers and the body): then it returns a blocked result with ``timed_out`` True. ``fetch(timeout=...)`` sets
       it for one call.
@@ -114,13 +121,28 @@ class Browser:
 
     The tab keeps a cookie jar (``cookies``) and a preflight cache (``preflight_cache``) across calls, as a
     browser profile does; ``clear()`` empties both.
+
+    ``Browser(origin="null", page_url="http://localhost:8001/lesson")`` models the frame "Send from my browser" loads
+    with ``sandbox="allow-scripts"``, as both browsers run it (recorded from Chromium 156 and Firefox 153): every URL
+    is cross-origin to it, its own URL's origin included; it sends ``Origin: null`` (so a server must answer
+    ``Access-Control-Allow-Origin: null`` or ``*``); it sends no Referer; every request is cross-site
+    (``Sec-Fetch-Site: cross-site``), so Chromium sends and stores no cookies at all and Firefox keeps the cookies
+    that answers to the frame set in a partition of their own (never the cookies of a top-level visit);
+    ``credentials: "same-origin"`` never sends cookies and ``mode: "same-origin"`` refuses every URL. The model
+    assumes the frame sits in a top-level page on page_url's origin, as the bridges load it: recorded with the
+    top-level page on JupyterLab's http://localhost:8888, on http://127.0.0.1:8888 and on the frame's own origin,
+    the three behave the same, because an opaque origin is cross-site to everything.
     """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
                  browser: str = "chromium"):
         self.model: BrowserModel = browser_model(browser)
-        self.origin = parse_origin(origin)
-        self.page_url = page_url or self.origin.serialize() + "/"
+        self.origin: Origin | OpaqueOrigin
+        if origin == "null":  # a sandboxed frame: an opaque origin, its document loaded from page_url
+            self.origin, self.page_url = sandboxed_frame(page_url)
+        else:
+            self.origin = parse_origin(origin)
+            self.page_url = page_url or self.origin.serialize() + "/"
         self.cookies = CookieJar(model=self.model)
         self.partitioned_cookies = CookieJar(model=self.model)  # Firefox: what cross-site servers set in answers
         self.preflight_cache = PreflightCache(model=self.model)
@@ -135,7 +157,14 @@ class Browser:
         """The browser this tab models: "chromium" or "firefox"."""
         return self.model.name
 
+    @property
+    def sandboxed(self) -> bool:
+        """Does this tab model a sandboxed frame (``origin="null"``: an opaque origin)?"""
+        return self.origin.opaque
+
     def __repr__(self) -> str:
+        if self.sandboxed:
+            return f"<Browser sandboxed frame, origin null, loaded from {self.page_url} ({self.model.title})>"
         return f"<Browser page {self.origin.serialize()} ({self.model.title})>"
 
     def set_cookie(self, url: str, cookie: str) -> bool:
@@ -240,8 +269,11 @@ class _Fetch:
         self.model = browser.model  # the browser being modelled: its words and, where it differs, its rules
         self.seconds = seconds  # the call's budget; run() turns it into one absolute deadline
         self.deadline = 0.0
-        self.page = browser.origin  # the page's origin (a tuple, to compare)
+        self.page = browser.origin  # the page's origin (a tuple, or opaque: a sandboxed frame), to compare
         self.page_origin = browser.origin.serialize()  # ... serialized: the Origin header, the console sentences
+        # what the page's document was loaded from (a sandboxed frame's URL has a tuple origin, its document has
+        # not): where it sits for Local Network Access and whether it is a secure context
+        self.page_location = browser.origin.precursor
         # what the script passed, untouched: FetchResult.request echoes it
         self.options = dict(url=url, method=method, headers=headers, body=body, credentials=credentials, mode=mode,
                             redirect=redirect, timeout=seconds)
@@ -293,7 +325,7 @@ class _Fetch:
         row = FAILURES[failure]
         values = self.failed_step(failure, kind, spec, detail, title, **values)
         values.setdefault("status", "(null)")  # Firefox's "Status code: (null)." when no answer came
-        values.setdefault("page_url", self.browser.page_url)
+        values.setdefault("page_url", self.page_named())
         values.setdefault("url", self.url or str(self.options["url"]))
         text = row.text(self.model.name, self.api, **values)
         if row.section == "silent" and not (self.model.names_network_errors and self.cors_flag):
@@ -320,6 +352,13 @@ class _Fetch:
         self.steps.append(Step(title or row.short_for(**values), SPEC[spec], False, detail, row.fix_for(**values),
                                kind=kind, failure=failure))
         return values
+
+    def page_named(self) -> str:
+        """The page as console sentences name it: its URL; Firefox names a sandboxed frame by its null principal
+        (``moz-nullprincipal:{uuid}?http://localhost:8001``, recorded)."""
+        if self.page.opaque and self.model.name == "firefox":
+            return self.page.firefox_principal()
+        return self.browser.page_url
 
     def reject_request(self, failure: str, title: str | None = None, **fields) -> FetchResult:
         """new Request() rejects the call: its TypeError is the step's detail, and what JavaScript catches."""
@@ -501,7 +540,13 @@ class _Fetch:
         scheme = self.url.split(":", 1)[0]
         web = scheme in ("http", "https")
         cross_origin = not web or not same_origin(self.page, origin_of(self.url))
-        if web:
+        if web and self.page.opaque:
+            self.note(StepKind.SAME_ORIGIN_CHECK, "same-origin or cross-origin?", "main",
+                      "The page is a sandboxed frame (sandbox=\"allow-scripts\", loaded from "
+                      f"{self.browser.page_url}): its origin is opaque, serialized null, and the same origin as "
+                      f"nothing, not even {self.page_location.serialize()}. So {origin_of(self.url).serialize()} is "
+                      "cross-origin - CORS rules apply, with Origin: null.")
+        elif web:
             self.note(StepKind.SAME_ORIGIN_CHECK, "same-origin or cross-origin?", "main",
                       f"page {self.page_origin} fetches {origin_of(self.url).serialize()}: "
                       + ("cross-origin (scheme, host or port differ) - CORS rules apply." if cross_origin
@@ -533,7 +578,8 @@ class _Fetch:
             answer["content-length"] = str(len(body))
         self.exchanges.append(Exchange("actual", self.method, self.url.split("#")[0], {}, 200, dict(answer)))
         self.note(StepKind.DATA_URL, "data: URL", "data", f"No network: the body comes from the URL itself "
-                  f"({len(body)} bytes, Content-Type: {mime}); always a 'basic' 200, whatever the mode and method.")
+                  f"({len(body)} bytes, Content-Type: {mime}); always a 'basic' 200, whatever the mode and method"
+                  + (", even from a sandboxed frame (origin null)." if self.page.opaque else "."))
         text = "" if self.method == "HEAD" else body.decode("utf-8", "replace").removeprefix("\ufeff")
         return self.result(type="basic", status=200, headers=answer, text=text)
 
@@ -594,10 +640,10 @@ class _Fetch:
         Modelled as the bridge (cors_lab.real.chromium) runs Chromium 156: the page's address space comes from its host
         (a page served from 127.0.0.1 is loopback), and the `local-network-access` permission is granted, so a secure
         page (https, or a loopback host) is let through; a real Chromium would ask the user first."""
-        target, page = address_space(origin_of(url).host), address_space(self.page.host)
+        target, page = address_space(origin_of(url).host), address_space(self.page_location.host)
         if _PRIVACY[target] <= _PRIVACY[page] or not self.model.local_network_access:
             return None
-        if is_potentially_trustworthy(self.page):
+        if is_potentially_trustworthy(self.page_location):
             self.note(StepKind.LOCAL_NETWORK_ACCESS, "Local Network Access", "lna", f"A {page} page calls a {target} "
                       "address: allowed, as the page is a secure context and has the local-network-access "
                       "permission (granted by the lab's Chromium).", passed=True)
@@ -619,8 +665,9 @@ class _Fetch:
                   + "; ".join(why) + ".")
         # a tainted (Origin: null) request neither uses nor fills the cache: Chromium keys it by an opaque origin
         cache = self.browser.preflight_cache
-        entry = None if self.origin_tainted else cache.lookup(self.page_origin, self.url, self.with_credentials,
-                                                              self.method, unsafe)
+        entry = None
+        if self.may_cache_preflights():
+            entry = cache.lookup(self.page_origin, self.url, self.with_credentials, self.method, unsafe)
         if entry is not None:
             self.note(StepKind.PREFLIGHT_CACHE_HIT, "preflight cache hit", "cache", f"A cached preflight for "
                       f"{self.url} (Max-Age {entry.max_age}s) already allows this method and these headers: no "
@@ -695,6 +742,10 @@ class _Fetch:
             self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache",
                       "Sent with Origin: null after a redirect: Chromium does not reuse it.")
             return
+        if not self.may_cache_preflights():
+            self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache", f"The page's origin is opaque "
+                      f"(a sandboxed frame): {self.model.title} never reuses its preflights, each request sends one.")
+            return
         self.browser.preflight_cache.store(self.page_origin, self.url, entry)
         if not entry.max_age:
             self.note(StepKind.PREFLIGHT_NOT_CACHED, "preflight not cached", "cache",
@@ -704,6 +755,11 @@ class _Fetch:
         max_age = exchange.response_headers.get("access-control-max-age", f"absent -> {self.model.title} default 5")
         self.note(StepKind.PREFLIGHT_CACHED, "preflight cached", "cache", f"Kept for {entry.max_age}s "
                   f"(Access-Control-Max-Age: {max_age}; {self.model.title} caps at {self.model.max_age_cap}).")
+
+    def may_cache_preflights(self) -> bool:
+        """Does this request use and fill the preflight cache? Not after a redirect tainted its origin; from a page
+        with an opaque origin only in a browser that keys its cache by that origin (Firefox; recorded)."""
+        return not self.origin_tainted and (not self.page.opaque or self.model.caches_opaque_origin_preflights)
 
     # ---- HTTP-network-or-cache fetch (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch) -------------
     def http_network_or_cache_fetch(self) -> FetchResult | None:
@@ -740,23 +796,28 @@ class _Fetch:
         self.cross_site = not same_site(self.page, server)
         self.send_cookies = self.include_credentials and (
             not self.cross_site or self.model.partitions_third_party_cookies)
+        to_page = ("page (whose origin is opaque: a sandboxed frame is cross-site to every server, its own URL's "
+                   "included)" if self.page.opaque else "page")
         if self.include_credentials and self.cross_site and self.send_cookies:
             self.note(StepKind.THIRD_PARTY_COOKIES, "cookies", "cookies", f"{server.serialize()} is cross-site to the "
-                      f"page: {self.model.title} keeps its cookies for this page's site in a jar of their own (Total "
-                      "Cookie Protection): the cookies it set as a first party are not sent, those it set in answers "
-                      "to this page are (unless SameSite=Lax or Strict).")
+                      f"{to_page}: {self.model.title} keeps its cookies for this page's site in a jar of their own "
+                      "(Total Cookie Protection): the cookies it set as a first party are not sent, those it set in "
+                      "answers to this page are (unless SameSite=Lax or Strict).")
         elif self.include_credentials and not self.send_cookies:
             why = ("third-party cookies are blocked" if self.model.name == "chromium" else
                    "Total Cookie Protection keeps a site's cookies apart from other sites' pages")
             self.note(StepKind.THIRD_PARTY_COOKIES, "cookies", "cookies", f"{server.serialize()} is cross-site to the "
-                      f"page: {self.model.title} sends no cookies ({why}) and will not store any it sets.")
+                      f"{to_page}: {self.model.title} sends no cookies ({why}) and will not store any it sets.")
         if self.send_cookies and (cookie := self.cookie_jar().header_for(self.url)):
             wire["Cookie"] = cookie
         return wire
 
     def referrer(self) -> str | None:
         """The Referer header under both browsers' default policy, strict-origin-when-cross-origin: the page's URL
-        to its own origin, only its origin (and "/") elsewhere, nothing from https to http (recorded)."""
+        to its own origin, only its origin (and "/") elsewhere, nothing from https to http (recorded). A sandboxed
+        frame (an opaque origin) sends none at all, not even to its own URL's origin (recorded in both browsers)."""
+        if self.page.opaque:
+            return None
         page_url = self.browser.page_url.split("#")[0]
         if not page_url.startswith(("http://", "https://")):
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import uuid
 from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -26,6 +27,66 @@ class Origin(NamedTuple):
 
     def __str__(self) -> str:
         return self.serialize()
+
+    opaque = False  # a tuple origin (OpaqueOrigin says True)
+
+    @property
+    def precursor(self) -> "Origin":
+        """The tuple origin of the URL the document was loaded from: for a tuple origin, itself."""
+        return self
+
+
+#: where a sandboxed frame (origin "null") is loaded from when no page_url is given: the course's page server (the
+#: engine's `Browser("null")` and the bridges' ``origin="null"`` alike)
+SANDBOXED_PAGE_URL = "http://localhost:8001/"
+
+
+class OpaqueOrigin:
+    """An opaque origin (HTML 'opaque origin'): what a document in ``<iframe sandbox="allow-scripts">`` (without
+    allow-same-origin) has, whatever URL it was loaded from. It serializes to ``"null"`` (the Origin header and
+    the console say ``null``) and is equal to no other origin, not even another opaque one: only to itself.
+
+        >>> frame = OpaqueOrigin(origin_of("http://localhost:8001/page"))
+        >>> frame.serialize(), frame == frame, frame == OpaqueOrigin(frame.precursor)
+        ('null', True, False)
+        >>> same_origin(frame, origin_of("http://localhost:8001/page"))     # not even the URL it came from
+        False
+
+    ``precursor``: the tuple origin of the URL the document was loaded from. No origin rule reads it; it says
+    where the document's bytes came from (its address space for Local Network Access, whether it is a secure
+    context) and is what Firefox names in its sentences (`firefox_principal`). ``uuid``: a fresh one per opaque
+    origin, as Firefox makes one per sandboxed document (``moz-nullprincipal:{...}``)."""
+
+    opaque = True
+    __slots__ = ("precursor", "uuid")
+
+    def __init__(self, precursor: Origin | None = None):
+        self.precursor = precursor
+        self.uuid = str(uuid.uuid4())
+
+    def serialize(self) -> str:
+        return "null"
+
+    def __str__(self) -> str:
+        return "null"
+
+    def __repr__(self) -> str:
+        loaded = f" loaded from {self.precursor.serialize()}" if self.precursor is not None else ""
+        return f"<OpaqueOrigin null{loaded}>"
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def firefox_principal(self) -> str:
+        """How Firefox names this document in its sentences ("Content at ... may not load data from ..."): its
+        null principal, a fresh UUID and the URL's origin it was loaded from (recorded from Firefox 153)."""
+        return f"moz-nullprincipal:{{{self.uuid}}}" + (f"?{self.precursor.serialize()}" if self.precursor else "")
 
 
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~[]|"
@@ -188,8 +249,28 @@ def parse_origin(value: str) -> Origin:
     return origin_of(url)
 
 
-def same_origin(first: Origin, second: Origin) -> bool:
-    """Same scheme, host and port (HTML's 'same origin' for tuple origins)."""
+def sandboxed_frame(page_url: str | None = None) -> tuple[OpaqueOrigin, str]:
+    """(the opaque origin, the URL parsed) of a sandboxed frame's document loaded from ``page_url`` (default
+    `SANDBOXED_PAGE_URL`): what ``origin="null"`` means to the engine and to the bridges alike. One sentence
+    (`InputError`) for a URL no frame of the lab can be loaded from (not a URL, not http or https).
+
+        >>> frame, url = sandboxed_frame("http://LOCALHOST:8001/lesson")
+        >>> frame.serialize(), url, frame.precursor.serialize()
+        ('null', 'http://localhost:8001/lesson', 'http://localhost:8001')
+    """
+    bad = InputError(f"page_url {page_url!r} is not an http(s) URL a sandboxed frame can be loaded from.")
+    try:
+        url = parse_url(page_url or SANDBOXED_PAGE_URL)
+    except URLError:
+        raise bad from None
+    if url.split(":", 1)[0] not in ("http", "https"):
+        raise bad
+    return OpaqueOrigin(origin_of(url)), url
+
+
+def same_origin(first: Origin | OpaqueOrigin, second: Origin | OpaqueOrigin) -> bool:
+    """Same scheme, host and port (HTML's 'same origin' for tuple origins); an opaque origin is the same origin only
+    as itself."""
     return first == second
 
 
@@ -287,7 +368,11 @@ def site(origin: Origin) -> tuple[str, str]:
     return (origin.scheme, registrable_domain(origin.host) or origin.host)
 
 
-def same_site(a: Origin, b: Origin) -> bool:
+def same_site(a: Origin | OpaqueOrigin, b: Origin | OpaqueOrigin) -> bool:
+    """Same schemeful site; an opaque origin is same-site with nothing (both browsers send `Sec-Fetch-Site:
+    cross-site` from a sandboxed frame to every URL, even its own URL's origin: recorded)."""
+    if a.opaque or b.opaque:
+        return a is b
     return site(a) == site(b)
 
 

@@ -14,10 +14,19 @@ import queue
 import threading
 import time
 from concurrent.futures import Future, wait
+from html import escape
 from typing import Any, Callable, NamedTuple
 from urllib.parse import urljoin
 
-from cors_lab.browser.origin import Origin, URLError, origin_of, parse_url
+from cors_lab.browser.origin import (
+    OpaqueOrigin,
+    Origin,
+    URLError,
+    origin_of,
+    parse_origin,
+    parse_url,
+    sandboxed_frame,
+)
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import CorsLabError, InputError
 from cors_lab.headers import Headers
@@ -49,6 +58,57 @@ def late(error_class: type[CorsLabError], browser_name: str, timeout: float) -> 
 def is_late(error: BaseException) -> bool:
     """Is ``error`` one that `late` made (the deadline passed), rather than a real failure of the browser?"""
     return getattr(error, "timed_out", False) is True
+
+
+# ---- the page: a tab's own page, or a sandboxed frame in it -----------------------------------------------------
+#: the top-level page a sandboxed frame sits in: on the frame URL's origin, answered by the bridge itself. Recorded:
+#: whether the top page is there, on JupyterLab's http://localhost:8888 or on http://127.0.0.1:8888 changes nothing
+#: either browser does from the frame (an opaque origin is cross-site to everything)
+SANDBOX_TOP_PATH = "/.cors-lab/sandbox-top"
+
+
+def page_of(origin: str, page_url: str | None) -> tuple[Origin | OpaqueOrigin, str]:
+    """(the page's origin, its URL) for a bridge made with ``origin`` and ``page_url``; one sentence when they do not
+    fit. ``origin="null"``: a sandboxed frame (``<iframe sandbox="allow-scripts">``) whose document is loaded from
+    ``page_url`` (default `cors_lab.browser.origin.SANDBOXED_PAGE_URL`): its origin is opaque, as
+    `cors_lab.Browser("null")` models it (`cors_lab.browser.origin.sandboxed_frame`, the one parser of both)."""
+    if origin == "null":
+        return sandboxed_frame(page_url)
+    try:
+        page = parse_origin(origin)
+    except ValueError:  # the parser's InputError, said the way the bridges always said it
+        raise InputError(f"{origin!r} is not an origin like 'http://localhost:8001' (or 'null': a sandboxed "
+                         "frame).") from None
+    if page_url is None:
+        return page, page.serialize() + "/"
+    try:
+        url = parse_url(page_url)
+    except URLError:
+        raise InputError(f"page_url {page_url!r} is not on origin {page.serialize()}.") from None
+    if origin_of(url) != page:
+        raise InputError(f"page_url {page_url!r} is not on origin {page.serialize()}.")
+    return page, url
+
+
+def sandbox_top_url(frame_url: str) -> str:
+    """The URL of the top-level page a sandboxed frame loaded from ``frame_url`` sits in (`SANDBOX_TOP_PATH`)."""
+    return origin_of(frame_url).serialize() + SANDBOX_TOP_PATH
+
+
+def sandbox_top_page(frame_url: str) -> str:
+    """The top-level page's HTML: one ``<iframe sandbox="allow-scripts">`` of ``frame_url``, as "Send from my
+    browser" loads the lab's frame to show ``Origin: null`` (scripts run, allow-same-origin is not given)."""
+    return ("<!doctype html><html><head><link rel=icon href='data:,'><title>cors_lab: sandboxed frame</title></head>"
+            f"<body><iframe id=sandboxed sandbox='allow-scripts' src='{escape(frame_url, quote=True)}'></iframe>"
+            "</body></html>")
+
+
+def describe_page(origin: Origin | OpaqueOrigin, page_url: str) -> str:
+    """The words a bridge's repr uses for its page: ``page http://localhost:8001`` or ``sandboxed frame, origin null,
+    loaded from http://localhost:8001/x``."""
+    if origin.opaque:
+        return f"sandboxed frame, origin null, loaded from {page_url}"
+    return f"page {origin.serialize()}"
 
 
 # ---- one call of a page script ---------------------------------------------------------------------------------

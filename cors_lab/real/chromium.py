@@ -17,6 +17,10 @@ How it works, and why:
   loopback page and is never asked; granting the context the `local-network-access` permission restores exactly that
   (checked scenario by scenario against a served page; the one difference left: a redirect loop is still worded as
   that refusal -- pass `route_page=False` and a `page_url` your server answers to load a real page instead).
+- A sandboxed frame (``origin="null"``): Playwright answers a top-level page on page_url's origin
+  (`cors_lab.real.bridge.SANDBOX_TOP_PATH`) holding one ``<iframe sandbox="allow-scripts">`` of ``page_url``, and
+  the page scripts run in that frame, whose origin is opaque. Chromium gives a sandboxed frame a renderer of its
+  own, so the DevTools session that records its requests is attached to the frame, not the page.
 - `preflight` and `exchanges` come from the Chrome DevTools Protocol Network domain: Playwright's own request events
   never show preflights, CDP reports them (initiator type "preflight") together with the headers really sent
   (`requestWillBeSentExtraInfo`: Cookie, Origin) and really received (`responseReceivedExtraInfo`: Set-Cookie).
@@ -45,7 +49,7 @@ import weakref
 from typing import Any, Callable
 
 from cors_lab.browser.failures import FAILED_TO_FETCH
-from cors_lab.browser.origin import Origin, URLError, origin_of, parse_origin, parse_url
+from cors_lab.browser.origin import OpaqueOrigin, Origin, URLError, origin_of, parse_url
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
 from cors_lab.headers import Headers
@@ -299,14 +303,6 @@ def close_all(timeout: float = CLOSE_GRACE) -> None:
 
 
 # ---- one tab ----------------------------------------------------------------------------------------
-def _page_origin(origin: str) -> Origin:
-    """The page's origin, read by the engine's origin parser (so both browsers accept the same origins)."""
-    try:
-        return parse_origin(origin)
-    except ValueError:  # the parser's InputError, said the way this bridge always said it
-        raise InputError(f"{origin!r} is not an origin like 'http://localhost:8001'.") from None
-
-
 _ms = bridge.ms_left
 
 
@@ -316,17 +312,20 @@ class _Tab:
     Made inside a call, so opening the page counts against that call's deadline; a tab that could not open its
     page closes its context at once (a half-made tab would be a context nobody can close)."""
 
-    def __init__(self, session: _Session, browser, page_url: str, route_page: bool, deadline: float):
+    def __init__(self, session: _Session, browser, page_url: str, route_page: bool, deadline: float,
+                 sandboxed: bool = False):
         self.session = session
         self.browser = browser
         self.context = browser.new_context()
         try:
-            self._open(page_url, route_page, deadline)
+            self._open(page_url, route_page, deadline, sandboxed)
         except BaseException:
             self.close()
             raise
 
-    def _open(self, page_url: str, route_page: bool, deadline: float) -> None:
+    def _open(self, page_url: str, route_page: bool, deadline: float, sandboxed: bool = False) -> None:
+        """Open the page at ``page_url``, or (``sandboxed``) a top-level page on its origin with one
+        ``<iframe sandbox="allow-scripts">`` of ``page_url``; ``self.frame`` is where the page scripts run."""
         try:
             self.context.grant_permissions(["local-network-access"])
         except Exception:
@@ -335,23 +334,45 @@ class _Tab:
         self.console: list[str] = []
         self.events: list[tuple[str, dict]] = []
         self.page.on("console", lambda m: self.console.append(m.text))
-        self.cdp = self.context.new_cdp_session(self.page)
-        self.cdp.send("Network.enable")
-        for name in ("requestWillBeSent", "requestWillBeSentExtraInfo", "responseReceived",
-                     "responseReceivedExtraInfo", "loadingFailed"):
-            self.cdp.on(f"Network.{name}", lambda e, name=name: self.events.append((name, e)))
+        self.cdp = self._record_network(self.page)
 
         def answer(route):
             route.fulfill(status=200, content_type="text/html", body=_BLANK_PAGE)
 
-        if not route_page:  # the page really is served there
-            self.page.goto(page_url, timeout=_ms(deadline))
-            return
-        self.page.route(page_url, answer)
+        routed = {page_url: answer} if route_page else {}  # else the page really is served there
+        top_url = page_url
+        if sandboxed:  # the top page is the bridge's own; the frame's document is page_url
+            top_url = bridge.sandbox_top_url(page_url)
+            top = bridge.sandbox_top_page(page_url)
+            routed[top_url] = lambda route: route.fulfill(status=200, content_type="text/html", body=top)
+        for url, handler in routed.items():
+            self.page.route(url, handler)
         try:
-            self.page.goto(page_url, timeout=_ms(deadline))
+            self.page.goto(top_url, timeout=_ms(deadline))
         finally:
-            self.page.unroute(page_url)
+            for url in routed:
+                self.page.unroute(url)
+        self.frame = self.page.main_frame
+        if sandboxed:
+            self.frame = next((frame for frame in self.page.frames if frame is not self.page.main_frame), None)
+            if self.frame is None or self.frame.evaluate("self.origin") != "null":
+                raise ChromiumError(f"Chromium could not load {page_url} in a sandboxed frame.")
+            # Chromium runs a sandboxed frame in a renderer of its own (an out-of-process iframe): the page's
+            # DevTools session never sees its requests, a session attached to the frame does
+            try:
+                self.cdp = self._record_network(self.frame)
+            except Exception:
+                pass  # the frame shares the page's renderer: the page's session sees its requests
+
+    def _record_network(self, target):
+        """A DevTools session on ``target`` (the page, or an out-of-process frame) whose Network events are kept
+        in ``self.events``."""
+        cdp = self.context.new_cdp_session(target)
+        cdp.send("Network.enable")
+        for name in ("requestWillBeSent", "requestWillBeSentExtraInfo", "responseReceived",
+                     "responseReceivedExtraInfo", "loadingFailed"):
+            cdp.on(f"Network.{name}", lambda e, name=name: self.events.append((name, e)))
+        return cdp
 
     def close(self) -> None:
         try:
@@ -392,8 +413,12 @@ class ChromiumBrowser:
         >>> real.close()                     # or: with ChromiumBrowser(...) as real:
 
     - ``origin``: the page's origin (``Browser``'s rules: ``scheme://host:port``, no path); the page is an empty
-      HTML page at ``origin + "/"``, answered by Playwright (no server needed at that origin).
-    - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``).
+      HTML page at ``origin + "/"``, answered by Playwright (no server needed at that origin). Or ``"null"``: the
+      scripts run in an ``<iframe sandbox="allow-scripts">`` whose document is ``page_url`` (its origin is opaque,
+      as ``Browser("null", page_url=...)`` models it), in a top-level page on page_url's origin that Playwright
+      answers (`cors_lab.real.bridge.SANDBOX_TOP_PATH`).
+    - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``); with
+      ``origin="null"``, the sandboxed frame's URL (default ``http://localhost:8001/``).
     - ``timeout``: seconds one call may take, all of it (starting Chromium, opening the page, every redirect hop,
       reading the body): then `fetch` returns a blocked result with ``timed_out`` True. ``fetch(timeout=...)``
       sets it for one call.
@@ -410,15 +435,8 @@ class ChromiumBrowser:
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
                  disable_web_security: bool = False, route_page: bool = True):
-        self.origin: Origin = _page_origin(origin)
-        self.page_url = self.origin.serialize() + "/"
-        if page_url is not None:
-            try:
-                self.page_url = parse_url(page_url)
-            except URLError:
-                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.") from None
-            if origin_of(self.page_url) != self.origin:
-                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.")
+        self.origin: Origin | OpaqueOrigin
+        self.origin, self.page_url = bridge.page_of(origin, page_url)
         self.timeout = _seconds(timeout)
         self.disable_web_security = disable_web_security
         self.route_page = route_page
@@ -430,7 +448,12 @@ class ChromiumBrowser:
 
     def __repr__(self) -> str:
         flag = ", web security disabled" if self.disable_web_security else ""
-        return f"<ChromiumBrowser page {self.origin.serialize()}{flag}>"
+        return f"<ChromiumBrowser {bridge.describe_page(self.origin, self.page_url)}{flag}>"
+
+    @property
+    def sandboxed(self) -> bool:
+        """Do the scripts run in a sandboxed frame (``origin="null"``)?"""
+        return self.origin.opaque
 
     def __enter__(self) -> "ChromiumBrowser":
         return self
@@ -457,7 +480,7 @@ class ChromiumBrowser:
         # the job names what it needs, never `self`: Playwright keeps the frames of its last call in a reference
         # cycle, and a job frame holding the ChromiumBrowser would keep it (and its tab) alive until the next
         # garbage collection
-        slot, page_url, route_page = self._slot, self.page_url, self.route_page
+        slot, page_url, route_page, sandboxed = self._slot, self.page_url, self.route_page, self.sandboxed
 
         def job(browser):
             # it waited behind another job until its time was up, or until nobody was waiting for it any more
@@ -467,7 +490,7 @@ class ChromiumBrowser:
                 tab = slot.tab
                 if tab is None or tab.browser is not browser:  # first use, or Chromium was restarted
                     slot.tab = None
-                    slot.tab = tab = _Tab(session, browser, page_url, route_page, deadline)
+                    slot.tab = tab = _Tab(session, browser, page_url, route_page, deadline, sandboxed)
                     if slot.gone:  # collected while the tab opened: the finalizer found no tab to close
                         slot.tab = None
                         tab.close()
@@ -672,8 +695,8 @@ class ChromiumBrowser:
         def job(tab: _Tab):
             tab.console.clear()
             tab.events.clear()
-            out = tab.page.evaluate(script, arguments(_ms(deadline)))  # the page's timer: what is left
-            tab.page.evaluate("0")  # a round trip, so every console message and network event has arrived
+            out = tab.frame.evaluate(script, arguments(_ms(deadline)))  # the page's timer: what is left
+            tab.frame.evaluate("0")  # a round trip, so every console message and network event has arrived
             return out, list(tab.console), list(tab.events)
 
         try:

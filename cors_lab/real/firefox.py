@@ -34,9 +34,12 @@ How it works, and why:
   public address would be asked about). ``route_page=False`` loads ``page_url`` from the server there instead.
 - A page on a port Firefox refuses (6000, 6667, 10080, ...: its bad-port list) cannot be loaded at all: that origin
   is refused with an `InputError`.
+- A sandboxed frame (``origin="null"``): the top-level page is answered inside Firefox on page_url's origin
+  (`cors_lab.real.bridge.SANDBOX_TOP_PATH`) and holds one ``<iframe sandbox="allow-scripts">`` of ``page_url``;
+  Marionette runs the page scripts (and the console listener) in that frame, whose origin is opaque.
 - ``preflight`` and ``exchanges`` come from observers in Firefox's parent process (chrome context): the channels
-  of this tab (``loadInfo.browsingContextID``), the request head as written on the wire and the response head as
-  read (``nsIHttpActivityDistributor``: Cookie, Origin, every Set-Cookie line), statuses from
+  of this tab (its top browsing context, so a frame's requests count), the request head as written on the wire
+  and the response head as read (``nsIHttpActivityDistributor``: Cookie, Origin, every Set-Cookie line), statuses from
   ``http-on-examine-response``. A preflight is the OPTIONS request carrying ``Access-Control-Request-Method`` (a
   script cannot set that header itself).
 - Console messages: a listener on Firefox's console service in the tab's content process forwards the messages of
@@ -72,14 +75,14 @@ import weakref
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from cors_lab.browser.origin import Origin, URLError, origin_of, parse_url
+from cors_lab.browser.origin import OpaqueOrigin, Origin, URLError, origin_of, parse_url
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import CorsLabError, FirefoxError, FirefoxNotFoundError, InputError
 from cors_lab.headers import Headers
 from cors_lab.real import bridge
 from cors_lab.real.binaries import FIREFOX, find_firefox
 from cors_lab.real.bridge import seconds as _seconds
-from cors_lab.real.chromium import _BLANK_PAGE, _page_origin
+from cors_lab.real.chromium import _BLANK_PAGE
 from cors_lab.real.page_js import FETCH_JS, XHR_JS
 
 FIREFOX_ARGS = ["--headless", "--marionette", "--remote-allow-system-access", "--no-remote"]
@@ -281,10 +284,15 @@ CHROME_SETUP_JS = r"""
 const S = globalThis.corsLab || (globalThis.corsLab = {tabs: new Map(), channels: new Map(), userContexts: 0});
 if (!S.installed) {
   const dist = Cc["@mozilla.org/network/http-activity-distributor;1"].getService(Ci.nsIHttpActivityDistributor);
-  const tabOf = (ch) => { try { return S.tabs.get(ch.loadInfo.browsingContextID); } catch (e) { return undefined; } };
+  // a channel belongs to the tab of its top browsing context: a frame's requests (a sandboxed frame's) are the tab's
+  const tabOf = (ch) => {
+    try {
+      const bc = ch.loadInfo.browsingContext;
+      return S.tabs.get(bc ? bc.top.id : ch.loadInfo.browsingContextID);
+    } catch (e) { return undefined; }
+  };
   const asHttp = (subject) => { try { return subject.QueryInterface(Ci.nsIHttpChannel); } catch (e) { return null; } };
-  S.answer = (ch, tab) => {
-    const a = tab.answer;
+  S.answer = (ch, a) => {
     const r = Cc["@mozilla.org/network/replaced-http-response;1"].createInstance(Ci.nsIReplacedHttpResponse);
     r.responseStatus = 200;
     r.responseStatusText = "OK";
@@ -292,7 +300,16 @@ if (!S.installed) {
     for (const [name, value] of a.headers) r.setResponseHeader(name, value, true);
     r.responseBody = a.body;
     ch.QueryInterface(Ci.nsIHttpChannelInternal).setResponseOverride(r);
-    tab.answer = null;  // one navigation only
+  };
+  // the tab's stand-in documents: one answer (or a list: a top page and its frame), each for one navigation only
+  S.answerFor = (tab, url) => {
+    const answers = [].concat(tab.answer || []);
+    const found = answers.find(a => a.url === url);
+    if (found) {
+      const rest = answers.filter(a => a !== found);
+      tab.answer = rest.length ? rest : null;
+    }
+    return found;
   };
   S.http = {observe(subject, topic) {
     const ch = asHttp(subject);
@@ -301,9 +318,11 @@ if (!S.installed) {
     if (!tab) return;
     if (topic === "http-on-modify-request") {
       const url = ch.URI.specIgnoringRef;
-      const isPage = ch.loadInfo.externalContentPolicyType === Ci.nsIContentPolicy.TYPE_DOCUMENT;
-      if (isPage && tab.answer && tab.answer.url === url) { S.answer(ch, tab); return; }
-      if (isPage) return;  // the tab's own page loads are not the script's requests
+      const type = ch.loadInfo.externalContentPolicyType;
+      const isPage = type === Ci.nsIContentPolicy.TYPE_DOCUMENT || type === Ci.nsIContentPolicy.TYPE_SUBDOCUMENT;
+      const answer = isPage ? S.answerFor(tab, url) : null;
+      if (answer) { S.answer(ch, answer); return; }
+      if (isPage) return;  // the tab's own page loads (and its frame's) are not the script's requests
       const request = [];
       ch.visitRequestHeaders({visitHeader(name, value) { request.push([name, value]); }});
       const entry = {id: ch.channelId, method: ch.requestMethod, url, request, head: null, status: 0,
@@ -447,6 +466,7 @@ class _Firefox:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.process.pid  # the leader of its own process group: its content processes are in it too
         self.current_handle: str | None = None
+        self.in_frame = False  # the content context is the current tab's first frame (a sandboxed one)
         self.context = "content"
         try:
             self.client = self._connect(Marionette, deadline)
@@ -495,17 +515,22 @@ class _Firefox:
                                                       "sandbox": "cors_lab", "line": 0, "filename": "cors_lab"},
                           deadline)
 
-    def switch_to(self, handle: str, deadline: float) -> None:
+    def switch_to(self, handle: str, deadline: float, frame: bool = False) -> None:
+        """Make tab ``handle``'s page (``frame``: its first frame, where a sandboxed frame's scripts run) the
+        content context of the next commands."""
         self._set_context("content", deadline)
-        if self.current_handle != handle:
+        if self.current_handle != handle or self.in_frame != frame:
             self._send("WebDriver:SwitchToWindow", {"handle": handle, "focus": False}, deadline, key=None)
-            self.current_handle = handle
+            self.current_handle, self.in_frame = handle, False  # switching to a window leaves any frame
+            if frame:
+                self._send("WebDriver:SwitchToFrame", {"id": 0}, deadline, key=None)
+                self.in_frame = True
 
     def content(self, handle: str, script: str, args: list, deadline: float, sandbox: str | None = None,
-                run_async: bool = False):
-        """Run ``script`` in tab ``handle``'s page: ``sandbox=None`` in the page itself (its origin, its fetch),
-        ``"system"`` with system rights in its content process."""
-        self.switch_to(handle, deadline)
+                run_async: bool = False, frame: bool = False):
+        """Run ``script`` in tab ``handle``'s page (``frame``: in its first frame): ``sandbox=None`` in the page
+        itself (its origin, its fetch), ``"system"`` with system rights in its content process."""
+        self.switch_to(handle, deadline, frame)
         command = "WebDriver:ExecuteAsyncScript" if run_async else "WebDriver:ExecuteScript"
         return self._send(command, {"script": script, "args": args, "newSandbox": sandbox is None,
                                     "sandbox": sandbox, "line": 0, "filename": "cors_lab"}, deadline)
@@ -667,9 +692,11 @@ class _Tab:
     Made inside a call, so opening the page counts against that call's deadline; a tab that could not open its
     page is closed at once."""
 
-    def __init__(self, firefox: _Firefox, user_context: int, page_url: str, route_page: bool, deadline: float):
+    def __init__(self, firefox: _Firefox, user_context: int, page_url: str, route_page: bool, deadline: float,
+                 sandboxed: bool = False):
         self.firefox = firefox
         self.user_context = user_context
+        self.sandboxed = sandboxed  # the page scripts run in the tab's sandboxed frame, whose document is page_url
         self.handle, self.bc = firefox.chrome("return globalThis.corsLab.openTab(arguments[0]);", [user_context],
                                               deadline)
         try:
@@ -686,11 +713,16 @@ class _Tab:
             origin = f"{parts.scheme}://{parts.netloc}"
             raise InputError(f"Firefox refuses every connection to port {port} (one of its blocked ports), so no page "
                              f"can have origin {origin} in Firefox.")
-        if route_page:
+        answers = [{"url": page_url, "headers": [], "body": _BLANK_PAGE}] if route_page else []
+        top_url = page_url
+        if self.sandboxed:  # the top page is the bridge's own, with one <iframe sandbox="allow-scripts"> of page_url
+            top_url = bridge.sandbox_top_url(page_url)
+            answers.append({"url": top_url, "headers": [], "body": bridge.sandbox_top_page(page_url)})
+        if answers:
             self.firefox.chrome("globalThis.corsLab.tabs.get(arguments[0]).answer = arguments[1];",
-                                [self.bc, {"url": page_url, "headers": [], "body": _BLANK_PAGE}], deadline)
+                                [self.bc, answers], deadline)
         try:
-            self.firefox.navigate(self.handle, page_url, deadline)
+            self.firefox.navigate(self.handle, top_url, deadline)
         except OSError:
             raise
         except Exception as exc:
@@ -702,12 +734,31 @@ class _Tab:
         # first script then runs nowhere and answers None): wait until the page itself answers
         while True:
             location = self.firefox.content(self.handle, "return window.location.href;", [], deadline)
-            if urlsplit(location or "")[:3] == urlsplit(page_url)[:3]:
+            if urlsplit(location or "")[:3] == urlsplit(top_url)[:3]:
                 break
             if time.monotonic() + 0.02 >= deadline:
-                raise FirefoxError(f"Firefox could not load the page {page_url} (it shows {location}).")
+                raise FirefoxError(f"Firefox could not load the page {top_url} (it shows {location}).")
             time.sleep(0.02)
-        self.firefox.content(self.handle, CONTENT_CONSOLE_JS, [], deadline, sandbox="system")
+        if self.sandboxed:
+            self._wait_for_frame(page_url, deadline)
+        self.firefox.content(self.handle, CONTENT_CONSOLE_JS, [], deadline, sandbox="system", frame=self.sandboxed)
+
+    def _wait_for_frame(self, page_url: str, deadline: float) -> None:
+        """Wait until the top page's sandboxed frame shows ``page_url`` with an opaque origin."""
+        seen = None
+        while True:
+            try:
+                seen = self.firefox.content(self.handle, "return [self.origin, location.href];", [], deadline,
+                                            frame=True)
+            except OSError:
+                raise
+            except Exception:  # no frame yet
+                self.firefox.current_handle = None
+            if seen and seen[0] == "null" and urlsplit(seen[1])[:3] == urlsplit(page_url)[:3]:
+                return
+            if time.monotonic() + 0.02 >= deadline:
+                raise FirefoxError(f"Firefox could not load {page_url} in a sandboxed frame (it shows {seen}).")
+            time.sleep(0.02)
 
     def close(self) -> None:
         if self.firefox.alive:
@@ -816,7 +867,11 @@ class FirefoxBrowser:
 
     - ``origin``: the page's origin (``Browser``'s rules: ``scheme://host:port``, no path); the page is an empty
       HTML page at ``origin + "/"``, answered inside Firefox (no server needed at that origin, any host works).
-    - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``).
+      Or ``"null"``: the scripts run in an ``<iframe sandbox="allow-scripts">`` whose document is ``page_url`` (its
+      origin is opaque, as ``Browser("null", page_url=..., browser="firefox")`` models it), in a top-level page on
+      page_url's origin that the bridge answers (`cors_lab.real.bridge.SANDBOX_TOP_PATH`).
+    - ``page_url``: another page on that origin to stand in for (``"http://localhost:8001/app/"``); with
+      ``origin="null"``, the sandboxed frame's URL (default ``http://localhost:8001/``).
     - ``timeout``: seconds one call may take, all of it (starting Firefox, opening the page, every redirect hop,
       reading the body): then `fetch` returns a blocked result with ``timed_out`` True.
     - ``route_page``: False loads ``page_url`` from the real server at that origin instead of the stand-in page.
@@ -829,17 +884,10 @@ class FirefoxBrowser:
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
                  route_page: bool = True):
-        self.origin: Origin = _page_origin(origin)
-        if self.origin.scheme not in ("http", "https"):
+        self.origin: Origin | OpaqueOrigin
+        self.origin, self.page_url = bridge.page_of(origin, page_url)
+        if self.origin.precursor.scheme not in ("http", "https"):
             raise InputError(f"FirefoxBrowser needs an http:// or https:// page origin, not {origin!r}.")
-        self.page_url = self.origin.serialize() + "/"
-        if page_url is not None:
-            try:
-                self.page_url = parse_url(page_url)
-            except URLError:
-                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.") from None
-            if origin_of(self.page_url) != self.origin:
-                raise InputError(f"page_url {page_url!r} is not on origin {self.origin.serialize()}.")
         self.timeout = _seconds(timeout)
         self.route_page = route_page
         self._slot = _Slot()
@@ -847,7 +895,12 @@ class FirefoxBrowser:
         self.last_console: list[str] = []
 
     def __repr__(self) -> str:
-        return f"<FirefoxBrowser page {self.origin.serialize()}>"
+        return f"<FirefoxBrowser {bridge.describe_page(self.origin, self.page_url)}>"
+
+    @property
+    def sandboxed(self) -> bool:
+        """Do the scripts run in a sandboxed frame (``origin="null"``)?"""
+        return self.origin.opaque
 
     def __enter__(self) -> "FirefoxBrowser":
         return self
@@ -866,7 +919,7 @@ class FirefoxBrowser:
         if reason:
             raise FirefoxNotFoundError() if find_firefox() is None else FirefoxError(reason)
         session = _worker.session()
-        slot, page_url, route_page = self._slot, self.page_url, self.route_page
+        slot, page_url, route_page, sandboxed = self._slot, self.page_url, self.route_page, self.sandboxed
 
         def job(firefox: _Firefox):
             if time.monotonic() >= deadline or slot.gone:
@@ -875,7 +928,8 @@ class FirefoxBrowser:
                 tab = slot.tab
                 if tab is None or tab.firefox is not firefox:  # first use, or Firefox was restarted
                     slot.tab = None
-                    slot.tab = tab = _Tab(firefox, _worker.next_user_context(), page_url, route_page, deadline)
+                    slot.tab = tab = _Tab(firefox, _worker.next_user_context(), page_url, route_page, deadline,
+                                          sandboxed)
                     if slot.gone:
                         slot.tab = None
                         tab.close()
@@ -1041,7 +1095,8 @@ class FirefoxBrowser:
         def job(tab: _Tab):
             firefox = tab.firefox
             since = time.time() * 1000 - 1  # Firefox's clock (Date.now, console timeStamp) is this wall clock
-            out = firefox.content(tab.handle, script, [arguments(_ms(deadline))], deadline, run_async=True)
+            out = firefox.content(tab.handle, script, [arguments(_ms(deadline))], deadline, run_async=True,
+                                  frame=tab.sandboxed)
             # after the answer: the observers and the forwarded console messages hold everything of this call
             take = "return globalThis.corsLab.take(arguments[0], arguments[1]);"
             entries, messages = firefox.chrome(take, [tab.bc, since], time.monotonic() + STUCK_AFTER)

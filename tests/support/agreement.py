@@ -2,6 +2,8 @@
 talks to, what they received for it, the fields compared, and the requests on the wire as far as CORS cares."""
 from __future__ import annotations
 
+import re
+
 WIRE_HEADERS = ("Origin", "Cookie", "Access-Control-Request-Method", "Access-Control-Request-Headers")
 
 
@@ -23,7 +25,12 @@ def comparable(result) -> dict:
     fields = {**result.comparable(), "timed_out": bool(getattr(result, "timed_out", False))}
     if "date" in fields["headers"]:  # the one header whose value depends on the clock
         fields["headers"] = {**fields["headers"], "date": "<a date>"}
+    if fields.get("error"):  # Firefox names a sandboxed frame by a null principal with a fresh UUID per document
+        fields["error"] = _NULL_PRINCIPAL.sub("moz-nullprincipal:{<a uuid>}", fields["error"])
     return fields
+
+
+_NULL_PRINCIPAL = re.compile(r"moz-nullprincipal:\{[0-9a-f-]{36}\}")
 
 
 def differences(engine_results, real_results, who: str) -> list[str]:

@@ -106,6 +106,9 @@ class Scenario:
     cookies: tuple = ()  # ((url template, cookie string), ...)
     claims: dict = field(default_factory=dict)  # about the LAST call: blocked / preflight / type / preflights (server)
     served_page: bool = False  # load the page from the scenario server instead of Chromium's routed stand-in
+    # origin "null": the page is a sandboxed frame (<iframe sandbox="allow-scripts">) whose document the scenario
+    # server serves at PAGE_PATH on this origin (Browser("null", page_url=...) and the bridges' origin="null")
+    frame_origin: str = "{page}"
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -149,6 +152,8 @@ PAGE_PATH = "/__page__"  # where the scenario server serves a real page (scenari
 
 
 def page_url(scenario: Scenario, urls: dict[str, str]) -> str:
+    if scenario.origin == "null":  # a sandboxed frame: its document is always really served (the lab serves it)
+        return fill(scenario.frame_origin, urls, scenario.id) + PAGE_PATH
     origin = fill(scenario.origin, urls, scenario.id)
     return origin + (PAGE_PATH if scenario.served_page else "/")
 
@@ -193,12 +198,14 @@ def pre(*headers, status=204) -> Reply:
 SCENARIOS: list[Scenario] = []
 
 
-def add(id, bullet, about, calls, routes=None, origin="{page}", cookies=(), served_page=False, **claims):
+def add(id, bullet, about, calls, routes=None, origin="{page}", cookies=(), served_page=False, frame_origin="{page}",
+        **claims):
     if isinstance(calls, Call):
         calls = (calls,)
     assert all(s.id != id for s in SCENARIOS), id
     SCENARIOS.append(
-        Scenario(id, bullet, about, tuple(calls), dict(routes or {}), origin, tuple(cookies), claims, served_page)
+        Scenario(id, bullet, about, tuple(calls), dict(routes or {}), origin, tuple(cookies), claims, served_page,
+                 frame_origin)
     )
 
 
@@ -2158,3 +2165,91 @@ add("max-age-int64-max", B, "Access-Control-Max-Age: 9223372036854775807 is capp
 add("max-age-huge", B, "Access-Control-Max-Age: 99999999999999999999 is the default 5 s, not 7200 s",
     (Call("{API}/d", **_PUT_X), Call("{API}/d", sleep_before=5.6, **_PUT_X)), _max_age("99999999999999999999"),
     preflights=2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a sandboxed frame: <iframe sandbox="allow-scripts"> loaded from {page}/__page__, so the page's origin is `null`
+B = "opaque origin"
+ACAO_NULL = ("Access-Control-Allow-Origin", "null")
+_SEEN = ("origin", "referer", "cookie")
+_FRAME_COOKIES = (("{api}/", "sid=1; SameSite=None; Secure"), ("{api}/", "plain=1"), ("{page}/", "own=1"))
+
+
+def null(id, about, calls, routes, **options):
+    """One scenario whose page is a sandboxed frame (origin "null"): every id starts with ``null-``."""
+    add(id, B, about, calls, routes, origin="null", **options)
+
+
+null("null-no-acao", "a sandboxed frame sends Origin: null; no ACAO: blocked", Call("{API}/d"), {"/d": ok()},
+     blocked=True)
+null("null-acao-star", "ACAO * lets the sandboxed frame read; no Referer goes out", Call("{API}/d"),
+     {"/d": ok(ACAO_STAR, echo=_SEEN)}, blocked=False, type="cors")
+null("null-acao-null", "ACAO: null lets the sandboxed frame read", Call("{API}/d"), {"/d": ok(ACAO_NULL, echo=_SEEN)},
+     blocked=False, type="cors")
+null("null-acao-frame-url-origin", "ACAO naming the origin the frame was loaded from does not match null",
+     Call("{API}/d"), {"/d": ok(ACAO_PAGE)}, blocked=True)
+null("null-own-origin-no-acao", "the frame's own URL's origin is cross-origin to it: no ACAO, blocked",
+     Call("{PAGE}/d"), {"/d": ok(echo=("origin",))}, blocked=True)
+null("null-own-origin-acao-null", "its own URL's origin, ACAO null: a CORS response", Call("{PAGE}/d"),
+     {"/d": ok(ACAO_NULL, echo=_SEEN)}, blocked=False, type="cors")
+null("null-relative-url", "a relative URL resolves against the frame's URL, and is cross-origin",
+     Call("/s/null-relative-url/d"), {"/d": ok(ACAO_NULL, echo=("origin",))}, blocked=False, type="cors")
+null("null-acao-null-uppercase", "ACAO: NULL is not null", Call("{API}/d"), {"/d": ok(acao("NULL"))}, blocked=True)
+null("null-acao-null-twice", "ACAO: null, null is two values", Call("{API}/d"), {"/d": ok(acao("null, null"))},
+     blocked=True)
+null("null-post-text", "a POST from the frame: Origin null", Call("{API}/d", "POST", body="hi"),
+     {"/d": ok(ACAO_NULL, echo=("origin", "method", "body"))}, blocked=False)
+null("null-credentials-acac", "credentials include, ACAO null + ACAC true: readable, and no cookie went",
+     Call("{API}/d", credentials="include"), {"/d": ok(ACAO_NULL, ACAC, echo=_SEEN)}, cookies=_FRAME_COOKIES,
+     blocked=False)
+null("null-credentials-star", "credentials include, ACAO *: blocked", Call("{API}/d", credentials="include"),
+     {"/d": ok(ACAO_STAR, ACAC)}, cookies=_FRAME_COOKIES, blocked=True)
+null("null-credentials-no-acac", "credentials include, ACAO null without ACAC: blocked",
+     Call("{API}/d", credentials="include"), {"/d": ok(ACAO_NULL)}, blocked=True)
+null("null-credentials-ip", "credentials include to 127.0.0.1 with its cookies: none go",
+     Call("{API_IP}/d", credentials="include"), {"/d": ok(ACAO_NULL, ACAC, echo=_SEEN)},
+     cookies=(("{api_ip}/", "sid=1; SameSite=None; Secure"),), blocked=False)
+null("null-same-origin-credentials-own-origin", "credentials same-origin never sends cookies from the frame",
+     Call("{PAGE}/d"), {"/d": ok(ACAO_NULL, ACAC, echo=_SEEN)}, cookies=_FRAME_COOKIES, blocked=False)
+null("null-cookie-set-by-answer", "a cookie an answer to the frame sets: Chromium keeps none, Firefox a partition",
+     (Call("{API}/set", credentials="include"), Call("{API}/get", credentials="include")),
+     {"/set": ok(ACAO_NULL, ACAC, ("Set-Cookie", "f=1; SameSite=None; Secure"), ("Set-Cookie", "g=1")),
+      "/get": ok(ACAO_NULL, ACAC, echo=("cookie",))}, blocked=False)
+null("null-cookie-lax-set-by-answer", "SameSite=Lax from an answer to the frame: refused (cross-site)",
+     (Call("{API}/set", credentials="include"), Call("{API}/get", credentials="include")),
+     {"/set": ok(ACAO_NULL, ACAC, ("Set-Cookie", "l=1; SameSite=Lax")),
+      "/get": ok(ACAO_NULL, ACAC, echo=("cookie",))}, blocked=False)
+_ALLOW_PUT_NULL = (ACAO_NULL, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "X-Custom"))
+null("null-preflight-acao-null", "a PUT from the frame: the preflight says Origin null, ACAO null allows it",
+     Call("{API}/d", "PUT", {"X-Custom": "1"}), {"OPTIONS /d": pre(*_ALLOW_PUT_NULL),
+                                                  "/d": ok(ACAO_NULL, echo=("origin", "method"))},
+     blocked=False, preflight=True)
+null("null-preflight-twice", "two PUTs, Max-Age 600: Chromium preflights each, Firefox reuses the first",
+     (Call("{API}/d", "PUT"), Call("{API}/d", "PUT")),
+     {"OPTIONS /d": pre(*_ALLOW_PUT_NULL, ("Access-Control-Max-Age", "600")), "/d": ok(ACAO_NULL)},
+     blocked=False, preflights=2)
+null("null-preflight-acao-frame-url-origin", "the preflight answers with the frame URL's origin: blocked",
+     Call("{API}/d", "PUT"), {"OPTIONS /d": pre(ACAO_PAGE, ("Access-Control-Allow-Methods", "PUT")),
+                             "/d": ok(ACAO_PAGE)}, blocked=True, preflight=True)
+null("null-preflight-star", "preflight and answer with ACAO *", Call("{API}/d", "PUT", {"X-Custom": "1"}),
+     {"OPTIONS /d": pre(ACAO_STAR, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "*")),
+      "/d": ok(ACAO_STAR)}, blocked=False, preflight=True)
+null("null-preflight-credentials", "a credentialed PUT: the preflight needs ACAO null + ACAC",
+     Call("{API}/d", "PUT", credentials="include"),
+     {"OPTIONS /d": pre(ACAO_NULL, ACAC, ("Access-Control-Allow-Methods", "PUT")),
+      "/d": ok(ACAO_NULL, ACAC, echo=("cookie",))}, cookies=_FRAME_COOKIES, blocked=False, preflight=True)
+null("null-redirect-cross-origin", "a redirect to another origin: Origin stays null, ACAO null on both hops",
+     Call("{API}/r"), {"/r": Reply(302, (("Location", "{API2}/d"), ACAO_NULL), ""),
+                       "/d": ok(ACAO_NULL, echo=("origin",))}, blocked=False)
+null("null-redirect-to-frame-url-origin", "a redirect to the frame's own URL's origin: still cross-origin",
+     Call("{API}/r"), {"/r": Reply(302, (("Location", "{PAGE}/d"), ACAO_NULL), ""), "/d": ok(echo=("origin",))},
+     blocked=True)
+null("null-redirect-manual", "redirect 'manual' from the frame: an opaque-redirect",
+     Call("{API}/r", redirect="manual"), {"/r": Reply(302, (("Location", "{API2}/d"), ACAO_NULL), "")},
+     blocked=False, type="opaqueredirect")
+null("null-mode-same-origin", "mode 'same-origin' refuses even the frame's own URL's origin",
+     Call("{PAGE}/d", mode="same-origin"), {"/d": ok()}, blocked=True)
+null("null-mode-no-cors", "mode 'no-cors' to the frame's own URL's origin: opaque", Call("{PAGE}/d", mode="no-cors"),
+     {"/d": ok()}, blocked=False, type="opaque")
+null("null-data-url", "a data: URL from the frame: a basic 200", Call("data:text/plain,hello"), {}, blocked=False,
+     type="basic")

@@ -15,7 +15,7 @@ XHR_SCENARIOS: list[Scenario] = []
 
 #: the groups, in the order of the table
 GROUPS = ("missing-acao", "wrong-acao", "credentials", "preflight", "upload", "exposed-headers", "redirects",
-          "xhr-rules")
+          "xhr-rules", "sandboxed-frame")
 
 
 def add(id, group, about, calls, routes=None, origin="{page}", cookies=(), served_page=False):
@@ -286,3 +286,30 @@ add("xhr-body-events", G, "an allowed answer with a body: the events", XhrCall("
     {"/d": ok(ACAO_PAGE, body="x" * 5000)})
 add("xhr-data-url", G, "a data: URL", XhrCall("data:text/plain,hi"), {})
 add("xhr-status-text", G, "an unusual status code, same-origin", XhrCall("{PAGE}/d"), {"/d": ok(status=299)})
+
+# ---------------------------------------------------------------------------------------------------------------
+# the page is a sandboxed frame (<iframe sandbox="allow-scripts">, served at {page}/__page__): its origin is `null`
+G = "sandboxed-frame"
+ACAO_NULL = acao("null")
+_COOKIES = (("{api}/", "sid=1; SameSite=None; Secure"), ("{api}/", "plain=1"))
+add("xhr-null-no-acao", G, "an XHR from a sandboxed frame, no ACAO", XhrCall("{API}/d"), {"/d": ok()}, origin="null")
+add("xhr-null-acao-null", G, "ACAO: null lets the sandboxed frame read", XhrCall("{API}/d"),
+    {"/d": ok(ACAO_NULL, echo=ECHO)}, origin="null")
+add("xhr-null-acao-frame-url-origin", G, "ACAO naming the origin the frame came from does not match null",
+    XhrCall("{API}/d"), {"/d": ok(ACAO_PAGE)}, origin="null")
+add("xhr-null-own-origin", G, "the frame's own URL's origin, no ACAO: blocked", XhrCall("{PAGE}/d"), {"/d": ok()},
+    origin="null")
+add("xhr-null-credentials", G, "withCredentials, ACAO null + ACAC: readable, no cookie sent",
+    XhrCall("{API}/d", with_credentials=True), {"/d": ok(ACAO_NULL, ACAC, echo=ECHO)}, origin="null",
+    cookies=_COOKIES)
+add("xhr-null-credentials-star", G, "withCredentials and ACAO *: blocked", XhrCall("{API}/d", with_credentials=True),
+    {"/d": ok(ACAO_STAR, ACAC)}, origin="null", cookies=_COOKIES)
+add("xhr-null-preflight", G, "a PUT with a JSON body: the preflight's ACAO null allows it",
+    XhrCall("{API}/d", "PUT", AXIOS_JSON, '{"a": 1}'),
+    {"OPTIONS /d": pre(ACAO_NULL, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers",
+                                                                            "Content-Type")),
+     "/d": ok(ACAO_NULL, echo=ECHO)}, origin="null")
+add("xhr-null-upload-listener", G, "an upload listener from the frame: preflighted, ACAO null",
+    XhrCall("{API}/d", "POST", body="x", upload_listener=True),
+    {"OPTIONS /d": pre(ACAO_NULL, ("Access-Control-Allow-Methods", "POST")), "/d": ok(ACAO_NULL)}, origin="null")
+add("xhr-null-data-url", G, "a data: URL from the frame", XhrCall("data:text/plain,hi"), {}, origin="null")
