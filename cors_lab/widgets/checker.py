@@ -107,7 +107,8 @@ class ExerciseChecker(WidgetView):
 
     def __init__(self, goal: str, checks: list[Check] | None = None, title: str = "Exercise",
                  setup: Callable | None = None, *, check: Callable | None = None, answer: str | None = None,
-                 hints=(), solution: str | None = None, servers=(), namespace: dict | None = None):
+                 hints=(), solution: str | None = None, servers=(), namespace: dict | None = None,
+                 own_setup=None):
         if (checks is None) == (check is None):
             raise ValueError("ExerciseChecker takes either checks=[Check(...), ...] or check=function, not both")
         self.goal, self.checks, self.title, self.setup = goal, list(checks or []), title, setup
@@ -123,9 +124,42 @@ class ExerciseChecker(WidgetView):
         self.output = w.HTML()
         self.hint_output = w.HTML()
         ask = f" Edit <code>{fmt.escape(answer)}</code> above, run that cell, then press Check." if answer else ""
-        self.finish(w.VBox([w.HTML(f"<b>{fmt.escape(title)}</b>: {fmt.escape(goal)}{ask}"),
-                            w.HBox([self.button, self.hint_button]), self.output, self.hint_output]),
-                    actions=[self.button, self.hint_button], outputs=[self.output])
+        # "Check in my browser": every check's request, made by the learner's own browser (from frames on the
+        # checks' page origins) and graded from what it did. Checks prepared by code (``setup``) need the same
+        # preparation as requests (``own_setup``: OwnCalls, e.g. a login) or are offered only in the engine.
+        self.own_setup = own_setup
+        self.own_browser = None
+        self.own_verdict: Verdict | None = None
+        parts = [w.HTML(f"<b>{fmt.escape(title)}</b>: {fmt.escape(goal)}{ask}"),
+                 w.HBox([self.button, self.hint_button]), self.output, self.hint_output]
+        if self.checks and (setup is None or own_setup is not None):
+            from cors_lab.widgets.own_browser import OwnBrowserPanel
+
+            self.own_browser = OwnBrowserPanel(self._own_calls, title="Check in my browser",
+                                               on_result=self._grade_own)
+            parts.append(self.own_browser.widget)
+        self.finish(w.VBox(parts), actions=[self.button, self.hint_button], outputs=[self.output])
+
+    def _own_calls(self) -> list:
+        from cors_lab.widgets.own_browser import OwnCall
+
+        self._bind()
+        return [*(self.own_setup or []), *(OwnCall(check.origin, dict(check.request)) for check in self.checks)]
+
+    def _grade_own(self, panel) -> None:
+        """Grade every check from what the learner's browser did (the panel's results, after the set-up's)."""
+        results = panel.own_results[len(self.own_setup or []):]
+        if len(results) != len(self.checks) or panel.engine_result is None:
+            return
+        parts = [check.evaluate(result) for check, result in zip(self.checks, results, strict=True)]
+        ok = sum(part.passed for part in parts)
+        where = "your browser" if panel.state == "answered" else "headless Chromium"
+        message = (f"In {where}: all {ok} checks pass." if ok == len(parts)
+                   else f"In {where}: {ok} of {len(parts)} checks pass.")
+        self.own_verdict = Verdict(ok == len(parts), message, parts=parts)
+        text = self.own_verdict.text(hints=False)
+        panel.output.value = fmt.pre(text, fmt.GREEN if self.own_verdict else fmt.RED) + panel.output.value
+        panel._text = text + "\n\n" + panel._text
 
     def __repr__(self) -> str:
         if self.verdict is None:

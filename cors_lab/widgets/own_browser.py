@@ -82,6 +82,15 @@ def frame_server(origin: str):
         f"(e.g. serve(page_app(), port=...)) or use a lab server's origin as the page.")
 
 
+def serves_page(origin: str) -> bool:
+    """Does a running lab server serve pages at ``origin`` (so the learner's browser can send from there)?"""
+    try:
+        frame_server(origin)
+    except InputError:
+        return False
+    return True
+
+
 class OwnBrowserPanel(WidgetView):
     """"Send from my browser" for one widget: ``calls()`` gives the `OwnCall` list to send (the last is the
     request the lesson is about). ``title``: the button's words. ``on_result(panel)`` is called after each answer.
@@ -100,6 +109,7 @@ class OwnBrowserPanel(WidgetView):
         self.environ = environ  # the kernel's environment by default (tests pass their own)
         self.state = "idle"  # idle | sending | answered | fallback | failed
         self.own_result = None  # the last result from the learner's browser (or the headless fallback)
+        self.own_results: list = []  # every call's result of the last press, in order (a login, then the request)
         self.engine_result = None  # the engine's result of the same call
         self.agreement = None
         self.seconds = None  # press -> answer back in the kernel
@@ -250,19 +260,22 @@ class OwnBrowserPanel(WidgetView):
         missing = unavailable_reason()
         if missing:
             return self._failed(reason, f"headless Chromium is not available here: {missing}")
-        tab = ChromiumBrowser(calls[-1].origin)
+        tabs: dict = {}  # one headless tab per page origin, each a fresh profile of its own
         results, arrivals = [], []
         try:
             for call in calls:
                 marks = log_marks()
-                results.append(call.run_in(tab))
+                if call.origin not in tabs:
+                    tabs[call.origin] = ChromiumBrowser(call.origin)
+                results.append(call.run_in(tabs[call.origin]))
                 arrivals.append(sorted(((server, entry) for server in running_servers()
                                         for entry in server.requests(since=marks.get(server))),
                                        key=lambda pair: pair[1].time))
         except Exception as exc:  # noqa: BLE001 - Chromium crashed or timed out: one line, never a traceback
             return self._failed(reason, f"headless Chromium could not answer either: {exc}")
         finally:
-            tab.close()
+            for tab in tabs.values():
+                tab.close()
         self._finish(calls, results, arrivals, source="headless Chromium", reason=reason)
 
     def _failed(self, reason: str, sentence: str) -> None:
@@ -270,18 +283,20 @@ class OwnBrowserPanel(WidgetView):
         self._say(f"{reason} But {sentence}", False)
 
     # ---- the engine, the comparison, the picture ---------------------------------------------------------
-    def engine_tab(self, origin: str, engine: str, fresh: bool = False):
+    def engine_tab(self, origin: str, engine: str, fresh: dict | None = None):
         """The engine's tab for ``origin`` as ``engine`` ("chromium" / "firefox"): the page is the frame the
         learner's browser sends from (for "null", the sandboxed frame loaded from that URL).
 
         The learner's browser has one cookie jar and one preflight cache for every panel of the kernel, so the
-        engine's tabs share theirs too (`twin_tabs`), kept between presses. ``fresh``: a tab of its own with an
-        empty profile, as headless Chromium's is when it answers instead."""
+        engine's tabs share theirs too (`twin_tabs`), kept between presses. ``fresh`` (a dict for one press): tabs
+        with empty profiles of their own, one per origin, as headless Chromium's are when it answers instead."""
         from cors_lab.browser.fetch import Browser
 
         page_url = frame_url(frame_server(origin).url)
-        if fresh:
-            return Browser(origin, page_url=page_url, browser=engine)
+        if fresh is not None:
+            if origin not in fresh:
+                fresh[origin] = Browser(origin, page_url=page_url, browser=engine)
+            return fresh[origin]
         key = (origin, engine)
         if key not in twin_tabs:
             tab = Browser(origin, page_url=page_url, browser=engine)
@@ -297,13 +312,15 @@ class OwnBrowserPanel(WidgetView):
         from cors_lab.server.lab import running_servers
 
         result = results[-1]
+        self.own_results = list(results)
         identity = getattr(result, "identity", None)
         engine = identity.engine if identity is not None and identity.engine else "chromium"
         if result.timed_out:  # the page's script gave up at its deadline: no CORS decision to compare
             return self._late(calls, result, arrivals[-1], source, reason)
-        tab = self.engine_tab(calls[-1].origin, engine, fresh=source != "your browser")
+        fresh: dict | None = {} if source != "your browser" else None  # the fallback's tabs: fresh, one per origin
         for call, earlier, came in zip(calls[:-1], results[:-1], arrivals[:-1], strict=True):
-            own.replayed(tab, call, came, earlier)
+            own.replayed(self.engine_tab(call.origin, engine, fresh), call, came, earlier)
+        tab = self.engine_tab(calls[-1].origin, engine, fresh)
         predicted, replay = own.replayed(tab, calls[-1], arrivals[-1], result)
         arrivals = arrivals[-1]
         lab_urls = [server.url for server in running_servers()]
@@ -429,4 +446,5 @@ def _describe(call: OwnCall) -> str:
     return f"{code} from {page}"
 
 
-__all__ = ["OwnBrowserPanel", "FrameBridge", "OwnCall", "frame_server", "send_from_my_browser", "DEVTOOLS_LINE"]
+__all__ = ["OwnBrowserPanel", "FrameBridge", "OwnCall", "frame_server", "serves_page", "send_from_my_browser",
+           "DEVTOOLS_LINE"]

@@ -39,6 +39,8 @@ class Outcome:
     details: str = ""
     wrong: dict | None = None
     result: object = None  # the FetchResult the answer came from, when there is one
+    calls: list | None = None  # the calls to replay in the learner's browser (a login, then the request), when
+    # ``result`` alone is not the whole story; by default ``result``'s own call is offered
 
 
 class Predict(WidgetView):
@@ -51,6 +53,8 @@ class Predict(WidgetView):
     - ``title``: the bold word before the question.
     - ``servers``: the lab servers ``reveal`` talks to; when one was stopped (Run All ends with ``stop_all()``),
       the widget says which cell to re-run instead of grading.
+    - ``own_browser``: after the reveal, offer "Send from my browser" for the request the answer came from
+      (`Outcome.calls`, else `Outcome.result`'s call), when a lab server serves its page origin; False: never.
 
         >>> p = Predict("Same origin?", ["same", "different"], lambda: Outcome("different", "Ports differ."))
         >>> print(p.predict("same"))
@@ -63,7 +67,7 @@ class Predict(WidgetView):
     kind = "prediction"
 
     def __init__(self, question: str, choices: Sequence[str], reveal: Callable[[], Outcome], context: str = "",
-                 title: str = "Predict", servers=()):
+                 title: str = "Predict", servers=(), own_browser: bool = True):
         choices = [str(choice) for choice in choices]
         if len(choices) < 2:
             raise InputError("A prediction needs at least two choices.")
@@ -75,6 +79,9 @@ class Predict(WidgetView):
         self.outcome: Outcome | None = None
         self.feedback = ""
         self.refusal: str | None = None
+        self.offer_own_browser = own_browser
+        self.own_browser = None  # the OwnBrowserPanel, once a reveal came from a request the learner's browser can send
+        self._own_calls: list = []
         self.buttons = []
         for choice in choices:
             button = w.Button(description=choice, button_style="info", tooltip=f"predict: {choice}",
@@ -124,7 +131,26 @@ class Predict(WidgetView):
             button.button_style = ("success" if button.description == outcome.truth
                                    else "danger" if button.description == match else "")
         self.output.value = fmt.pre(self.feedback, fmt.GREEN if self.correct else fmt.RED) + outcome.html
+        self._offer_own_browser(outcome)
         return self.feedback
+
+    def _offer_own_browser(self, outcome: Outcome) -> None:
+        """After the reveal (never before: the request would give the answer away), "Send from my browser" for the
+        request the answer came from, when a lab server serves its page (the frame is served there)."""
+        from cors_lab.browser.result import FetchResult
+        from cors_lab.widgets.own_browser import OwnBrowserPanel, OwnCall, serves_page
+
+        if not self.offer_own_browser:
+            return
+        calls = outcome.calls
+        if calls is None and isinstance(outcome.result, FetchResult) and outcome.result.request.get("origin"):
+            calls = [OwnCall.from_result(outcome.result)]
+        if not calls or not all(serves_page(call.origin) for call in calls):
+            return
+        self._own_calls = list(calls)
+        if self.own_browser is None:
+            self.own_browser = OwnBrowserPanel(lambda: self._own_calls)
+            self.widget.children = (*self.widget.children, self.own_browser.widget)
 
     def output_text(self) -> str:
         """What the widget shows under the buttons, as text ('' before the first prediction)."""

@@ -250,3 +250,65 @@ def test_a_stopped_page_server_names_the_cell_to_rerun_and_a_restarted_one_is_fo
         assert api.last_request().origin == again.origin
     finally:
         again.stop()
+
+
+# ---- the lessons' widgets offer it ----------------------------------------------------------------------------------
+def test_a_prediction_offers_the_request_to_the_learners_browser_only_after_the_answer(front, lab):
+    from cors_lab.widgets import WillItCors
+
+    page, api = lab
+    quiz = WillItCors(api, "/api/public", origin=page.origin)
+    assert quiz.own_browser is None and "Send from my browser" not in str(quiz.widget.children)  # no leak
+    quiz.predict("blocked")
+    panel = quiz.own_browser
+    assert panel is not None and panel.widget in quiz.widget.children
+    pressed(front, panel)
+    assert panel.state == "answered" and panel.agrees and panel.own_result.blocked
+    assert repr(quiz).startswith("WillItCors(")  # the stored repr is unchanged
+
+
+def test_a_prediction_whose_page_no_lab_server_serves_offers_nothing(lab):
+    from cors_lab.widgets import WillItCors
+
+    _, api = lab
+    quiz = WillItCors(api, "/api/public", origin="http://localhost:9")
+    quiz.predict("blocked")
+    assert quiz.own_browser is None
+
+
+def test_the_exercise_is_checked_in_the_learners_browser_check_by_check(front, lab):
+    from cors_lab.widgets import Check, ExerciseChecker
+    from cors_lab.widgets.own_browser import OwnCall
+
+    page, api = lab
+    attacker = serve(page_app(), name="own-attacker")
+    try:
+        api.policy = CorsPolicy(allow_origins=[page.origin], allow_credentials=True)
+        login = OwnCall(page.origin, {"url": api.url + "/login?user=alice", "method": "POST",
+                                      "credentials": "include"})
+        private = {"url": api.url + "/api/private", "credentials": "include"}
+        checker = ExerciseChecker("only the frontend reads Alice's data", [
+            Check("The frontend reads it.", page.origin, private, "readable", status=200),
+            Check("The attacker cannot.", attacker.origin, private, "blocked"),
+        ], setup=lambda tabs: None, own_setup=[login])
+        pressed(front, checker.own_browser)
+        assert checker.own_verdict is not None and checker.own_verdict.passed, checker.own_browser.output_text()
+        assert checker.own_browser.output_text().startswith("PASSED: In your browser: all 2 checks pass.")
+        sent = api.requests(path="/api/private")
+        assert [entry.origin for entry in sent] == [page.origin, attacker.origin]
+        assert all(entry.cookies_sent for entry in sent)  # the attacker's request carries Alice's cookie too
+        api.policy = CorsPolicy(allow_origins="*")  # now nobody can read with credentials
+        pressed(front, checker.own_browser)
+        assert not checker.own_verdict.passed and "1 of 2 checks pass" in checker.own_browser.output_text()
+    finally:
+        attacker.stop()
+
+
+def test_a_checker_prepared_in_code_only_offers_its_browser_check_with_the_same_preparation_as_requests(lab):
+    from cors_lab.widgets import Check, ExerciseChecker
+
+    page, api = lab
+    check = Check("reads", page.origin, {"url": api.url + "/api/public"})
+    assert ExerciseChecker("g", [check]).own_browser is not None
+    assert ExerciseChecker("g", [check], setup=lambda tabs: None).own_browser is None
+    assert ExerciseChecker("g", check=lambda: None).own_browser is None
