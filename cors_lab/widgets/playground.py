@@ -58,7 +58,9 @@ class Playground(WidgetView):
     The left half shows the server's CORS policy as fields, the right half the ``fetch()`` a script on the page at
     ``origin`` makes (``url``, ``method``, ``headers`` as a dict or 'Name: value' lines, ``body``, ``credentials``,
     ``mode``). Send runs it in the model browser and shows the console, what JavaScript reads, the wire, the new log
-    lines and the engine's steps; "Ask real Chromium" runs it in headless Chromium and says whether they agree.
+    lines and the engine's steps; "Ask real Chromium" runs it in headless Chromium and says whether they agree;
+    "Send from my browser" (``pg.own_browser``) has the learner's own browser make it, from a frame on the page
+    origin, shown next to the lab's log and the engine's prediction.
     Pass ``browser`` to share a model `Browser` whose cookies were set in code.
 
         >>> from cors_lab.widgets import Playground
@@ -137,8 +139,12 @@ class Playground(WidgetView):
                               self.headers, self.body, self.credentials, self.mode,
                               w.HBox([self.send_button, self.chromium_button, self.forget_button])],
                              layout=w.Layout(width="50%"))
-        self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.output,
-                            self.chromium_output]),
+        # the same request from the learner's own browser (from a frame on the page origin), next to the engine's
+        from cors_lab.widgets.own_browser import OwnBrowserPanel
+
+        self.own_browser = OwnBrowserPanel(self._own_calls)
+        self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.own_browser.widget,
+                            self.output, self.chromium_output]),
                     # Send is the action (Apply and Forget only prepare it); the UI tests press these
                     actions=[self.send_button, self.chromium_button],
                     outputs=[self.output])
@@ -363,6 +369,16 @@ class Playground(WidgetView):
             "Real Chromium", fmt.pre(sentence, fmt.GREEN if self.agreement else fmt.RED)
             + fmt.pre(text.split("\n", 1)[1]) + sequence_diagram(real))
         return real
+
+    def _own_calls(self) -> list:
+        """The fields' request, for "Send from my browser" (the policy fields are applied first, as Send does)."""
+        from cors_lab.widgets.own_browser import OwnCall
+
+        prepared = self._prepare()
+        if prepared is None:
+            raise InputError(self.message_text() or "Fill in the request first.")
+        origin, kwargs = prepared
+        return [OwnCall(origin, kwargs)]
 
     @property
     def agrees(self) -> bool | None:

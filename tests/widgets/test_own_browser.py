@@ -312,3 +312,21 @@ def test_a_checker_prepared_in_code_only_offers_its_browser_check_with_the_same_
     assert ExerciseChecker("g", [check]).own_browser is not None
     assert ExerciseChecker("g", [check], setup=lambda tabs: None).own_browser is None
     assert ExerciseChecker("g", check=lambda: None).own_browser is None
+
+
+def test_the_playground_sends_its_fields_request_from_the_learners_browser(front, lab):
+    from cors_lab.widgets import Playground
+
+    page, api = lab
+    pg = Playground(api, origin=page.origin, url=api.url + "/api/items/1", method="PUT",
+                    headers={"Content-Type": "application/json"}, body="{}")
+    pg.allow_origins.value, pg.allow_methods.value = page.origin, "GET, PUT"  # edited, not yet applied
+    pg.allow_headers.value = "Content-Type"
+    pressed(front, pg.own_browser)
+    assert pg.own_browser.agrees and pg.own_browser.own_result.status == 200, pg.own_browser.output_text()
+    assert api.policy.allow_methods == ["GET", "PUT"]  # the fields were applied first, as Send does
+    assert [entry.method for entry in api.requests()] == ["OPTIONS", "PUT"]
+    pg.url.value = "not a url"
+    front.attach(pg.own_browser)
+    pg.own_browser.send()
+    assert pg.own_browser.state != "sending" and "URL" in pg.own_browser.output_text()
