@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from cors_lab.course.attacks import ATTACKS, steal
+from cors_lab.errors import InputError
 from cors_lab.policy import CorsPolicy
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
@@ -58,9 +59,14 @@ class AttackerConsole(WidgetView):
         self.refusal: str | None = None
         self.attack_picker.observe(lambda _: self.load(), names="value")
         self.action(self._load)()
+        # the attack in the learner's own browser: alice's login and the frontend's read from a frame on the
+        # frontend's page, then the attacker's page (a frame on its origin) steals
+        from cors_lab.widgets.own_browser import OwnBrowserPanel
+
+        self.own_browser = OwnBrowserPanel(self._own_calls, title="Steal from my browser", on_result=self._own_report)
         self.finish(w.VBox([
             w.HTML("<b>Attacker console</b>: alice is logged in to the API; she opens the attacker's page."),
-            self.attack_picker, self.story, self.policy_line, self.steal_button, self.output,
+            self.attack_picker, self.story, self.policy_line, self.steal_button, self.output, self.own_browser.widget,
             w.HTML("<b>Fix the API</b> (or in code: <code>api.policy = CorsPolicy(...)</code>), then Steal again:"),
             w.HBox([self.origins_field, self.credentials_box]), w.HBox([self.fix_button, self.reset_button]),
         ]), actions=[self.steal_button, self.fix_button, self.reset_button], outputs=[self.output])
@@ -142,6 +148,32 @@ class AttackerConsole(WidgetView):
                                  self.report.attacker_result)))
         return text
 
+    def _own_calls(self) -> list:
+        from cors_lab.course.teaching import ATTACKER, FRONTEND
+        from cors_lab.widgets.own_browser import OwnCall
+
+        self._bind()
+        private = f"{self.server.url}/api/private"
+        if self.attack.via_redirect and self.redirector is None:
+            raise InputError("This attack needs the attacker's redirector: create the console with redirector=helper.")
+        target = f"{self.redirector.url}/api/redirect?to={private}" if self.attack.via_redirect else private
+        include = {"credentials": "include"}
+        return [OwnCall(FRONTEND, {"url": f"{self.server.url}/login?user=alice", "method": "POST", **include}),
+                OwnCall(FRONTEND, {"url": private, **include}),
+                OwnCall(ATTACKER, {"url": target, **include})]
+
+    def _own_report(self, panel) -> None:
+        """The attack's report from what the learner's browser did (the frontend's read, the attacker's theft)."""
+        from cors_lab.course.attacks import StealReport
+
+        if len(panel.own_results) != 3 or panel.engine_result is None:
+            return
+        report = StealReport(self.attack, panel.own_results[2], panel.own_results[1])
+        where = "In your browser" if panel.state == "answered" else "In headless Chromium"
+        text = f"{where}: {report.text()}"
+        panel.output.value = fmt.pre(text, fmt.RED if report.stolen else fmt.GREEN) + panel.output.value
+        panel._text = text + "\n\n" + panel._text
+
     def output_text(self) -> str:
         """What the console shows under Steal, as text."""
         return self.refusal or (self.report.text() if self.report is not None else "")
@@ -155,8 +187,9 @@ def forged_transfer_question(bank, question: str, why: str, attacker: str | None
 
         >>> forged_transfer_question(bank, "Did the money move?", "A simple POST is sent at once.")  # doctest: +SKIP
     """
-    from cors_lab.course.csrf import bank_tabs, books, forged_transfer
-    from cors_lab.course.teaching import ATTACKER
+    from cors_lab.course.csrf import FORM, bank_tabs, books, forged_transfer
+    from cors_lab.course.teaching import ATTACKER, FRONTEND
+    from cors_lab.widgets.own_browser import OwnCall
 
     attacker = attacker or ATTACKER
 
@@ -166,8 +199,12 @@ def forged_transfer_question(bank, question: str, why: str, attacker: str | None
         before = books(live.url)["balances"]["mallory"]
         result = forged_transfer(tabs["attacker"], live.url)
         after = books(live.url)["balances"]["mallory"]
+        own = [OwnCall(FRONTEND, {"url": f"{live.url}/login?user=alice&samesite={samesite}",
+                                  "credentials": "include"}),
+               OwnCall(attacker, {"url": f"{live.url}/transfer", "method": "POST", "headers": dict(FORM),
+                                  "body": "to=mallory&amount=100", "credentials": "include"})]
         return Outcome("the money moved" if after > before else "the money stayed", why,
-                       html=sequence_diagram(result), result=result, wrong=wrong,
+                       html=sequence_diagram(result), result=result, wrong=wrong, calls=own,
                        details=f"The bank's log: {live.last_request('/transfer').line()}\n"
                                f"Mallory's balance: {before} -> {after}\nConsole: {fmt.console_text(result)}")
 

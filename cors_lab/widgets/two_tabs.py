@@ -3,6 +3,9 @@
     story = two_tab_story(api)          # a PredictionSet: three questions, each answered by a live request
     story.predictions[0].predict("sent")
 
+After each answer, "Send from my browser" runs the same story in the learner's own browser: the login from a frame
+on the bank's page, then the attack from a frame on the attacker's page (`TwoTabs.own_calls`).
+
 Each answer comes from the live request, made when the learner presses a choice, in two model browser tabs that
 share one cookie jar (one user, one browser, two tabs): the bank's tab logs the user in (``POST /login``: the API
 sets the ``sid`` cookie), then the attacker's tab fetches ``/api/private`` with ``credentials: 'include'``. The
@@ -45,6 +48,15 @@ class TwoTabs:
         entry = server.last_request(path="/api/private", origin=self.attacker, since=before)
         return result, entry
 
+    def own_calls(self) -> list:
+        """The story for the learner's own browser: the login from the bank's page (its frame: the cookie lands
+        in the learner's browser), then the attacker's page (its own frame, on the attacker's origin) asks."""
+        from cors_lab.widgets.own_browser import OwnCall
+
+        url = current_server(self.api).url
+        return [OwnCall(self.bank, {"url": url + "/login?user=alice", "method": "POST", "credentials": "include"}),
+                OwnCall(self.attacker, {"url": url + "/api/private", "credentials": "include"})]
+
 
 def _sent_cookie(result) -> bool:
     actual = [ex for ex in result.exchanges if ex.kind != "preflight"]
@@ -68,7 +80,7 @@ def two_tab_story(api, bank: str = "http://localhost:8001", attacker: str = "htt
              "And the attacker's page is on the same site (localhost: a site ignores ports), so even a "
              "SameSite=Lax cookie goes with credentials: 'include'." if sent else
              "The browser held the cookie back: the attacker's page is on another site."),
-            html=sequence_diagram(result), result=result,
+            html=sequence_diagram(result), result=result, calls=tabs.own_calls(),
             wrong={"not sent": "Another origin is not another site: a cookie goes by host, and a site ignores ports."})
 
     def read() -> Outcome:
@@ -79,7 +91,7 @@ def two_tab_story(api, bank: str = "http://localhost:8001", attacker: str = "htt
              f"script: fetch() rejects with {result.exception}." if not result.readable else
              "The API allowed the attacker's origin, so its script reads the user's data."),
             details=f"Console: {result.error.strip()}" if result.error else "",
-            html=sequence_diagram(result), result=result,
+            html=sequence_diagram(result), result=result, calls=tabs.own_calls(),
             wrong={"reads it": "Sending is allowed; reading another origin's answer is what the same-origin policy "
                                "forbids, unless that origin says otherwise (CORS)."})
 
@@ -93,7 +105,7 @@ def two_tab_story(api, bank: str = "http://localhost:8001", attacker: str = "htt
             (f"The API's log shows GET /api/private from {attacker}, {with_cookie}, answered {entry.status}: "
              "the server did all the work; only the browser hid the answer." if done else
              "The API's log shows no such request."),
-            html=sequence_diagram(result), result=result,
+            html=sequence_diagram(result), result=result, calls=tabs.own_calls(),
             wrong={"never arrives": "The browser sends a simple GET at once and checks the answer afterwards: the "
                                     "server receives it, with the cookie, and answers."})
 

@@ -135,6 +135,15 @@ class OwnFrontEnd:
                 time.sleep(0.01)
             panel.frame.answer = self.page.evaluate("() => window.__answers[window.__answers.length - 1]")
 
+    def saw(self, line: str, timeout: float = 3) -> bool:
+        """Did the browser print ``line`` in its console? Waits a little: a console message can come in after the
+        answer (the sync API delivers events while it talks to the browser, so keep talking)."""
+        deadline = time.monotonic() + timeout
+        while line not in self.console and time.monotonic() < deadline:
+            self.page.evaluate("() => 0")
+            time.sleep(0.02)
+        return line in self.console
+
     def close(self) -> None:
         self.page.close()
         self.server.stop()

@@ -46,7 +46,7 @@ def test_a_blocked_request_from_the_learners_browser_reaches_the_server_and_agre
     assert [entry.line() for entry in api.requests()] == [f"GET /api/public from {page.origin} -> 200"]
     # the sentence the widget shows for DevTools is the one real Chromium printed there
     sentence = panel.engine_result.error
-    assert sentence in front.console
+    assert front.saw(sentence)
     text = panel.output_text()
     assert "agrees with the engine (Chromium 156)" in text and sentence in text
     assert f"own-api: GET /api/public from {page.origin} -> 200" in text
@@ -58,7 +58,7 @@ def test_a_preflighted_put_and_an_allowed_xhr(front, lab):
     page, api = lab
     put = pressed(front, send_from_my_browser(api.url + "/api/items/1", origin=page.origin, method="PUT",
                                               headers={"Content-Type": "application/json"}, body="{}"))
-    assert put.agrees and put.own_result.preflight and put.engine_result.error in front.console
+    assert put.agrees and put.own_result.preflight and front.saw(put.engine_result.error)
     assert [entry.method for entry in api.requests()] == ["OPTIONS"]  # the PUT itself never left the browser
     api.policy = CorsPolicy(allow_origins=[page.origin], expose_headers=["X-Request-Id"])
     xhr = pressed(front, send_from_my_browser(api.url + "/api/public", origin=page.origin, api="xhr"))
@@ -330,3 +330,49 @@ def test_the_playground_sends_its_fields_request_from_the_learners_browser(front
     front.attach(pg.own_browser)
     pg.own_browser.send()
     assert pg.own_browser.state != "sending" and "URL" in pg.own_browser.output_text()
+
+
+def test_the_two_tab_story_runs_in_the_learners_browser_login_first_then_the_attackers_frame(front, lab):
+    from cors_lab.widgets import two_tab_story
+
+    page, api = lab
+    attacker = serve(page_app(), name="own-evil")
+    try:
+        story = two_tab_story(api, bank=page.origin, attacker=attacker.origin)
+        story.predictions[0].predict("sent")
+        panel = story.predictions[0].own_browser
+        pressed(front, panel)
+        assert panel.state == "answered" and panel.agrees, panel.output_text()
+        stolen = api.last_request("/api/private")
+        assert stolen.origin == attacker.origin and stolen.cookies_sent  # alice's cookie, in the learner's browser
+        assert panel.own_result.blocked  # and the attacker's script read nothing
+    finally:
+        attacker.stop()
+
+
+def test_the_attacker_console_steals_in_the_learners_browser_until_the_fix(front):
+    from cors_lab import stop_all
+    from cors_lab.course.teaching import PORTS
+    from cors_lab.errors import PortInUseError
+    from cors_lab.widgets import AttackerConsole
+
+    try:
+        frontend = serve(page_app(), port=PORTS["page"], name="own-frontend")
+        evil = serve(page_app(), port=PORTS["attacker"], name="own-attacker-page")
+    except PortInUseError as exc:
+        stop_all()
+        pytest.skip(f"needs the teaching ports free: {exc}")
+    api = serve(api_app(), name="own-attack-api")
+    try:
+        console = AttackerConsole(api, attack="reflect")
+        pressed(front, console.own_browser)
+        text = console.own_browser.output_text()
+        assert text.startswith("In your browser: STOLEN"), text
+        assert console.own_browser.agrees
+        console.fix([frontend.origin])
+        pressed(front, console.own_browser)
+        assert console.own_browser.output_text().startswith("In your browser: SAFE"), console.own_browser.output_text()
+        assert [entry.origin for entry in api.requests(path="/api/private")][-2:] == [frontend.origin, evil.origin]
+    finally:
+        for server in (frontend, evil, api):
+            server.stop()
