@@ -89,12 +89,12 @@ def cache_prediction(server, max_age=None, times=(0, 2, 4, 6, 8), path: str = "/
             why = (f"{_max_age_text(max_age)} means the answer is not cached at all: every fetch sends its own OPTIONS "
                    "first (a negative Max-Age too).")
             return Outcome(str(count), why, html=timeline_diagram(results, times), details=summary(results, times),
-                           result=results[-1])
+                           result=results[-1], calls=[])  # timed: one press cannot replay it
         why = (f"Each OPTIONS answer is kept {kept[0]} s ({_max_age_text(max_age)}"
                + ("; Chromium's default is 5 s" if max_age is None else "")
                + "): a fetch inside that window uses the cache, the first one after it sends a new OPTIONS.")
         return Outcome(str(count), why, html=timeline_diagram(results, times), details=summary(results, times),
-                       result=results[-1])
+                       result=results[-1], calls=[])  # timed: one press cannot replay it
 
     when = ", ".join(f"{float(t):g}" for t in times)
     code = fmt.fetch_code(dict(request, url=path))

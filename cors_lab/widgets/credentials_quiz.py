@@ -15,6 +15,7 @@ from __future__ import annotations
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import current_server
 from cors_lab.widgets.diagram import sequence_diagram
+from cors_lab.widgets.own_browser import OwnCall
 from cors_lab.widgets.predict import Outcome, Predict
 from cors_lab.widgets.quiz import WillItCors
 
@@ -43,6 +44,15 @@ class PolicyQuiz(WillItCors):
         if login:
             kwargs["setup"] = lambda browser: log_in(browser, self.server)
         super().__init__(server, url, policy=policy, **kwargs)
+
+    def own_setup_calls(self) -> list | None:
+        """Alice's login, from the page's frame, when the quiz logs her in."""
+        from cors_lab.widgets.own_browser import OwnCall
+
+        if not self.login:
+            return super().own_setup_calls()
+        return [OwnCall(self.origin, {"url": self.server.url + "/login?user=alice", "method": "POST",
+                                      "credentials": "include"})]
 
     def _setup_text(self) -> str:
         text = super()._setup_text()
@@ -81,8 +91,10 @@ def cookie_question(server, path: str = "/api/private", credentials: str = "same
                               "origin; the API is another origin (another port).",
                "include": "credentials: 'include' attaches cookies to any origin the cookie's own rules allow "
                           "(SameSite=Lax: localhost:8001 and :8002 are the same site)."}[credentials]
+        login = OwnCall(origin, {"url": live.url + "/login?user=alice", "method": "POST", "credentials": "include"})
         return Outcome("sent" if sent else "not sent", why, html=sequence_diagram(result), result=result,
-                       details=f"JS: {fmt.js_text(result).splitlines()[0]}")
+                       details=f"JS: {fmt.js_text(result).splitlines()[0]}",
+                       calls=[login, OwnCall.from_result(result)], around=lambda: live.temporary_policy(policy))
 
     code = fmt.fetch_code(dict(url=server.url + path, credentials=credentials))
     question = question or f"With credentials: {credentials!r}, does the request carry Alice's cookie?"
@@ -106,7 +118,9 @@ def cookie_kept_question(server, policy, origin: str = "http://localhost:8001", 
                if kept and not result.readable else "The answer was readable, and its Set-Cookie was stored."
                if kept else "The browser did not store it: see the steps below.")
         return Outcome("kept" if kept else "not kept", why, html=sequence_diagram(result), result=result,
-                       details=f"JS: {fmt.js_text(result).splitlines()[0]}\nConsole: {fmt.console_text(result)}")
+                       details=f"JS: {fmt.js_text(result).splitlines()[0]}\nConsole: {fmt.console_text(result)}",
+                       calls=[OwnCall.from_result(result)] if browser is None else [],
+                       around=lambda: live.temporary_policy(policy))
 
     login_code = fmt.fetch_code(dict(url=server.url + "/login?user=alice", method="POST", credentials="include"))
     return Predict("The login answer sets the sid cookie. Does the browser keep it?", ["kept", "not kept"], reveal,

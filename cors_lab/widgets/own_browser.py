@@ -26,6 +26,7 @@ answer arrives as a message, so the button returns at once).
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -103,8 +104,10 @@ class OwnBrowserPanel(WidgetView):
     kind = "own-browser"
 
     def __init__(self, calls: Callable[[], Sequence[OwnCall]], title: str = "Send from my browser",
-                 on_result: Callable | None = None, environ=None):
+                 on_result: Callable | None = None, environ=None, around: Callable | None = None):
         self.calls = calls
+        self.around = around  # () -> a context manager held while a press runs (a quiz's temporary policy)
+        self._held = contextlib.ExitStack()
         self.on_result = on_result
         self.environ = environ  # the kernel's environment by default (tests pass their own)
         self.state = "idle"  # idle | sending | answered | fallback | failed
@@ -172,6 +175,9 @@ class OwnBrowserPanel(WidgetView):
         calls = self._bind(calls)
         for call in calls:
             frame_server(call.origin)  # a page origin no lab server serves: one sentence, nothing sent
+        self._release()  # an earlier press that never ended
+        if self.around is not None:
+            self._held.enter_context(self.around())
         reason = own.hosted_reason(self.environ, self.frame.lab)
         if reason is None and not self.frame.lab:
             reason = ("No browser shows this widget (the notebook runs without JupyterLab, or the widget is not "
@@ -278,7 +284,13 @@ class OwnBrowserPanel(WidgetView):
                 tab.close()
         self._finish(calls, results, arrivals, source="headless Chromium", reason=reason)
 
+    def _release(self) -> None:
+        """Leave what a press held (a quiz's temporary policy goes back): called wherever a press ends."""
+        self._held.close()
+        self._held = contextlib.ExitStack()
+
     def _failed(self, reason: str, sentence: str) -> None:
+        self._release()
         self.state = "failed"
         self._say(f"{reason} But {sentence}", False)
 
@@ -311,6 +323,7 @@ class OwnBrowserPanel(WidgetView):
         """The engine reads the answers each call got (`replayed`: it sends nothing itself), then the picture."""
         from cors_lab.server.lab import running_servers
 
+        self._release()
         result = results[-1]
         self.own_results = list(results)
         identity = getattr(result, "identity", None)
@@ -403,6 +416,7 @@ class OwnBrowserPanel(WidgetView):
         self._message = text
 
     def say_refusal(self, sentence: str) -> None:
+        self._release()
         self.state = "failed" if self.state == "sending" else self.state
         self._say(sentence, False)
         self._text = ""

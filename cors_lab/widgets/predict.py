@@ -40,7 +40,8 @@ class Outcome:
     wrong: dict | None = None
     result: object = None  # the FetchResult the answer came from, when there is one
     calls: list | None = None  # the calls to replay in the learner's browser (a login, then the request), when
-    # ``result`` alone is not the whole story; by default ``result``'s own call is offered
+    # ``result`` alone is not the whole story; by default ``result``'s own call is offered; [] offers nothing
+    around: Callable | None = None  # a context manager the calls run in, e.g. the server's temporary policy
 
 
 class Predict(WidgetView):
@@ -151,6 +152,7 @@ class Predict(WidgetView):
         if self.own_browser is None:
             self.own_browser = OwnBrowserPanel(lambda: self._own_calls)
             self.widget.children = (*self.widget.children, self.own_browser.widget)
+        self.own_browser.around = outcome.around
 
     def output_text(self) -> str:
         """What the widget shows under the buttons, as text ('' before the first prediction)."""

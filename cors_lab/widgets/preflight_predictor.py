@@ -232,7 +232,8 @@ def failing_header_question(server, path: str, request: dict, policy, origin: st
         header = getattr(failure, "header", None) or "(no header: it did not fail)"
         truth = next((c for c in choices if c.lower() == header.lower()), header)  # not a choice: one sentence
         return Outcome(truth, fmt.reason_text(result),
-                       html=sequence_diagram(result), details=f"Console: {fmt.console_text(result)}", result=result)
+                       html=sequence_diagram(result), details=f"Console: {fmt.console_text(result)}", result=result,
+                       around=lambda: live.temporary_policy(policy))
 
     code = fmt.fetch_code(dict(request, url=server.url + path))  # the API's URL: a path alone is the page's
     return Predict("Which header of the preflight answer will the console sentence name?", choices, reveal,

@@ -149,7 +149,24 @@ class WillItCors(Predict):
         if opaque is not None:  # "every check passed" says nothing here: the script reads nothing, and why
             why = opaque.detail
         return Outcome(self.truth(result), why, html=sequence_diagram(result), result=result,
-                       details=f"{happened}\nConsole: {fmt.console_text(result)}")
+                       details=f"{happened}\nConsole: {fmt.console_text(result)}", **self.own_browser_calls(result))
+
+    def own_setup_calls(self) -> list | None:
+        """The calls that prepare the learner's browser as ``setup`` prepares the model one ([] without a setup),
+        or None when the setup is code the learner's browser cannot repeat (then no "Send from my browser")."""
+        return [] if self.setup is None and self.browser is None else None
+
+    def own_browser_calls(self, result) -> dict:
+        """`Outcome` fields for "Send from my browser": the set-up calls, then the quiz's request, in the server's
+        quiz policy (put back after the press)."""
+        from cors_lab.widgets.own_browser import OwnCall
+
+        setup = self.own_setup_calls()
+        if setup is None:
+            return {"calls": []}
+        server, policy = self.server, self.policy
+        around = (lambda: server.temporary_policy(policy)) if policy is not None else None
+        return {"calls": [*setup, OwnCall.from_result(result)], "around": around}
 
     def predict(self, answer: str) -> str:
         """Record the learner's prediction, run the request live, return (and show) the feedback."""

@@ -308,7 +308,8 @@ def host_cookie_question(browser, server, path: str = "/api/private") -> Predict
                f"The API answered {result.exchanges[-1].status if result.exchanges else 'nothing'}; "
                + ("only CORS kept the page from reading it." if not result.readable else "and the page read it.")
                if sent else "The request carried no cookie: the browser holds none for this host.")
-        return Outcome("yes" if sent else "no", why, html=sequence_diagram(result), result=result)
+        # the page's cookie came through the dev proxy in code: the learner's browser holds none to send
+        return Outcome("yes" if sent else "no", why, html=sequence_diagram(result), result=result, calls=[])
 
     page = browser.origin.serialize()
     return Predict(f"The page at {page} fetches {fmt.origin_part(server.url)}{path} with credentials: 'include'. "

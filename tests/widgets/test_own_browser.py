@@ -376,3 +376,35 @@ def test_the_attacker_console_steals_in_the_learners_browser_until_the_fix(front
     finally:
         for server in (frontend, evil, api):
             server.stop()
+
+
+def test_a_quiz_about_a_policy_runs_in_the_learners_browser_under_that_policy_then_puts_it_back(front, lab):
+    from cors_lab.widgets import PolicyQuiz, cookie_question
+
+    page, api = lab
+    own_policy = api.policy
+    quiz = PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins=[page.origin], allow_credentials=True),
+                      origin=page.origin, credentials="include", login=True)
+    quiz.predict("allowed")
+    panel = quiz.own_browser
+    pressed(front, panel)
+    assert panel.agrees and panel.own_result.status == 200 and "alice" in panel.own_result.text, panel.output_text()
+    assert api.policy is own_policy  # the quiz's policy was the server's for the press only
+    assert [entry.path for entry in api.requests()][-2:] == ["/login", "/api/private"]
+    question = cookie_question(api, credentials="omit", origin=page.origin)
+    question.predict("not sent")
+    pressed(front, question.own_browser)
+    assert question.own_browser.agrees and "(no cookie)" in question.own_browser.own_result.wire[-1]
+
+
+def test_a_quiz_prepared_in_code_offers_nothing_its_learners_browser_could_not_repeat(lab):
+    from cors_lab import Browser
+    from cors_lab.widgets import WillItCors
+
+    page, api = lab
+    prepared = WillItCors(api, "/api/private", origin=page.origin, credentials="include",
+                          setup=lambda browser: browser.set_cookie(api.url + "/", "sid=x"))
+    prepared.predict("blocked")
+    shared = WillItCors(api, "/api/public", origin=page.origin, browser=Browser(page.origin))
+    shared.predict("blocked")
+    assert prepared.own_browser is None and shared.own_browser is None
