@@ -143,6 +143,16 @@ class OwnCall:
         return (tab.xhr if self.api == "xhr" else tab.fetch)(**self.kwargs)
 
 
+#: headers a browser never writes itself: a request that carries one came through a proxy (the course's proxies add
+#: both), i.e. it is the proxy's own request upstream, not the learner's browser's
+PROXY_HEADERS = ("Via", "X-Forwarded-For")
+
+
+def from_the_browser(entry) -> bool:
+    """Did the request in this log entry come from the browser itself (not from a proxy forwarding it)?"""
+    return not any(name in entry.headers for name in PROXY_HEADERS)
+
+
 # ---- what came back ---------------------------------------------------------------------------------------------
 def exchanges_from_log(arrivals) -> list[Exchange]:
     """``(server, LogEntry)`` pairs, in the order they arrived, as the exchanges a browser put on the wire."""
@@ -222,8 +232,9 @@ class Replay:
             if entry.method == method and server.url + entry.path + (f"?{entry.query}" if entry.query else "") == url:
                 del self.pending[index]
                 pairs = list(entry.wire_headers or entry.response_headers)
-                last = not any(not later.is_preflight for _, later in self.pending)
-                return _Replayed(entry.status, pairs, self.body if last and not entry.is_preflight else b"")
+                # a script reads only the final answer's body; a preflight's and a redirect's are never read
+                read = not entry.is_preflight and not 300 <= entry.status < 400
+                return _Replayed(entry.status, pairs, self.body if read else b"")
         self.unanswered.append(f"{method} {url}")
         raise ConnectionError(f"your browser sent no {method} {url} (the engine would have)")
 
@@ -292,4 +303,5 @@ def agreement(engine: FetchResult, own: FetchResult, lab_urls, fields: tuple = S
 
 
 __all__ = ["Identity", "identify", "hosted_reason", "OwnCall", "own_result", "exchanges_from_log", "agreement",
-           "wire", "SEEN_FIELDS", "Replay", "replayed", "JUPYTER_COOKIES", "jupyter_cookies", "other_site"]
+           "wire", "SEEN_FIELDS", "Replay", "replayed", "JUPYTER_COOKIES", "jupyter_cookies", "other_site",
+           "from_the_browser", "PROXY_HEADERS"]

@@ -83,6 +83,15 @@ def frame_server(origin: str):
         f"(e.g. serve(page_app(), port=...)) or use a lab server's origin as the page.")
 
 
+def arrived_since(marks: dict) -> list:
+    """``(server, LogEntry)`` of every request the lab servers received from a browser since ``marks``, oldest
+    first; a proxy's own request upstream (it carries Via / X-Forwarded-For) is the proxy's, not the browser's."""
+    from cors_lab.server.lab import running_servers
+
+    return sorted(((server, entry) for server in running_servers() for entry in server.requests(
+        since=marks.get(server)) if own.from_the_browser(entry)), key=lambda pair: pair[1].time)
+
+
 def serves_page(origin: str) -> bool:
     """Does a running lab server serve pages at ``origin`` (so the learner's browser can send from there)?"""
     try:
@@ -213,7 +222,6 @@ class OwnBrowserPanel(WidgetView):
         self.action(self._take_answer)(job, answer)
 
     def _take_answer(self, job: "_Job", answer: dict) -> None:
-        from cors_lab.server.lab import running_servers
 
         failure = answer.get("failure")
         if failure:
@@ -225,9 +233,7 @@ class OwnBrowserPanel(WidgetView):
                             "loopback: is this JupyterLab on another machine, or behind a proxy?)",
                    "late": "Your browser did not answer in time"}.get(failure, failure)
             return self._fall_back(job.calls, why + ", so the headless Chromium next to the kernel answers instead.")
-        arrivals = sorted(((server, entry) for server in running_servers()
-                           for entry in server.requests(since=job.marks.get(server))),
-                          key=lambda pair: pair[1].time)
+        arrivals = arrived_since(job.marks)
         call = job.calls[len(job.answers)]
         job.results.append(own.own_result(call, (answer.get("answers") or [{}])[-1], arrivals,
                                           answer.get("userAgent")))
@@ -254,7 +260,6 @@ class OwnBrowserPanel(WidgetView):
 
     def _fall_back(self, calls: list[OwnCall], reason: str) -> None:
         """Run ``calls`` in headless Chromium next to the kernel, after saying why in one line."""
-        from cors_lab.server.lab import running_servers
         from cors_lab.widgets.playground import log_marks
 
         self.state = "fallback"
@@ -274,9 +279,7 @@ class OwnBrowserPanel(WidgetView):
                 if call.origin not in tabs:
                     tabs[call.origin] = ChromiumBrowser(call.origin)
                 results.append(call.run_in(tabs[call.origin]))
-                arrivals.append(sorted(((server, entry) for server in running_servers()
-                                        for entry in server.requests(since=marks.get(server))),
-                                       key=lambda pair: pair[1].time))
+                arrivals.append(arrived_since(marks))
         except Exception as exc:  # noqa: BLE001 - Chromium crashed or timed out: one line, never a traceback
             return self._failed(reason, f"headless Chromium could not answer either: {exc}")
         finally:
@@ -304,7 +307,7 @@ class OwnBrowserPanel(WidgetView):
         with empty profiles of their own, one per origin, as headless Chromium's are when it answers instead."""
         from cors_lab.browser.fetch import Browser
 
-        page_url = frame_url(frame_server(origin).url)
+        page_url = frame_server(origin).url + "/"  # the frame's own URL holds the kernel's secret: never shown
         if fresh is not None:
             if origin not in fresh:
                 fresh[origin] = Browser(origin, page_url=page_url, browser=engine)
@@ -359,6 +362,9 @@ class OwnBrowserPanel(WidgetView):
             lines.append(f"Your browser also sent JupyterLab's own cookies ({', '.join(ours)}): a cookie belongs to "
                          "a host, not a port, so they go with every credentialed request to localhost (left out "
                          "of the comparison).")
+        if any(what.startswith("OPTIONS ") for what in replay.unused) and not predicted.preflight:
+            lines.append("Your browser sent a preflight the engine answered from its preflight cache: with DevTools "
+                         "open, the Network tab's 'Disable cache' turns the preflight cache off too.")
         if replay.unanswered or replay.unused:
             lines.append("On the wire: " + "; ".join(
                 [f"the engine would also have sent {what}" for what in replay.unanswered]

@@ -408,3 +408,16 @@ def test_a_quiz_prepared_in_code_offers_nothing_its_learners_browser_could_not_r
     shared = WillItCors(api, "/api/public", origin=page.origin, browser=Browser(page.origin))
     shared.predict("blocked")
     assert prepared.own_browser is None and shared.own_browser is None
+
+
+def test_through_a_proxy_only_the_browsers_own_requests_count_not_the_proxys_upstream(front, lab):
+    from cors_lab import cors_proxy, dev_proxy
+
+    page, api = lab
+    with serve(cors_proxy(allow_upstreams=[api.origin], allow_origins=[page.origin])) as proxy:
+        panel = pressed(front, send_from_my_browser(proxy.url + "/" + api.url + "/api/public", origin=page.origin))
+        assert panel.agrees and panel.own_result.status == 200, panel.output_text()
+        assert api.requests()[-1].headers.get("Via")  # the proxy's request did reach the API: it is not compared
+    with serve(dev_proxy(page_app(api_url=""), api_url=api.url)) as dev:
+        panel = pressed(front, send_from_my_browser(dev.url + "/api/public", origin=dev.origin))
+        assert panel.agrees and panel.own_result.type == "basic", panel.output_text()
