@@ -63,7 +63,8 @@ class AttackerConsole(WidgetView):
         # frontend's page, then the attacker's page (a frame on its origin) steals
         from cors_lab.widgets.own_browser import OwnBrowserPanel
 
-        self.own_browser = OwnBrowserPanel(self._own_calls, title="Steal from my browser", on_result=self._own_report)
+        self.own_browser = OwnBrowserPanel(self._own_calls, title="Steal from my browser",
+                                           on_result=self._own_report, nested=True)
         self.finish(w.VBox([
             w.HTML("<b>Attacker console</b>: alice is logged in to the API; she opens the attacker's page."),
             self.attack_picker, self.story, self.policy_line, self.steal_button, self.output, self.own_browser.widget,

@@ -7,7 +7,9 @@ stable under nbval.
 **DOM contract** (what the UI tests in real JupyterLab rely on, and what a teacher's CSS can style):
 the root box has the classes ``cors-lab-widget`` and ``cors-lab-<kind>``; the buttons that do the widget's work
 have ``cors-lab-action`` (the first one gives a result with the widget's defaults); the area where the result
-appears has ``cors-lab-output``. `WidgetView.finish` sets them.
+appears has ``cors-lab-output``. `WidgetView.finish` sets them. A "Send from my browser" panel inside another
+widget (a prediction, the playground, a checker) is part of that widget: its root is ``cors-lab-own-browser``
+only, its button ``cors-lab-own-action``, its result ``cors-lab-own-output``.
 
 **Lifecycle.** Learners press Run All, and a notebook's last cell stops every lab server. A widget never talks to
 a stopped server without saying so: `current_server` returns the server to use — the one the widget was given, or

@@ -136,7 +136,7 @@ class ExerciseChecker(WidgetView):
             from cors_lab.widgets.own_browser import OwnBrowserPanel
 
             self.own_browser = OwnBrowserPanel(self._own_calls, title="Check in my browser",
-                                               on_result=self._grade_own)
+                                               on_result=self._grade_own, nested=True)
             parts.append(self.own_browser.widget)
         self.finish(w.VBox(parts), actions=[self.button, self.hint_button], outputs=[self.output])
 

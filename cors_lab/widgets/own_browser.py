@@ -113,7 +113,8 @@ class OwnBrowserPanel(WidgetView):
     kind = "own-browser"
 
     def __init__(self, calls: Callable[[], Sequence[OwnCall]], title: str = "Send from my browser",
-                 on_result: Callable | None = None, environ=None, around: Callable | None = None):
+                 on_result: Callable | None = None, environ=None, around: Callable | None = None, servers=None,
+                 nested: bool = False):
         self.calls = calls
         self.around = around  # () -> a context manager held while a press runs (a quiz's temporary policy)
         self._held = contextlib.ExitStack()
@@ -135,9 +136,24 @@ class OwnBrowserPanel(WidgetView):
         self.button.on_click(lambda _: self.send())
         self.hint = w.HTML(fmt.message_html(DEVTOOLS_LINE, None))
         self.output = w.HTML()
-        self.finish(w.VBox([w.HBox([self.button, self.frame]), self.hint, self.output],
-                           layout=w.Layout(border="1px dashed #bbb", padding="4px", margin="4px 0")),
-                    actions=[self.button], outputs=[self.output])
+        # the servers of the calls as they are now, so that after stop_all() a press names the cell to re-run:
+        # ``servers`` when given (a widget whose calls() does work, e.g. applies its fields), else calls()'s
+        if servers is not None:
+            self._servers = [server for server in servers if server is not None]
+        else:
+            try:
+                self._remember(list(calls()))
+            except Exception:  # noqa: BLE001 - not computable yet (a field still empty): remembered at the press
+                pass
+        box = w.VBox([w.HBox([self.button, self.frame]), self.hint, self.output],
+                     layout=w.Layout(border="1px dashed #bbb", padding="4px", margin="4px 0"))
+        if nested:  # a part of another widget (a prediction, the playground): that widget's DOM contract is its own
+            box.add_class(f"cors-lab-{self.kind}")
+            self.button.add_class("cors-lab-own-action")
+            self.output.add_class("cors-lab-own-output")
+            self.widget = box
+        else:
+            self.finish(box, actions=[self.button], outputs=[self.output])
 
     def __repr__(self) -> str:
         return f"OwnBrowserPanel({self.state})"
@@ -168,14 +184,18 @@ class OwnBrowserPanel(WidgetView):
                     url = rebase(url, server, new)
                     self._servers[index] = new
             bound.append(OwnCall(origin, dict(call.kwargs, url=url), call.api))
+        self._remember(bound)
+        return bound
+
+    def _remember(self, calls) -> None:
+        """Keep the running lab servers ``calls`` involve (their page origin, their URL) for `_bind`."""
         from cors_lab.server.lab import running_servers
 
         for server in running_servers():
             if server not in self._servers and any(
                     call.origin == server.origin or call.url == server.url or call.url.startswith(server.url + "/")
-                    for call in bound):
+                    for call in calls):
                 self._servers.append(server)
-        return bound
 
     def _send(self) -> None:
         calls = list(self.calls())

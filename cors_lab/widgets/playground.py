@@ -140,9 +140,10 @@ class Playground(WidgetView):
                               w.HBox([self.send_button, self.chromium_button, self.forget_button])],
                              layout=w.Layout(width="50%"))
         # the same request from the learner's own browser (from a frame on the page origin), next to the engine's
-        from cors_lab.widgets.own_browser import OwnBrowserPanel
+        from cors_lab.widgets.own_browser import OwnBrowserPanel, frame_server, serves_page
 
-        self.own_browser = OwnBrowserPanel(self._own_calls)
+        page = frame_server(origin) if serves_page(origin) else None
+        self.own_browser = OwnBrowserPanel(self._own_calls, servers=[server, page], nested=True)
         self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.own_browser.widget,
                             self.output, self.chromium_output]),
                     # Send is the action (Apply and Forget only prepare it); the UI tests press these

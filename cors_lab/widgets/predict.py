@@ -150,7 +150,7 @@ class Predict(WidgetView):
             return
         self._own_calls = list(calls)
         if self.own_browser is None:
-            self.own_browser = OwnBrowserPanel(lambda: self._own_calls)
+            self.own_browser = OwnBrowserPanel(lambda: self._own_calls, nested=True)
             self.widget.children = (*self.widget.children, self.own_browser.widget)
         self.own_browser.around = outcome.around
 
