@@ -83,6 +83,18 @@ def frame_server(origin: str):
         f"(e.g. serve(page_app(), port=...)) or use a lab server's origin as the page.")
 
 
+def _now_serving(server):
+    """The running lab server in place of ``server``: itself, one under its name (its cell was re-run), or one that
+    now listens on its port (a later cell started another app there); else `ServerStoppedError` (one sentence)."""
+    from cors_lab.server.lab import running_servers
+
+    if not server.running:
+        for candidate in running_servers():
+            if candidate.name != server.name and candidate.port == server.port:
+                return candidate
+    return current_server(server)
+
+
 def arrived_since(marks: dict) -> list:
     """``(server, LogEntry)`` of every request the lab servers received from a browser since ``marks``, oldest
     first; a proxy's own request upstream (it carries Via / X-Forwarded-For) is the proxy's, not the browser's."""
@@ -178,7 +190,7 @@ class OwnBrowserPanel(WidgetView):
             for index, server in enumerate(self._servers):
                 if origin != server.origin and not (url == server.url or url.startswith(server.url + "/")):
                     continue
-                new = current_server(server)  # ServerStoppedError: "... re-run cell [3] ..."
+                new = _now_serving(server)  # ServerStoppedError: "... re-run cell [3] ..."
                 if new is not server:
                     origin = new.origin if origin == server.origin else origin
                     url = rebase(url, server, new)
@@ -385,6 +397,10 @@ class OwnBrowserPanel(WidgetView):
         if any(what.startswith("OPTIONS ") for what in replay.unused) and not predicted.preflight:
             lines.append("Your browser sent a preflight the engine answered from its preflight cache: with DevTools "
                          "open, the Network tab's 'Disable cache' turns the preflight cache off too.")
+        if source != "your browser" and len({call.origin for call in calls}) > 1:
+            lines.append("Headless Chromium runs each page in a fresh profile of its own, so a cookie one page's "
+                         "login stored does not reach the other page here, as it would in your one browser (the "
+                         "engine is compared in the same way).")
         if replay.unanswered or replay.unused:
             lines.append("On the wire: " + "; ".join(
                 [f"the engine would also have sent {what}" for what in replay.unanswered]

@@ -437,7 +437,7 @@ def test_a_page_the_browser_cannot_load_or_a_stopped_page_server_is_said_within_
     print(f"the frame failure said after {said:.1f} s; the widget shows:\n{text}")
     assert FALLBACK_VERDICT.fullmatch(text.splitlines()[1]), text.splitlines()[:2]
 
-    said, whole = press_until(tab, gone, r"No lab server serves pages at", timeout=3)
+    said, whole = press_until(tab, gone, r"is stopped .*re-run cell", timeout=3)
     assert said is not None, f"a stopped page server was not said within 3 s: {whole!r}"
     print(f"the stopped page server said after {said:.1f} s: {whole!r}")
     report = kernel_report(tab)
@@ -475,7 +475,9 @@ def test_a_lessons_own_browser_panel_sends_from_the_learners_browser(lesson, ope
     assert OWN_VERDICT.fullmatch(text.splitlines()[0] if text else ""), whole
     log = section(tab, widget, "Server log (this request)") or ""
     origins = set(re.findall(r" from (\S+)", log))
-    assert len(origins) == 1 and not origins & {jupyterlab.url}, f"the request's origin in the log: {log!r}"
+    # one page origin (none for a same-origin GET, which sends no Origin), never JupyterLab's
+    assert len(origins) <= 1 and not origins & {jupyterlab.url}, f"the request's origin in the log: {log!r}"
+    assert log.strip(), "nothing reached a lab server"
     predicted = section(tab, widget, "Console, as the engine predicts it")
     if predicted.startswith("(nothing"):
         assert not said, said
