@@ -7,7 +7,8 @@
 # 3. predict, then see, that two ports on the same machine are two different **origins** (but one **site**);
 # 4. compare any two URLs, part by part, with the **origin inspector**;
 # 5. read a server's **request log** — the tool you will use in every lesson;
-# 6. start a server yourself, checked by the exercise checker; then stop everything cleanly.
+# 6. send your first blocked request from **your own browser**, and read it in DevTools;
+# 7. start a server yourself, checked by the exercise checker; then stop everything cleanly.
 #
 # Run the cells from top to bottom (Shift+Enter). Every cell can be re-run safely.
 
@@ -91,7 +92,44 @@ entry.method, entry.path, entry.origin, entry.status
 # decided later, by the browser. Keep this in mind; lesson 01 shows it live.
 
 # %% [markdown]
-# ## 5. Exercise: start a third server
+# ## 5. Your own browser meets CORS
+# So far Python sent everything. Now **your** browser, the one showing this notebook, sends the request the whole
+# course is about: a script on the page `http://localhost:8001` asks the API `http://localhost:8002` for
+# `/api/public`. (The button sends it from a hidden frame that the page server serves, so the request really comes
+# from `http://localhost:8001`, not from JupyterLab.)
+#
+# 1. Open DevTools **now**, before you press: F12 (Cmd+Option+I on a Mac), tab **Console**.
+# 2. Press **Send from my browser**.
+# 3. Read the console.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/public", origin=page.origin)
+
+# %% [markdown]
+# What your DevTools show (Chrome, Edge and other Chromium-based browsers; Firefox words it differently, and the
+# widget then shows Firefox's words):
+# - **Console**: a red sentence, `Access to fetch at 'http://localhost:8002/api/public' from origin
+#   'http://localhost:8001' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on
+#   the requested resource.` Below it, a second red line with the request and the network error `net::ERR_FAILED`
+#   (`GET http://localhost:8002/api/public net::ERR_FAILED 200 (OK)` when DevTools was already open; opened
+#   afterwards, it reads `Failed to load resource: net::ERR_FAILED`).
+# - **Network** tab (JupyterLab makes many requests of its own: type `8002` into its Filter box): a row named
+#   `public` whose status is `CORS error`. Click it: the headers say the server answered `200 OK`, and there is no
+#   `Access-Control-Allow-Origin` among the response headers.
+#
+# The page's script itself saw only `TypeError: Failed to fetch`: the reason is written for you, in DevTools, never
+# for the script. What DevTools does not show, the widget does: the **server's log** (the request arrived and was
+# answered, so nothing was "blocked" on the way there) and the engine's **step by step** explanation, with the fix.
+# It also says whether your browser did what the course's engine predicts. Every lesson has this button next to its
+# central request.
+#
+# *On JupyterHub or Binder* your browser cannot reach this notebook's servers: the widget says so in one line, and
+# the headless Chromium next to the kernel sends the request instead (you then read its console in the widget).
+
+# %% [markdown]
+# ## 6. Exercise: start a third server
 # Start a second API (use `api_app()`) named `"api2"` on teaching port **8003**, and send it one request from
 # Python. Run your cell, then press **Check** below: it says what still fails; **Hint** gives one hint at a time.
 
@@ -117,10 +155,12 @@ ExerciseChecker(
 # - `serve(...)` starts a real server on loopback in one line; re-running the cell replaces it.
 # - A server's **log** shows every request it received — even the ones a browser will later refuse to show to a script.
 # - Servers answer everybody; CORS is about what the *browser* lets a page's script read.
+# - The reason for a blocked request is in **DevTools** (Console, Network), never in the script: press **Send from
+#   my browser** with DevTools open, in any lesson.
 #
 # Next: **01 · The same-origin policy**.
 #
-# ## 6. Stop everything
+# ## 7. Stop everything
 # `stop_all()` stops every lab server of this notebook and frees the ports at once (restarting the kernel does
 # too). The widgets above that need no server keep working; the checker will ask you to re-run your cell.
 

@@ -74,6 +74,11 @@ from cors_lab.widgets import two_tab_story
 two_tab_story(api, bank=FRONTEND, attacker=ATTACKER)
 
 # %% [markdown]
+# Each answer also offers **Send from my browser**: your own browser plays Alice. It logs in from a hidden frame on
+# the bank's page, then a frame on the attacker's page (`http://localhost:8666`) asks for `/api/private` with her
+# cookie. With DevTools open on **Network** (filter `8002`), that row says `CORS error`; click it: `200 OK`. The
+# server answered, and the widget's log says the request came with cookies.
+#
 # Once you have answered all three: this is the **same-origin policy**.
 #
 # > a page may *send* requests to any origin, but its script may only *read* answers from its own origin,
@@ -121,6 +126,18 @@ if chromium_available():
     print("Chromium's console:", seen.error)
 else:
     print("No Chromium here:", unavailable_reason())
+
+# %% [markdown]
+# ### And your own browser
+# The same call once more, from **your** browser, as in notebook 00: open DevTools (F12) on **Console**, then press
+# the button. Three views of one request: your console's red sentence (the browser's reason, for you), the widget's
+# server log (the request arrived and was answered `200`), and `TypeError: Failed to fetch` (all the page's script
+# got). In the **Network** tab, the row `public` has the status `CORS error`.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/public", origin=FRONTEND)
 
 # %% [markdown]
 # ## 5. CORS is not authentication

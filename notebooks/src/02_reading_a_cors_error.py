@@ -14,10 +14,11 @@
 # 9. write a policy whose errors tell the truth, checked by the exercise checker.
 
 # %%
-from cors_lab import Browser, CorsPolicy, api_app, diagnose, stop_all
+from cors_lab import Browser, CorsPolicy, api_app, diagnose, page_app, stop_all
 from cors_lab.course import serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")  # no CORS headers yet
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
 tab = Browser(origin="http://localhost:8001")            # a tab showing the frontend page
 api
 
@@ -30,6 +31,20 @@ api
 r = tab.fetch(api.url + "/api/public")
 print("JavaScript:", r.exception)
 print("Console:   ", r.error)
+
+# %% [markdown]
+# ### The same sentence in your browser
+# Open DevTools on **Console** (F12, or Cmd+Option+I on a Mac) and press the button: your browser sends the same
+# request from the page `http://localhost:8001` (a hidden frame on the page server of the first cell). In Chrome or
+# Edge, the red sentence in your console is the one printed above, word for word; in Firefox it has Firefox's own
+# words (the third form below). The widget puts it next to the server's log, which shows the request arrived.
+# From here on, every prediction offers the same button once you have answered, for the request the answer came
+# from.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/public", origin=page.origin)
 
 # %% [markdown]
 # Every CORS sentence of Chromium has the same four parts. The doctor reads them out:

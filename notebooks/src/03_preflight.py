@@ -8,14 +8,18 @@
 # 4. see a preflight fail on 401, 404 and a redirect (the classic auth-middleware bug);
 # 5. watch the **preflight cache** (`Access-Control-Max-Age`) on a timeline.
 #
-# Every question below is a widget: press your prediction first, the live answer appears under it.
+# Every question below is a widget: press your prediction first, the live answer appears under it. Then **Send from
+# my browser** sends the same request from your own browser: keep DevTools (F12) open on **Network** and watch the
+# rows of Type `preflight` appear.
 
 # %%
-from cors_lab import CorsPolicy, api_app, stop_all
-from cors_lab.course import FRONTEND, serve_teaching
+from cors_lab import CorsPolicy, api_app, attacker_app, page_app, stop_all
+from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001, the page whose scripts call the API
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the exercise's other page: ATTACKER
 api.policy
 
 # %% [markdown]
@@ -96,6 +100,23 @@ PolicyQuiz(api, "/api/items/2", allow_put, origin=PAGE, method="DELETE")
 # %% [markdown]
 # Only the `OPTIONS` reached the server: when a preflight fails, **the real request is never sent**, so nothing
 # was deleted. (Compare with the simple `POST` of lesson 02, which the server processed.)
+
+# %% [markdown]
+# ### A refused preflight in your own browser
+# Your browser sends the `PUT` with JSON from the page `http://localhost:8001` (a hidden frame on the page server
+# of the first cell) to the API as that cell set it up: it allows the page, and only `GET`, `HEAD` and `POST`. Open DevTools on **Network** (filter `8002`), then press.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/items/1", origin=page.origin, **put_json)
+
+# %% [markdown]
+# Two rows named `1` (the URL's last part): one of Type `preflight`, status `204` (the server answered, and allowed
+# the origin but not `PUT`), and the `PUT`, status `CORS error`. Click the `PUT`: `Provisional headers are shown`,
+# no response headers: it never left your browser, and the widget's server log shows the `OPTIONS` alone. The
+# console names the header to fix: `... Method PUT is not allowed by Access-Control-Allow-Methods in preflight
+# response.`
 
 # %% [markdown]
 # ## 4. Preflights that fail on 401, 404 or a redirect
@@ -181,6 +202,17 @@ from cors_lab.widgets import Playground
 
 api.policy = allow_put.copy(max_age=600)
 Playground(api, origin=PAGE, url=api.url + "/api/items/1", **put_json)
+
+# %% [markdown]
+# ### Your browser's preflight cache
+# The API now allows the `PUT`, with `Access-Control-Max-Age: 600`. Press the button **twice**, with DevTools on
+# **Network**: the first press shows a `preflight` row (`204`) and the `PUT` (`200`); the second, only the `PUT`.
+# Your own browser remembered the answer, and the widget's server log counts one `OPTIONS`. One catch: with
+# **Disable cache** ticked in the Network tab, Chromium sends the preflight every time: the second press then shows
+# a second `preflight` row, and the widget says your browser disagrees with the engine, and why.
+
+# %%
+send_from_my_browser(api.url + "/api/items/1", origin=page.origin, title="Send the PUT from my browser", **put_json)
 
 # %% [markdown]
 # ## 6. Exercise: one preflight per ten minutes

@@ -9,13 +9,18 @@
 # 5. learn what `Vary: Origin` is for.
 #
 # Every question is a widget: press your prediction first; the live request runs and the answer appears below it.
+# Then **Send from my browser** repeats it in your own browser, with your browser's own cookies (a question that
+# needs Alice logged in logs her in first, from a hidden frame on the frontend's page). For cookies, open JupyterLab
+# at `http://localhost:8888`, not `http://127.0.0.1:8888` (section 5 says why).
 
 # %%
-from cors_lab import Browser, CorsPolicy, api_app, stop_all
+from cors_lab import Browser, CorsPolicy, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001; the attacker's page is http://localhost:8666
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
 api.policy
 
 # %% [markdown]
@@ -127,6 +132,39 @@ for who in (tab, evil_tab):
     h = r.exchanges[-1].response_headers
     outcome = "blocked" if r.blocked else "read"
     print(f"{who.origin.serialize()}: ACAO={h.get('access-control-allow-origin')}, Vary={h.get('vary')} -> {outcome}")
+
+# %% [markdown]
+# ### Your browser is Alice's
+# Now the two tabs are frames in **your** browser, with your browser's own cookie jar. Each button first logs you in
+# as Alice from the page `http://localhost:8001` (`POST /login`, from a hidden frame on the page server of the
+# first cell: your browser keeps the `sid` cookie), then reads `/api/private` with `credentials: "include"`: the first
+# from the frontend, the second from the attacker's page `http://localhost:8666`. Open DevTools on **Network**
+# (filter `8002`) and press both.
+
+# %%
+from cors_lab.widgets import OwnBrowserPanel, OwnCall
+
+log_in = OwnCall(page.origin, {"url": api.url + "/login?user=alice", "method": "POST", "credentials": "include"})
+
+
+def read_private_from(origin):
+    return [log_in, OwnCall(origin, {"url": api.url + "/api/private", "credentials": "include"})]
+
+
+OwnBrowserPanel(lambda: read_private_from(page.origin), title="Log in, read from the frontend")
+
+# %%
+OwnBrowserPanel(lambda: read_private_from(attacker.origin), title="Log in, read from the attacker's page")
+
+# %% [markdown]
+# With this section's policy, the frontend reads Alice's data. From the attacker's page the `private` row says
+# `CORS error`, yet click it: the server answered `200 OK`, and the widget's server log says the request came
+# **with cookies**. Your browser sent Alice's cookie to the API for the attacker's page; only the *reading* was
+# refused, by the allow-list (lesson 09 comes back to requests that act without being read).
+#
+# Open JupyterLab at `http://localhost:8888`, not `http://127.0.0.1:8888`, for these two: inside a JupyterLab on
+# another site, the lab's pages are cross-site frames, and your browser sends no `SameSite=Lax` cookie from them
+# (the widget then says your browser disagrees with the engine: no cookie was sent).
 
 # %% [markdown]
 # Without `Vary: Origin` (`vary_origin=False`), a cache that stored the frontend's answer could serve it to anyone,

@@ -11,11 +11,12 @@
 # next to what JavaScript can read.
 
 # %%
-from cors_lab import Browser, CorsPolicy, api_app, stop_all
+from cors_lab import Browser, CorsPolicy, api_app, page_app, stop_all
 from cors_lab.course import FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
 api.policy
 
 # %% [markdown]
@@ -23,7 +24,8 @@ api.policy
 # `/api/custom-headers` sends two headers of its own: `X-Request-Id` (for support tickets) and
 # `X-RateLimit-Remaining`. The API allows the frontend's origin, so the request succeeds.
 #
-# **Predict:** can the script read `X-Request-Id`?
+# **Predict:** can the script read `X-Request-Id`? (After your answer, **Send from my browser** makes the request
+# from your own browser; section 1 ends with what its DevTools show.)
 
 # %%
 from cors_lab.widgets import PolicyQuiz
@@ -40,6 +42,18 @@ PolicyQuiz(api, "/api/custom-headers", allows_page, origin=PAGE, ask="header", h
 from cors_lab.widgets import ResponseInspector
 
 ResponseInspector(api, "/api/custom-headers", origin=PAGE, policy=allows_page)
+
+# %% [markdown]
+# ### Your browser sees more than your script
+# The same request from your own browser: open DevTools on **Network** (filter `8002`), press, and click the row
+# `custom-headers`. DevTools lists **every** response header the server sent, `X-Request-Id` and
+# `X-RateLimit-Remaining` included; the widget's "What the script read" lists what `response.headers` gave the
+# page's script. DevTools shows you the wire; CORS decides what the script gets.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/custom-headers", origin=page.origin)
 
 # %% [markdown]
 # Many headers came over the wire; the script sees a few. For a cross-origin answer, the browser shows only the

@@ -23,7 +23,7 @@ import requests
 from flask import Flask, jsonify
 from flask_cors import CORS
 
-from cors_lab import Browser, CorsPolicy, api_app, stop_all, token_api_app
+from cors_lab import Browser, CorsPolicy, api_app, attacker_app, page_app, stop_all, token_api_app
 from cors_lab.course import ATTACKER, FRONTEND, logged_in_browser, serve_teaching
 from cors_lab.widgets import (
     ExerciseChecker,
@@ -45,10 +45,13 @@ def alice_logs_in(tab, server):
 
 # %% [markdown]
 # ## 1. The broken starting point
-# An API that knows nothing about CORS, on port 8002; the page runs at 8001.
+# An API that knows nothing about CORS, on port 8002; the page runs at 8001 (a real page server: after each answer,
+# **Send from my browser** sends the request from your own browser, from a hidden frame on that page).
 
 # %%
 broken = serve_teaching(api_app(), port=8002, name="broken-api")
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
+attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
 
 # %%
 WillItCors(broken, "/api/public", question="Can the page's script read /api/public?")
@@ -96,6 +99,17 @@ WillItCors(flask_api, "/api/items/3", **JSON_PUT,
 # %% [markdown]
 # Two requests reached it: the `OPTIONS` preflight, answered by flask-cors alone, and then the `PUT` itself.
 #
+# ### The fix, in your own browser
+# Open DevTools on **Network** (filter `8002`) and press: your browser sends the same `PUT` from the page
+# `http://localhost:8001`. Two rows named `3`: the `preflight`, whose response headers are flask-cors's
+# `Access-Control-Allow-*` answer, and the `PUT` with the API's own status. Nothing red in the console.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(flask_api.url + "/api/items/3", origin=page.origin, **JSON_PUT)
+
+# %% [markdown]
 # ## 4. One policy, two ways to write it: the policy editor
 # cors_lab's own `CorsPolicy` and flask-cors send the same headers for a correct policy (the course's tests check it,
 # request by request). The **policy editor** shows both at once. On the left, the policy's fields (or a preset);

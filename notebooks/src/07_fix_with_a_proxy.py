@@ -26,10 +26,12 @@ from cors_lab.widgets import ExerciseChecker, ProxyRoute, WillItCors, host_cooki
 
 # %% [markdown]
 # ## 1. An API you cannot change
-# The API on port 8002 sends no CORS headers, and we pretend it belongs to someone else.
+# The API on port 8002 sends no CORS headers, and we pretend it belongs to someone else. The page server on 8001 is
+# where your own browser sends from when you press **Send from my browser** (after an answer, or in the cells below).
 
 # %%
 api = serve_teaching(api_app(), port=8002, name="api")
+frontend_page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
 
 # %%
 WillItCors(api, "/api/public", question="The page at 8001 calls the API directly. Can its script read the answer?")
@@ -44,6 +46,16 @@ dev = serve_teaching(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/
 
 # %%
 ProxyRoute("dev", dev, api, ask="same-origin")
+
+# %% [markdown]
+# In your own browser: open DevTools on **Network** (filter `8010`) and press. The page is the dev proxy's
+# (`http://localhost:8010`, a hidden frame it serves), and so is the URL: one row named `public`, a plain `200`,
+# nothing red in the console. There is nothing for CORS to check.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(dev.url + "/api/public", origin=dev.origin)
 
 # %% [markdown]
 # A `basic` response: same-origin, so CORS never applied. The API received the request from the proxy, server to
@@ -129,6 +141,14 @@ if chromium_available():
           bool(compare(Browser(origin=FRONTEND).fetch(via), real)))
 else:
     print("Chromium is not installed here: sudo apt-get install chromium")
+
+# %% [markdown]
+# And from your own browser, the page at `http://localhost:8001` (a hidden frame on the page server of section 1):
+# with DevTools on **Network** (filter `8011`), the row shows a `200` from the proxy, and its response headers
+# include the `Access-Control-Allow-Origin` the proxy added.
+
+# %%
+send_from_my_browser(via, origin=frontend_page.origin)
 
 # %% [markdown]
 # ## 4. A public "CORS anywhere" proxy

@@ -7,21 +7,70 @@
 # see what it changed and what it costs.
 #
 # **In this notebook you will**
-# 1. switch developer tools on and off and run the same request in real Chromium;
-# 2. see what an "Allow CORS" extension cannot do (credentials);
-# 3. run Chromium with web security disabled, and watch the attacker's page read private data;
-# 4. see why `no-cors` silences the error but reads nothing;
-# 5. learn why a public CORS proxy is never a fix, and why none of this ships to production.
+# 1. read a blocked request and its preflight in **your own** DevTools, the one tool that changes nothing;
+# 2. switch developer tools on and off and run the same request in real Chromium;
+# 3. see what an "Allow CORS" extension cannot do (credentials);
+# 4. run Chromium with web security disabled, and watch the attacker's page read private data;
+# 5. see why `no-cors` silences the error but reads nothing;
+# 6. learn why a public CORS proxy is never a fix, and why none of this ships to production.
 #
 # Every tool here runs in real Chromium. Without Chromium installed, the widget says so in one sentence and shows only
 # what your users' browsers do.
 
 # %%
-from cors_lab import api_app, stop_all, unavailable_reason
+from cors_lab import api_app, page_app, stop_all, unavailable_reason
 from cors_lab.course import serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")  # sends no CORS headers at all
+page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
 print(unavailable_reason() or "Real Chromium is available: every tool below runs in it.")
+
+# %% [markdown]
+# ## Before any tool: your own DevTools
+# Your browser's DevTools (F12, or Cmd+Option+I on a Mac) change nothing: they only show what the browser did, and
+# the reason for a blocked request is written there and nowhere else. Open them now on the **Network** tab (type
+# `8002` into its Filter box: JupyterLab makes many requests of its own), then press the button. Your browser sends
+# `GET /api/public` from the page `http://localhost:8001` (a hidden frame on the page server above) to this API,
+# which sends no CORS header.
+
+# %%
+from cors_lab.widgets import send_from_my_browser
+
+send_from_my_browser(api.url + "/api/public", origin=page.origin, title="Send the GET from my browser")
+
+# %% [markdown]
+# What Chromium's DevTools show (Chrome, Edge; Firefox's DevTools lay it out differently):
+# - one row named `public`, Type `fetch`, Status **`CORS error`**: not a status the server sent;
+# - click it. *Headers* → General: **Status code `200 OK`**: the server answered, and the response headers are all
+#   listed, with no `Access-Control-Allow-Origin` among them. The request headers include `origin:
+#   http://localhost:8001`;
+# - *Response*: `Failed to load response data`: DevTools does not show the body of a blocked answer either. The
+#   widget's server log is where you see what the server answered.
+#
+# Now a request the browser must ask about first: a POST with a JSON body (`Content-Type: application/json` is not
+# a simple header, notebook 03), to the same API.
+
+# %%
+send_from_my_browser(api.url + "/api/echo", origin=page.origin, method="POST",
+                     headers={"Content-Type": "application/json"}, body='{"name": "kiwi"}',
+                     title="Send the POST from my browser")
+
+# %% [markdown]
+# Now the Network tab has **two** rows named `echo`:
+# - Type **`preflight`** (Initiator `Preflight`): the `OPTIONS` request the browser sent first. Its status is the
+#   server's real answer (`200 OK` here: the API answers `OPTIONS`, but with no CORS header), and its *Headers* show
+#   `Access-Control-Request-Method: POST` and `Access-Control-Request-Headers: content-type` among the request
+#   headers;
+# - the POST itself, Type `fetch`, Status `CORS error`. Click it: its Headers say **`Provisional headers are
+#   shown`**, and there are no response headers at all. That warning means what it says: these are the headers the
+#   browser *would* have sent. The POST never left the browser, because its preflight failed, and the widget's
+#   server log agrees: only the `OPTIONS` arrived.
+#
+# In the **Console**: `... Response to preflight request doesn't pass access control check: ...`, followed by a red
+# line with `POST` and `net::ERR_FAILED` and no status (there was no answer to the POST). Compare both with the
+# sentence the widget predicts, and read its step by step for the fix. (The toggles below run in a headless
+# Chromium next to the kernel: your browser cannot install an extension for you, so your DevTools will not show
+# them.)
 
 # %% [markdown]
 # ## 1. The toggles
@@ -81,6 +130,7 @@ def users_answer():
                    "Your extension is in your browser, not theirs: the server still sends no "
                    "Access-Control-Allow-Origin, so their browser blocks the read.",
                    html=sequence_diagram(result), details=f"Console: {result.error}" if result.error else "",
+                   result=result,  # so the answer offers "Send from my browser": your own browser is a user's
                    wrong={"readable": "Tools on your machine never travel to your users."})
 
 

@@ -17,10 +17,12 @@
 # API: her browser holds the session cookie, and every tab of her browser shares it.
 
 # %%
-from cors_lab import CorsPolicy, api_app, stop_all
+from cors_lab import CorsPolicy, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")
+page = serve_teaching(page_app(), port=8001, name="page")  # the frontend, for your own browser too
+attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
 helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8667,
                         name="attacker-redirector")  # the attacker's second server: /api/redirect?to=... redirects
 
@@ -52,7 +54,10 @@ Predict("Can the attacker's page read Alice's /api/private?", ["it reads her dat
 # Now you are the attacker. Pick an attack: the console loads that misconfiguration into the API. Press **Steal**:
 # Alice logs in on the frontend tab, then the attacker's tab — same browser, same cookie jar — fetches her data.
 # Then **fix the API** (in the console's fields, or in code: `api.policy = CorsPolicy(...)`) and press Steal again.
-# A good fix blocks the attacker *and* keeps the frontend working.
+# A good fix blocks the attacker *and* keeps the frontend working. **Steal from my browser** runs the same attack
+# in your own browser: Alice's login and the frontend's read from a hidden frame on `http://localhost:8001`, then
+# the theft from a frame on the attacker's page `http://localhost:8666`. With DevTools on **Network** (filter
+# `8002`), compare the attacker's row before and after your fix.
 #
 # - **reflected Origin**: the server above.
 # - **trusted null, through a redirect**: the API allows `null` "for local files". But `null` is not "nobody": the
@@ -92,6 +97,31 @@ else:
 # `localhost:8666` and `localhost:8002` are *same-site* (though cross-origin), so every cookie goes, `Lax`, `Strict` or
 # `None`. From a page on another site, Chromium's `fetch()` sends no cookie at all (third-party cookies are blocked),
 # so this attack needs a same-site foothold: a sibling port, a subdomain, an XSS on a neighbour. Fix the server anyway.
+
+# %% [markdown]
+# ### `null` from your own browser: a sandboxed frame
+# A redirect is one way to make a browser send `Origin: null`; a **sandboxed frame** is another, and needs no
+# second server: a page in `<iframe sandbox="allow-scripts">` has an opaque origin, serialized `null`. Your browser
+# can show it. The button logs Alice in from the frontend `http://localhost:8001`, then a sandboxed frame in your
+# browser reads `/api/private`, with `credentials: "include"`, from a copy of the API that trusts `null`
+# (port 8003). **Predict** before you press: does the frame's script read the answer? Does Alice's cookie go?
+
+# %%
+from cors_lab.widgets import OwnBrowserPanel, OwnCall
+
+trusts_null = serve_teaching(api_app(ATTACKS["null"].policy), port=8003, name="trusts-null")
+OwnBrowserPanel(lambda: [
+    OwnCall(page.origin, {"url": trusts_null.url + "/login?user=alice", "method": "POST", "credentials": "include"}),
+    OwnCall("null", {"url": trusts_null.url + "/api/private", "credentials": "include"}),
+], title="Log in, then read from a sandboxed frame")
+
+# %% [markdown]
+# The frame reads the answer: the API said `Access-Control-Allow-Origin: null` with credentials, so *any* page that
+# puts itself in a sandbox is "trusted", and your console stays quiet. But the answer is `401`, and the server's
+# log shows no cookie: a page with an opaque origin is cross-site to every server, so your browser sends it no
+# cookie (the engine's step 3). The redirect trick in the console above does get the cookie, because there the
+# request starts on the attacker's page, which is same-site with the API. Either way, the fix is the same:
+# never list `null` (exercise B).
 
 # %% [markdown]
 # ## 3. A regex without an end anchor
