@@ -18,7 +18,7 @@ from cors_lab import Browser, CorsPolicy, api_app, diagnose, page_app, stop_all
 from cors_lab.course import serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")  # no CORS headers yet
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
 tab = Browser(origin="http://localhost:8001")            # a tab showing the frontend page
 api
 

@@ -14,11 +14,11 @@
 
 # %%
 from cors_lab import CorsPolicy, api_app, attacker_app, page_app, stop_all
-from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
+from cors_lab.course import FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001, the page whose scripts call the API
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
 attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the exercise's other page: ATTACKER
 api.policy
 
@@ -104,7 +104,8 @@ PolicyQuiz(api, "/api/items/2", allow_put, origin=PAGE, method="DELETE")
 # %% [markdown]
 # ### A refused preflight in your own browser
 # Your browser sends the `PUT` with JSON from the page `http://localhost:8001` (a hidden frame on the page server
-# of the first cell) to the API as that cell set it up: it allows the page, and only `GET`, `HEAD` and `POST`. Open DevTools on **Network** (filter `8002`), then press.
+# of the first cell) to the API as that cell set it up: it allows the page, and only `GET`, `HEAD` and `POST`.
+# Open DevTools on **Network** (filter `8002`), then press.
 
 # %%
 from cors_lab.widgets import send_from_my_browser

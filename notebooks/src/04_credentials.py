@@ -19,7 +19,7 @@ from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001; the attacker's page is http://localhost:8666
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
 attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
 api.policy
 

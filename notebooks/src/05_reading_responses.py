@@ -16,7 +16,7 @@ from cors_lab.course import FRONTEND, serve_teaching
 
 PAGE = FRONTEND  # http://localhost:8001
 api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
 api.policy
 
 # %% [markdown]

@@ -22,7 +22,7 @@ from cors_lab import api_app, page_app, stop_all, unavailable_reason
 from cors_lab.course import serve_teaching
 
 api = serve_teaching(api_app(), port=8002, name="api")  # sends no CORS headers at all
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from ("Send from my browser")
+page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
 print(unavailable_reason() or "Real Chromium is available: every tool below runs in it.")
 
 # %% [markdown]
