@@ -37,6 +37,7 @@ _LAZY = {
     "FetchResult": "cors_lab.browser.result",
     "compare": "cors_lab.browser.result",
     "diagnose": "cors_lab.doctor",
+    "probe": "cors_lab.probe",
     "SAFELISTED_RESPONSE_HEADERS": "cors_lab.browser.safelist",
     "ChromiumBrowser": "cors_lab.real.chromium",
     "chromium_available": "cors_lab.real.chromium",
