@@ -239,6 +239,18 @@ def start_trap(name: str, fixed: bool = False, **options):
     return live.start()
 
 
+def trap_config(name: str, fixed: bool = False) -> str:
+    """The configuration text of trap ``name`` (or of its fix), without running anything: what a lesson shows before
+    the learner predicts."""
+    if name not in TRAPS:
+        raise InputError(f"Unknown trap {name!r}: choose one of {', '.join(TRAPS)}.")
+    live = TRAPS[name].start(fixed)  # built, never started
+    try:
+        return live.config
+    finally:
+        live.stop()  # nginx's companion app server, and the process's directory
+
+
 def fetch_trap(live, browser=None):
     """The trap's own fetch against ``live``, in ``browser`` (a `cors_lab.Browser` by default, or a
     `cors_lab.ChromiumBrowser`) whose page is the trap's origin."""
@@ -249,4 +261,4 @@ def fetch_trap(live, browser=None):
     return browser.fetch(live.url + live.trap.path, **live.trap.fetch_options)
 
 
-__all__ = ["TRAPS", "Trap", "start_trap", "fetch_trap", "PAGE", "ATTACKER"]
+__all__ = ["TRAPS", "Trap", "start_trap", "trap_config", "fetch_trap", "PAGE", "ATTACKER"]

@@ -6,6 +6,8 @@
 - `ProxyRoute("dev" | "cors" | "public", proxy, api)`: a proxy topology as a picture lit by the live request's hops.
 - `ThreeForms(server, url)`: one request as fetch() in Chromium, axios in Chromium and Firefox, side by side,
   with the doctor's reading of each and buttons that confirm them in the real browsers.
+- `ApiDoctor(url, origin=...)`: `cors-lab doctor` in a widget, for any URL (your own API).
+- `TrapQuiz(name)`: a framework's classic CORS trap: read its configuration, predict, run the real framework.
 - `WillItCors(server, url, ..., question=...)`: predict allowed / blocked (or a header's visibility), then run it.
 - `Predict(question, choices, reveal)` / `PredictionSet(title, [...])`: capture a prediction, then reveal `Outcome`.
 - `send_from_my_browser(url, origin=...)` / `OwnBrowserPanel(calls)`: the learner's own browser makes the request
@@ -16,6 +18,7 @@
 What a learner types wrongly in a widget is refused in one sentence (`cors_lab.InputError`, re-exported here).
 """
 from cors_lab.errors import InputError
+from cors_lab.widgets.api_doctor import ApiDoctor
 from cors_lab.widgets.attacker_console import AttackerConsole, forged_transfer_question
 from cors_lab.widgets.cache_timeline import CacheTimeline, cache_prediction
 from cors_lab.widgets.checker import Check, ExerciseChecker, credentials_exercise
@@ -46,10 +49,13 @@ from cors_lab.widgets.three_forms import (
     xhr_sentence_question,
 )
 from cors_lab.widgets.topology import ProxyRoute, host_cookie_question
+from cors_lab.widgets.trap_quiz import TrapQuiz
 from cors_lab.widgets.two_tabs import two_tab_story
 from cors_lab.widgets.workshop_board import WorkshopBoard
 
 __all__ = [
+    "ApiDoctor",
+    "TrapQuiz",
     "sequence_diagram",
     "SequenceDiagram",
     "Playground",
