@@ -151,6 +151,7 @@ class Probe:
     real: FetchResult | None = None
     agreement: object = None
     real_note: str | None = None
+    behind: str | None = None  # a refused preflight's status hides another failure: its fix (`_behind_the_status`)
 
     # ---- what it found ----------------------------------------------------------------------------------------
     @property
@@ -276,6 +277,8 @@ class Probe:
                     f"{shlex.quote(self.url)} says what answers there.)"]
         elif self.fix:
             out += ["", "Fix:      " + self.fix]
+        if self.behind:
+            out += ["", "Also:     " + self.behind]
         if self.not_sent:
             out += ["", "Not sent: " + self.not_sent]
         if self.real is not None or self.real_note:
@@ -319,7 +322,8 @@ class Probe:
             "console": self.console, "exception": self.exception,
             "failed_step": None if step is None else {"kind": str(step.kind), "failure": step.failure,
                                                       "rule": step.rule, "detail": step.detail},
-            "fix": self.fix, "preflight": self.needs_preflight, "not_sent": self.not_sent,
+            "fix": self.fix, "behind_the_status": self.behind, "preflight": self.needs_preflight,
+            "not_sent": self.not_sent,
             "sent": [{"kind": e.kind, "method": e.method, "url": e.url, "status": e.status,
                       "request_headers": dict(e.request_headers.items()),
                       "response_headers": dict(e.response_headers.items())} for e in self.exchanges],
@@ -407,6 +411,7 @@ def probe(url: str, origin: str, method: str = "GET", headers=None, credentials:
     else:
         report.result, report.steps, report.exchanges = result, result.steps, result.exchanges
         report.verdict = _verdict(result)
+        report.behind = _behind_the_status(report, call)
     if real:
         _confirm_in_real_browser(report, withhold, timeout)
     return report
@@ -419,6 +424,29 @@ def _verdict(result: FetchResult) -> str:
     if step is not None and step.failure in UNREACHABLE:
         return "unreachable"
     return "blocked"
+
+
+def _behind_the_status(report: Probe, call: _Fetch) -> str | None:
+    """A preflight refused with an error status by a framework (Starlette answers 400 "Disallowed CORS method"):
+    the browser stops at the status, but the answer's Access-Control-Allow-* headers would refuse the request as
+    well. The fix for that second failure, as the engine's own preflight check finds it on the same headers."""
+    from cors_lab.browser.preflight import check_preflight
+
+    step = report.failed_step
+    preflights = [exchange for exchange in report.exchanges if exchange.kind == "preflight" and exchange.status]
+    if step is None or step.failure != "preflight_status" or not preflights:
+        return None
+    answer = preflights[-1]
+    headers = {name.lower(): value for name, value in answer.response_headers.items()}
+    problem, _ = check_preflight(204, headers, report.origin, report.credentials, report.method,
+                                 report.unsafe_headers, call.model)
+    if problem is None:
+        return None
+    kind, hint = problem
+    fix = FAILURES[kind].fix_for(url=report.url, origin=report.origin, hint=hint, preflight=True,
+                                 method=report.method)
+    return (f"the {answer.status} is not the only problem: with a 2xx status the browser would still refuse it "
+            f"({FAILURES[kind].short}). {fix}")
 
 
 def _not_sent_sentence(report: Probe, preflighted: bool) -> str:

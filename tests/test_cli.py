@@ -192,3 +192,18 @@ def unused_port():
     port = sock.getsockname()[1]
     sock.close()
     return port
+
+
+def test_a_refused_preflights_status_does_not_hide_the_method_it_does_not_allow(capsys):
+    # as Starlette answers a preflight it refuses: 400, with its Access-Control-Allow-* headers
+    refusing = serve(api_app(), port=None, name="refusing",
+                     policy=CorsPolicy(allow_origins=[PAGE], allow_methods=["GET"], preflight_status=400))
+    code, out, _ = doctor(capsys, refusing.url + "/api/items/1", "--origin", PAGE, "-X", "PUT", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["failed_step"]["failure"] == "preflight_status"
+    assert "method not in Access-Control-Allow-Methods" in data["behind_the_status"]
+    assert "Add PUT to `Access-Control-Allow-Methods`" in data["behind_the_status"]
+    allowing = serve(api_app(), port=None, name="allowing",
+                     policy=CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], preflight_status=400))
+    report = probe(allowing.url + "/api/items/1", origin=PAGE, method="PUT")
+    assert report.failed_step.failure == "preflight_status" and report.behind is None  # the status is all of it

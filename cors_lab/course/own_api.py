@@ -2,7 +2,7 @@
 ``CORSMiddleware`` options, and the exercise check that probes it as the browser would.
 
     >>> from cors_lab.course.own_api import start_my_fastapi, check_my_fastapi, YOUR_FRONTEND
-    >>> options = dict(allow_origins=["http://localhost:5173"], allow_methods=["GET", "PUT"],
+    >>> options = dict(allow_origins=["http://localhost:8001"], allow_methods=["GET", "PUT"],
     ...                allow_headers=["Content-Type"], allow_credentials=True)
     >>> with start_my_fastapi(options) as api:                   # uvicorn on a free loopback port   # doctest: +SKIP
     ...     probe(api.url + "/api/data", origin=YOUR_FRONTEND)
@@ -15,11 +15,13 @@ in a FastAPI project (FastAPI's CORSMiddleware is Starlette's class), pasted int
 """
 from __future__ import annotations
 
-from cors_lab.course.teaching import ATTACKER
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.course.verdict import Verdict
 from cors_lab.errors import InputError
 
-YOUR_FRONTEND = "http://localhost:5173"  # where a Vite dev server serves a frontend by default
+#: the lesson's frontend: the course's page origin (a Vite dev server's would be http://localhost:5173), so the
+#: learner's own browser can send from a frame on it
+YOUR_FRONTEND = FRONTEND
 #: CORSMiddleware's keyword arguments (Starlette 1.x), so a misspelt one is one sentence, not a crashed server
 OPTIONS = ("allow_origins", "allow_methods", "allow_headers", "allow_credentials", "allow_origin_regex",
            "allow_private_network", "expose_headers", "max_age")
@@ -81,7 +83,7 @@ def check_my_fastapi(options: dict, frontend: str = YOUR_FRONTEND, attacker: str
                         "answers '*' with the request's own Origin, so any page reads with the user's cookies.")
             else:
                 rule = report.failed_step.rule if report.failed_step else report.verdict
-                said, hint = f"The browser blocks it ({rule}).", report.fix or report.console
+                said, hint = f"The browser blocks it ({rule}).", report.behind or report.fix or report.console
             parts.append(Verdict(passed, said, hint=None if passed else hint, about=about, result=report.result))
     failing = [part for part in parts if not part.passed]
     if failing:

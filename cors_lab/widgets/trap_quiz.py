@@ -37,7 +37,12 @@ class TrapQuiz(Predict):
         self.choices_kind = "attacker" if attacker else "reads"
         options = dict(url="<server>" + self.trap.path, **self.trap.fetch_options)
         title = framework(self.trap.framework).title
-        self.config = trap_config(name)
+        from cors_lab.errors import CorsLabError
+
+        try:
+            self.config = trap_config(name)
+        except CorsLabError as exc:  # its framework is not installed here: said, never guessed
+            self.config = f"(This trap cannot run here: {exc})"
         context = (f"{title}. The page {self.trap.origin} runs:\n  {fmt.fetch_code(options)}\n\n"
                    f"The server's configuration:\n{self.config}")
         if question is None:
