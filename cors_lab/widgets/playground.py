@@ -52,6 +52,21 @@ def new_log_lines(marks: dict, extra=()) -> list[str]:
             for server in servers for entry in server.requests(since=marks.get(server))]
 
 
+NO_OWN_BROWSER = ("\"Send from my browser\" needs a lab server to answer (the engine replays what your browser got "
+                  "from the lab server's log). For your own API, open DevTools on your own frontend's tab instead.")
+
+
+def answered_cors_headers(result) -> str:
+    """The Access-Control-* headers each answer of ``result`` carried, one block per request sent."""
+    lines = []
+    for exchange in result.exchanges:
+        lines.append(f"{exchange.method} {fmt.path_of(exchange.url)} -> {exchange.status or 'no answer'}")
+        cors = [f"  {name}: {value}" for name, value in exchange.response_headers.items()
+                if name.lower().startswith("access-control-")]
+        lines += cors or (["  (no Access-Control-* header)"] if exchange.status else [])
+    return "\n".join(lines) or "(nothing was sent)"
+
+
 class Playground(WidgetView):
     """Edit ``server.policy``, build a request from a page ``origin``, Send it, read the outcome.
 
@@ -79,10 +94,12 @@ class Playground(WidgetView):
 
     kind = "playground"
 
-    def __init__(self, server, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
+    def __init__(self, server=None, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
                  headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
                  browser=None):
-        self.server = server
+        if server is None and not url:
+            raise InputError("Playground needs a lab server or a url: Playground(url=\"http://localhost:3000/api\")")
+        self.server = server  # None: any URL (your own API), whose CORS policy is its own
         self.last_result = None
         self.last_chromium = None
         self.agreement = None  # the last `compare(engine, Chromium)`, or None
@@ -111,7 +128,7 @@ class Playground(WidgetView):
             field.observe(lambda change, f=field: self._edited(f), names="value")
         # ---- the request
         self.origin = _text("page origin", origin)
-        self.url = _text("URL", url if url is not None else f"{server.url}/api/public")
+        self.url = _text("URL", url if url else f"{server.url}/api/public")
         self.method = w.Combobox(value=method, options=fmt.KNOWN_METHODS, description="method", ensure_option=False,
                                  layout=_WIDE, style={"description_width": "120px"})
         self.headers = w.Textarea(value=headers, description="headers", placeholder="Name: value (one per line)",
@@ -133,8 +150,15 @@ class Playground(WidgetView):
         self.chromium_output = w.HTML()
         # a server's name is whatever the learner called it: text, never markup
         self.title = title = w.HTML(self._title_html())
-        policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
-                            layout=w.Layout(width="50%"))
+        # any URL: no policy of ours to edit; the CORS headers its last answers carried instead
+        self.server_headers = w.HTML(fmt.pre("(press Send: the Access-Control-* headers it answers appear here)"))
+        if server is None:
+            policy_box = w.VBox([w.HTML("<b>Server</b>"), w.HTML(fmt.pre(
+                "Not a lab server: its CORS policy is its own (its code or its framework's middleware).\n"
+                "What it answered:")), self.server_headers], layout=w.Layout(width="50%"))
+        else:
+            policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
+                                layout=w.Layout(width="50%"))
         request_box = w.VBox([w.HTML("<b>Request (JavaScript on the page)</b>"), self.origin, self.url, self.method,
                               self.headers, self.body, self.credentials, self.mode,
                               w.HBox([self.send_button, self.chromium_button, self.forget_button])],
@@ -143,8 +167,14 @@ class Playground(WidgetView):
         from cors_lab.widgets.own_browser import OwnBrowserPanel, frame_server, serves_page
 
         page = frame_server(origin) if serves_page(origin) else None
-        self.own_browser = OwnBrowserPanel(self._own_calls, servers=[server, page], nested=True)
-        self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, self.own_browser.widget,
+        if server is None:
+            # the engine replays what the learner's browser got from a lab server's log; another server has none
+            self.own_browser = None
+            own = w.HTML(fmt.message_html(NO_OWN_BROWSER, None))
+        else:
+            self.own_browser = OwnBrowserPanel(self._own_calls, servers=[server, page], nested=True)
+            own = self.own_browser.widget
+        self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, own,
                             self.output, self.chromium_output]),
                     # Send is the action (Apply and Forget only prepare it); the UI tests press these
                     actions=[self.send_button, self.chromium_button],
@@ -152,6 +182,9 @@ class Playground(WidgetView):
         self.load_policy()
 
     def _title_html(self) -> str:
+        if self.server is None:
+            return (f"<b>CORS playground</b> &middot; any URL: <code>{fmt.escape(fmt.origin_part(self.url.value))}"
+                    "</code> (not a lab server)")
         return (f"<b>CORS playground</b> &middot; server <code>{fmt.escape(self.server.name)}</code> "
                 f"at <code>{fmt.escape(self.server.url)}</code>")
 
@@ -168,6 +201,8 @@ class Playground(WidgetView):
         On a new server the URL field moves to it; fields edited since the last Apply are applied to it, otherwise
         the fields show the new server's own policy. A stopped server raises `ServerStoppedError` (one sentence).
         """
+        if self.server is None:
+            return
         server = current_server(self.server)
         if server is self.server:
             return
@@ -178,6 +213,8 @@ class Playground(WidgetView):
             self.load_policy()
 
     def __repr__(self) -> str:
+        if self.server is None:
+            return f"Playground(url={self.url.value!r})"
         return f"Playground(server={self.server.name!r})"
 
     # ---- policy <-> fields -------------------------------------------------------------------------
@@ -190,6 +227,8 @@ class Playground(WidgetView):
         """Show the server's current policy in the fields."""
         from cors_lab.policy import CorsPolicy
 
+        if self.server is None:
+            return
         policy = self.server.policy or CorsPolicy.none()
         self._loading = True
         try:
@@ -282,7 +321,9 @@ class Playground(WidgetView):
         except InputError as exc:
             self._say(str(exc))
             return None
-        if self._dirty:  # fields edited in the widget: they win (and the message says the policy was applied)
+        if self.server is None:
+            self._say("")
+        elif self._dirty:  # fields edited in the widget: they win (and the message says the policy was applied)
             if not self._apply_policy():
                 return None
         else:  # the policy may have been changed in code since: show it
@@ -323,7 +364,7 @@ class Playground(WidgetView):
         self.last_result = result
         self.last_chromium, self.agreement = None, None
         self.chromium_output.value = ""
-        self._show(result, new_log_lines(marks, [self.server]))
+        self._show(result, new_log_lines(marks, [self.server] if self.server is not None else []))
         return result
 
     def ask_chromium(self):
@@ -406,11 +447,13 @@ class Playground(WidgetView):
             ("Step by step", result.explain()),
         ]
         color = fmt.GREEN if result.readable else fmt.RED
+        self.server_headers.value = fmt.pre(answered_cors_headers(result))
+        self._text.insert(4, ("What the server answered (Access-Control-*)", answered_cors_headers(result)))
         self.output.value = (
             sequence_diagram(result)
             + fmt.section("What JavaScript can read", fmt.pre(self._text[2][1], color))
-            + fmt.section("Server log (new lines)", fmt.pre(self._text[4][1]))
-            + "<details open><summary><b>Step by step</b></summary>" + fmt.pre(self._text[5][1]) + "</details>"
+            + fmt.section("Server log (new lines)", fmt.pre(self._text[5][1]))
+            + "<details open><summary><b>Step by step</b></summary>" + fmt.pre(self._text[6][1]) + "</details>"
         )
 
     def message_text(self) -> str:
