@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from cors_lab.errors import ServerError
+from cors_lab.frameworks import npm
 from cors_lab.frameworks.base import Config, comment_notes, facts
 from cors_lab.frameworks.live import LiveProcess
 from cors_lab.policy import CorsPolicy
@@ -94,38 +93,8 @@ app.listen(Number(process.env.PORT), "127.0.0.1");
 
 
 def node_modules() -> Path:
-    """The node_modules directory holding express and cors, installed with npm on first use.
-
-    npm's cache is tried first (works without a network), then the registry; raises `ServerError` in one sentence
-    when node or npm is missing or the install fails."""
-    modules = NODE_HOME / "node_modules"
-    wanted = {spec.rsplit("@", 1)[0]: spec.rsplit("@", 1)[1] for spec in PACKAGES}
-    if all(_installed_version(modules, name) == version for name, version in wanted.items()):
-        return modules
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        raise ServerError("node and npm are needed to run Express (apt-get install nodejs npm).")
-    NODE_HOME.mkdir(parents=True, exist_ok=True)
-    command = [npm, "install", "--prefix", str(NODE_HOME), "--no-audit", "--no-fund", "--no-save",
-               "--fetch-retries=0", "--fetch-timeout=20000", *PACKAGES]
-    last = "no output"
-    for extra in (["--offline"], []):
-        try:
-            done = subprocess.run(command + extra, capture_output=True, text=True, timeout=INSTALL_SECONDS)
-        except subprocess.TimeoutExpired:
-            last = f"it took more than {INSTALL_SECONDS} s"
-            continue
-        if done.returncode == 0 and all(_installed_version(modules, n) == v for n, v in wanted.items()):
-            return modules
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    raise ServerError(f"npm install {' '.join(PACKAGES)} failed: {last}")
-
-
-def _installed_version(modules: Path, name: str) -> str | None:
-    try:
-        return json.loads((modules / name / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
+    """The node_modules directory holding express and cors, installed with npm on first use (`npm.node_modules`)."""
+    return npm.node_modules(NODE_HOME, PACKAGES, "Express", INSTALL_SECONDS)
 
 
 def process(config_text: str, before: str = "", after: str = "", routes: str = ROUTES) -> LiveProcess:

@@ -26,7 +26,9 @@ header from the client                         dev_proxy           cors_proxy
 ``Cookie``                                     forwarded           dropped; forwarded with forward_cookies
 ``Authorization``                              forwarded           forwarded (from a page only if
                                                                    ``allow_headers`` lists it)
-``Origin``                                     dropped             dropped
+``Origin``                                     dropped (forwarded  dropped
+                                               with origin=
+                                               "forward", as Vite)
 ``Referer``, ``Access-Control-Request-*``      forwarded           dropped
 hop-by-hop headers (`HOP_BY_HOP`)              dropped             dropped
 ``Host``                                       the upstream's      the upstream's
@@ -486,7 +488,7 @@ def _via_token() -> str:
 
 def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "/api", timeout: float = 5.0,
               max_request_bytes: int = MAX_BODY_BYTES, max_response_bytes: int = MAX_BODY_BYTES,
-              log_size: int = LOG_SIZE) -> Flask:
+              log_size: int = LOG_SIZE, origin: str = "strip") -> Flask:
     """A same-origin dev proxy: one origin serves the frontend and forwards ``prefix`` paths to the API.
 
         >>> api = serve(api_app(), port=8002, name="api")              # no CORS policy at all
@@ -512,6 +514,10 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
     pointing at the API's origin takes the browser off the proxy (cross-origin again). The full table of what is
     forwarded is in this module's docstring.
 
+    - ``origin``: ``"strip"`` (the default) drops the browser's Origin header; ``"forward"`` sends it upstream as
+      Vite's ``server.proxy`` does (its http-proxy changes Host with ``changeOrigin: true``, never Origin). A
+      browser sends Origin on every POST, same-origin ones included, so an API that refuses foreign Origins (a CSRF
+      check, a CORS middleware answering 403) refuses the proxied POST: it sees the dev server's origin.
     - ``timeout``: seconds for the whole upstream answer, body included: 504 after it, 502 when it cannot be
       reached.
     - ``max_request_bytes`` / ``max_response_bytes``: the largest body forwarded each way (10 MB): 413 for a
@@ -525,6 +531,9 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
     prefixes = [prefix] if isinstance(prefix, str) else list(prefix)
     if not prefixes or not all(isinstance(p, str) and p.startswith("/") for p in prefixes):
         raise ProxyConfigError(f"prefix must be a path such as '/api' (or several), not {prefix!r}.")
+    if origin not in ("strip", "forward"):
+        raise ProxyConfigError(f"origin must be 'strip' (drop the browser's Origin) or 'forward' (send it upstream, "
+                               f"as Vite's proxy does), not {origin!r}.")
     api = _base_url(api_url, "api_url")
     frontend_url = _base_url(frontend_app_or_url, "The frontend URL") if isinstance(frontend_app_or_url, str) else None
     if frontend_url is None and not callable(frontend_app_or_url):
@@ -537,7 +546,7 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
     app.config["REFUSED"] = BoundedLog(log_size)
     app.config["DEV_PROXY"] = {"api_url": api, "prefixes": prefixes, "frontend": frontend_url or frontend_app_or_url,
                                "via": via_token, "max_request_bytes": max_request_bytes,
-                               "max_response_bytes": max_response_bytes}
+                               "max_response_bytes": max_response_bytes, "origin": origin}
 
     def forward(path: str) -> Response:
         base = api if _under(request.path, prefixes) else frontend_url
@@ -551,7 +560,7 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
                 return _text(status, reason)
         return _forward(
             upstream,
-            drop_request={"origin"},
+            drop_request={"origin"} if origin == "strip" else set(),
             drop_response=lambda name: False,
             timeout=timeout,
             log=app.config["FORWARDED"],
