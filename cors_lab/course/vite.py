@@ -21,6 +21,7 @@ What the lesson shows, all recorded from real Vite 6.4 and real Chromium (tests/
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -60,13 +61,14 @@ def vite_config(api_url: str, prefix: str = "/api", change_origin: bool = True) 
     """The ``vite.config.js`` a learner writes: ``server.proxy`` forwards ``prefix`` to ``api_url``."""
     return ('import { defineConfig } from "vite";\n\n'
             "export default defineConfig({\n"
-            "  cacheDir: \".vite-cache\",  // the course's: each project keeps its own\n"
+            '  cacheDir: ".vite-cache",  // in the project folder: two projects never share it\n'
             "  server: {\n"
             "    proxy: {\n"
-            f"      {prefix!r}: {{ target: {api_url!r}, changeOrigin: {'true' if change_origin else 'false'} }},\n"
+            f"      {json.dumps(prefix)}: {{ target: {json.dumps(api_url)}, "
+            f"changeOrigin: {'true' if change_origin else 'false'} }},\n"
             "    },\n"
             "  },\n"
-            "});\n").replace("'", '"')
+            "});\n")
 
 
 def vite_modules() -> Path:
