@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,28 +49,14 @@ CALL_JS = """async ([config]) => {
 
 def axios_script() -> Path:
     """The path of axios' browser build, installed from npm on first use; skips the module when it cannot be."""
-    script = AXIOS_HOME / "node_modules" / "axios" / "dist" / "axios.min.js"
-    package = AXIOS_HOME / "node_modules" / "axios" / "package.json"
-    if script.exists() and json.loads(package.read_text()).get("version") == AXIOS_VERSION:
-        return script
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        pytest.skip("npm or node is missing: cannot install axios to compare with")
-    AXIOS_HOME.mkdir(parents=True, exist_ok=True)
-    command = [npm, "install", "--prefix", str(AXIOS_HOME), "--no-audit", "--no-fund", "--no-save",
-               "--fetch-retries=0", "--fetch-timeout=20000", f"axios@{AXIOS_VERSION}"]
-    last = "no output"
-    # npm's cache first (works without a network, e.g. inside `unshare -n`), then the registry
-    for extra in (["--offline"], []):
-        try:
-            done = subprocess.run(command + extra, capture_output=True, text=True, timeout=INSTALL_SECONDS)
-        except subprocess.TimeoutExpired:
-            last = f"it took more than {INSTALL_SECONDS} s"
-            continue
-        if done.returncode == 0 and script.exists():
-            return script
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    pytest.skip(f"npm install axios@{AXIOS_VERSION} failed: {last}")
+    from cors_lab.errors import ServerError
+    from cors_lab.frameworks.npm import node_modules
+
+    try:  # npm's cache first (works without a network, e.g. inside `unshare -n`), then the registry
+        modules = node_modules(AXIOS_HOME, (f"axios@{AXIOS_VERSION}",), "axios", INSTALL_SECONDS)
+    except ServerError as exc:
+        pytest.skip(f"cannot install axios to compare with: {exc}")
+    return modules / "axios" / "dist" / "axios.min.js"
 
 
 @dataclass
