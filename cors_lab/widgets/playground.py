@@ -1,6 +1,7 @@
 """The Playground: edit a running server's CORS policy, build a fetch(), press Send, see what happened.
 
     pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/public")
+    pg = Playground(url="http://localhost:3000/api/data", origin="http://localhost:5173")   # any URL: your own API
     pg                      # the widget
     pg.send()               # -> FetchResult (the model browser); same as pressing Send
     pg.ask_chromium()       # -> FetchResult from real headless Chromium; pg.agreement says whether they agree
@@ -10,6 +11,10 @@ Views only: the engine (`cors_lab.browser.fetch.Browser`) decides, the server an
 server's own (`server.policy`), and `compare` says whether the engine and Chromium agree. Policy fields edited in
 the widget are written to the server when you press Apply or Send; a policy changed in code is read back into the
 fields on the next Send.
+
+Without a lab server (``Playground(url=...)``: your own API, or a framework from `cors_lab.frameworks`) there is no
+policy of ours to edit: the server's CORS is its own code's, so the left half shows the Access-Control-* headers its
+last answers carried instead. Send, "Ask real Chromium" and their agreement work the same on any URL.
 """
 from __future__ import annotations
 
@@ -52,19 +57,61 @@ def new_log_lines(marks: dict, extra=()) -> list[str]:
             for server in servers for entry in server.requests(since=marks.get(server))]
 
 
-NO_OWN_BROWSER = ("\"Send from my browser\" needs a lab server to answer (the engine replays what your browser got "
-                  "from the lab server's log). For your own API, open DevTools on your own frontend's tab instead.")
+#: the left half without a lab server, in one line: there is no policy of ours to edit
+OWN_POLICY = ("Not a lab server: its CORS policy is its own (its code's, or its framework's middleware), so there is "
+              "nothing to edit here; below, the Access-Control-* headers its last answers carried.")
+#: in place of "Send from my browser" when the URL is not a lab server's: the panel's engine reads what the learner's
+#: browser got from the lab server's log (it sends nothing itself), and another server keeps no such log
+NO_OWN_BROWSER = ("\"Send from my browser\" needs a lab server at the URL (the engine reads what your browser got from "
+                  "its log, and this server keeps none): on your own project, open DevTools on your frontend's tab.")
+NOT_SENT_YET = "(press Send: the Access-Control-* headers it answers appear here)"
 
 
 def answered_cors_headers(result) -> str:
-    """The Access-Control-* headers each answer of ``result`` carried, one block per request sent."""
+    """The Access-Control-* headers each answer of ``result`` carried, one block per request sent.
+
+        >>> print(answered_cors_headers(Browser(PAGE).fetch(url, method="PUT")))   # doctest: +SKIP
+        preflight OPTIONS /api/items/1 -> 400
+          Access-Control-Allow-Origin: http://localhost:8001
+        actual PUT /api/items/1: never sent (its preflight failed)
+    """
     lines = []
     for exchange in result.exchanges:
-        lines.append(f"{exchange.method} {fmt.path_of(exchange.url)} -> {exchange.status or 'no answer'}")
-        cors = [f"  {name}: {value}" for name, value in exchange.response_headers.items()
+        answer = exchange.status or "no answer"
+        lines.append(f"{exchange.kind} {exchange.method} {fmt.path_of(exchange.url)} -> {answer}")
+        cors = [f"  {name.title()}: {value}" for name, value in exchange.response_headers.items()
                 if name.lower().startswith("access-control-")]
         lines += cors or (["  (no Access-Control-* header)"] if exchange.status else [])
+    step = result.failed_step
+    if result.preflight and not any(exchange.kind != "preflight" for exchange in result.exchanges):
+        lines.append(f"actual {result.request.get('method', 'GET')} {fmt.path_of(result.request.get('url', ''))}: "
+                     "never sent (its preflight failed)")
+    if step is not None and step.failure in ("network_error", "timed_out"):
+        lines.append("No answer, so no CORS check ran: is the server running, at that host and port?")
     return "\n".join(lines) or "(nothing was sent)"
+
+
+def lab_server_at(url: str):
+    """The running lab server that answers ``url`` (None for any other server: your own API, a framework)."""
+    from cors_lab.server.lab import running_servers
+
+    return next((server for server in running_servers()
+                 if url == server.url or url.startswith((server.url + "/", server.url + "?"))), None)
+
+
+def _lab_or_any(server, url: str | None):
+    """(the lab server, the URL): a server that is not a lab server (a framework's process) gives its URL only."""
+    from cors_lab.server.lab import LabServer
+
+    if server is not None and not isinstance(server, LabServer):
+        base = getattr(server, "url", None)
+        if not isinstance(base, str):
+            raise InputError(f"Playground needs a lab server (from serve()) or a url, not {server!r}: "
+                             "Playground(url=\"http://localhost:3000/api/data\").")
+        return None, url or base + "/"
+    if server is None and not url:
+        raise InputError("Playground needs a lab server or a url: Playground(url=\"http://localhost:3000/api/data\").")
+    return server, url
 
 
 class Playground(WidgetView):
@@ -77,6 +124,16 @@ class Playground(WidgetView):
     "Send from my browser" (``pg.own_browser``) has the learner's own browser make it, from a frame on the page
     origin, shown next to the lab's log and the engine's prediction.
     Pass ``browser`` to share a model `Browser` whose cookies were set in code.
+
+    Without a lab server (``server`` omitted or None, or something that is not a lab server, such as a process from
+    `cors_lab.frameworks.start_framework`), ``url`` may be any address: your own API. Its CORS policy is its own, so
+    the left half shows the Access-Control-* headers its last answers carried (preflight and response) instead of
+    fields, and there is no Apply. "Send from my browser" needs a lab server at the URL; elsewhere one line says so.
+
+        >>> pg = Playground(url="http://localhost:3000/api/data", origin="http://localhost:5173")  # doctest: +SKIP
+        >>> pg.send()                                                                             # doctest: +SKIP
+        <FetchResult blocked: ...>
+        >>> print(pg.output_text())      # the headers it answered, the console, the steps          # doctest: +SKIP
 
         >>> from cors_lab.widgets import Playground
         >>> pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/items/1", method="PUT",
@@ -97,8 +154,7 @@ class Playground(WidgetView):
     def __init__(self, server=None, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
                  headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
                  browser=None):
-        if server is None and not url:
-            raise InputError("Playground needs a lab server or a url: Playground(url=\"http://localhost:3000/api\")")
+        server, url = _lab_or_any(server, url)
         self.server = server  # None: any URL (your own API), whose CORS policy is its own
         self.last_result = None
         self.last_chromium = None
@@ -151,11 +207,13 @@ class Playground(WidgetView):
         # a server's name is whatever the learner called it: text, never markup
         self.title = title = w.HTML(self._title_html())
         # any URL: no policy of ours to edit; the CORS headers its last answers carried instead
-        self.server_headers = w.HTML(fmt.pre("(press Send: the Access-Control-* headers it answers appear here)"))
+        self.server_headers = w.HTML(fmt.pre(NOT_SENT_YET))
+        self._headers_text = ""  # the headers shown there, as text ('' before any answer)
         if server is None:
-            policy_box = w.VBox([w.HTML("<b>Server</b>"), w.HTML(fmt.pre(
-                "Not a lab server: its CORS policy is its own (its code or its framework's middleware).\n"
-                "What it answered:")), self.server_headers], layout=w.Layout(width="50%"))
+            policy_box = w.VBox([w.HTML("<b>Server</b>"), w.HTML(fmt.message_html(OWN_POLICY, None)),
+                                 self.server_headers], layout=w.Layout(width="50%"))
+            # the title names the URL's origin: it follows the field
+            self.url.observe(lambda change: setattr(self.title, "value", self._title_html()), names="value")
         else:
             policy_box = w.VBox([w.HTML("<b>Server policy</b>"), *policy_fields, self.apply_button],
                                 layout=w.Layout(width="50%"))
@@ -167,12 +225,14 @@ class Playground(WidgetView):
         from cors_lab.widgets.own_browser import OwnBrowserPanel, frame_server, serves_page
 
         page = frame_server(origin) if serves_page(origin) else None
-        if server is None:
-            # the engine replays what the learner's browser got from a lab server's log; another server has none
+        # the panel's engine replays what the learner's browser got from a lab server's log: another server has none
+        target = server if server is not None else lab_server_at(self.url.value)
+        self.no_own_browser = "" if target is not None else NO_OWN_BROWSER  # the line shown instead of the button
+        if target is None:
             self.own_browser = None
             own = w.HTML(fmt.message_html(NO_OWN_BROWSER, None))
         else:
-            self.own_browser = OwnBrowserPanel(self._own_calls, servers=[server, page], nested=True)
+            self.own_browser = OwnBrowserPanel(self._own_calls, servers=[target, page], nested=True)
             own = self.own_browser.widget
         self.finish(w.VBox([title, w.HBox([policy_box, request_box]), self.message, own,
                             self.output, self.chromium_output]),
@@ -285,6 +345,9 @@ class Playground(WidgetView):
 
     def _apply_policy(self) -> bool:
         self.bind()
+        if self.server is None:
+            self._say("This URL is not a lab server's: its CORS policy is its own code's, so nothing is applied.")
+            return False
         try:
             policy = self.policy_from_fields()
             self.server.policy = policy
@@ -403,6 +466,8 @@ class Playground(WidgetView):
             self._chromium_line(f"Real Chromium could not answer: {exc}")
             return None
         self.last_chromium, self.agreement = real, compare(model, real)
+        if self.server is None:  # the server answered again (the engine's fresh profile): its headers, as Send does
+            self._show_headers(model)
         sentence = self.agreement.sentence()
         text = (f"{sentence}\n(both from a fresh profile: no cookies, no cached preflight)\n"
                 f"Chromium console: {fmt.console_text(real)}\nChromium JS: {fmt.js_text(real)}")
@@ -420,6 +485,8 @@ class Playground(WidgetView):
         if prepared is None:
             raise InputError(self.message_text() or "Fill in the request first.")
         origin, kwargs = prepared
+        if self.server is None and lab_server_at(kwargs["url"]) is None:  # the URL field moved off the lab server
+            raise InputError(NO_OWN_BROWSER)
         return [OwnCall(origin, kwargs)]
 
     @property
@@ -437,23 +504,35 @@ class Playground(WidgetView):
         self._text = [item for item in self._text if item[0] != "Real Chromium"] + [("Real Chromium", text)]
         self.chromium_output.value = fmt.message_html(text, None)
 
+    def _show_headers(self, result) -> None:
+        """The left half without a lab server: the Access-Control-* headers ``result``'s answers carried."""
+        self._headers_text = answered_cors_headers(result)
+        self.server_headers.value = fmt.pre(self._headers_text)
+
     def _show(self, result, log_lines: list[str]) -> None:
+        log = "\n".join(log_lines)
+        js = fmt.js_text(result)
         self._text = [
             ("Request", fmt.fetch_code(result.request) + f"   (page {result.request.get('origin')})"),
             ("Console", fmt.console_text(result)),
-            ("What JavaScript can read", fmt.js_text(result)),
+            ("What JavaScript can read", js),
             ("On the wire", fmt.exchanges_text(result)),
-            ("Server log (new lines)", "\n".join(log_lines) or "(no request reached a lab server)"),
-            ("Step by step", result.explain()),
         ]
+        if self.server is None:
+            self._show_headers(result)
+            self._text.append(("What the server answered (Access-Control-*)", self._headers_text))
+        # any URL: no log of ours unless the URL is a lab server's (its own log is wherever it runs)
+        if self.server is not None or log:
+            self._text.append(("Server log (new lines)", log or "(no request reached a lab server)"))
+        self._text.append(("Step by step", result.explain()))
+        sections = dict(self._text)
         color = fmt.GREEN if result.readable else fmt.RED
-        self.server_headers.value = fmt.pre(answered_cors_headers(result))
-        self._text.insert(4, ("What the server answered (Access-Control-*)", answered_cors_headers(result)))
         self.output.value = (
             sequence_diagram(result)
-            + fmt.section("What JavaScript can read", fmt.pre(self._text[2][1], color))
-            + fmt.section("Server log (new lines)", fmt.pre(self._text[5][1]))
-            + "<details open><summary><b>Step by step</b></summary>" + fmt.pre(self._text[6][1]) + "</details>"
+            + fmt.section("What JavaScript can read", fmt.pre(js, color))
+            + (fmt.section("Server log (new lines)", fmt.pre(sections["Server log (new lines)"]))
+               if "Server log (new lines)" in sections else "")
+            + "<details open><summary><b>Step by step</b></summary>" + fmt.pre(sections["Step by step"]) + "</details>"
         )
 
     def message_text(self) -> str:
@@ -461,7 +540,16 @@ class Playground(WidgetView):
         return getattr(self, "_message_text", "")
 
     def output_text(self) -> str:
-        """Everything the widget shows below the fields, as plain text."""
-        parts = [self.message_text()] if self.message_text() else []
+        """Everything the widget shows below the fields, as plain text.
+
+        Without a lab server it starts with the left half (the line that says the policy is the server's own, and
+        the Access-Control-* headers its last answers carried) and the line shown instead of "Send from my browser".
+        """
+        parts = []
+        if self.server is None:
+            parts.append(f"Server:\n{OWN_POLICY}\n{self._headers_text or NOT_SENT_YET}")
+            if self.no_own_browser:
+                parts.append(self.no_own_browser)
+        parts += [self.message_text()] if self.message_text() else []
         parts += [f"{title}:\n{body}" for title, body in self._text]
         return "\n\n".join(parts)
