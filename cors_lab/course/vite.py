@@ -17,28 +17,39 @@ What the lesson shows, all recorded from real Vite 6.4 and real Chromium (tests/
 - the proxy forwards the browser's ``Origin`` header (``changeOrigin: true`` rewrites Host only), and a browser sends
   Origin on every POST, same-origin too: an API that refuses foreign Origins refuses the proxied POST
   (`origin_checking_api`). The course's own `cors_lab.dev_proxy` strips Origin by default and forwards it with
-  ``origin="forward"``.
+  ``origin="forward"``; in Vite, ``vite_config(..., strip_origin=True)`` writes the ``configure`` hook that does it;
+- ``vite preview`` is no production check: it serves the build *and* keeps ``server.proxy`` (``preview.proxy``
+  defaults to it), so `start_preview` answers ``/api`` where a static host answers 404.
+
+What Vite 6.4.6 sent the API, read from the lab server's log (tests/course/test_vite.py): the browser's Origin,
+Referer and Cookie as they came; ``Host`` the API's with ``changeOrigin: true``, the dev server's with ``false``;
+no ``X-Forwarded-*`` and no ``Via`` (``xfwd`` is off by default). Timings here: the dev server listens about 0.5 s
+after it starts, ``vite build`` of this frontend takes under 1 s.
 """
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Callable
 
-from flask import Flask, jsonify, request, send_from_directory
+from flask import Flask, Response, jsonify, request
 
-from cors_lab.errors import ServerError
+from cors_lab.errors import InputError, ServerError
 from cors_lab.frameworks import npm
 from cors_lab.frameworks.live import LiveProcess
+from cors_lab.server.proxy import parse_upstream_origin
 
-VERSION = "6.4.6"  # runs on Node 20 (Vite 7 needs 20.19+); the version tests/course/test_vite.py verified
+VERSION = "6.4.6"  # Node 18+ (Vite 7 wants 20.19+); the version tests/course/test_vite.py verified
 PACKAGES = (f"vite@{VERSION}",)
 #: where Vite is installed on first use, never in the repository
 NODE_HOME = Path(os.environ.get("CORS_LAB_VITE_DIR") or Path(tempfile.gettempdir()) / "cors_lab-vite")
-BUILD_SECONDS = 60
+BUILD_SECONDS = 60  # a build of this frontend takes under 1 s here
+START_SECONDS = 30  # Vite listens about 0.5 s after it starts; its first page load takes about 1 s more
 
 INDEX_HTML = """<!doctype html>
 <html>
@@ -57,15 +68,44 @@ window.loadData = () => fetch(API + "/api/data").then((response) => response.jso
 """
 
 
-def vite_config(api_url: str, prefix: str = "/api", change_origin: bool = True) -> str:
-    """The ``vite.config.js`` a learner writes: ``server.proxy`` forwards ``prefix`` to ``api_url``."""
+def vite_config(api_url: str, prefix: str = "/api", change_origin: bool = True, strip_origin: bool = False) -> str:
+    """The ``vite.config.js`` a learner writes: ``server.proxy`` forwards ``prefix`` to ``api_url``.
+
+        >>> print(vite_config("http://localhost:8002"))
+        import { defineConfig } from "vite";
+        <BLANKLINE>
+        export default defineConfig({
+          server: {
+            proxy: {
+              "/api": { target: "http://localhost:8002", changeOrigin: true },
+            },
+          },
+        });
+
+    - ``change_origin``: Vite's ``changeOrigin``: True sends the API its own Host, False the dev server's.
+    - ``strip_origin``: True adds the ``configure`` hook that removes the browser's Origin before the request goes
+      to the API (what ``dev_proxy(origin="strip")`` does), for an API that refuses foreign Origins.
+
+    A bad ``api_url`` or ``prefix`` is one `InputError` sentence (Vite itself would fail later, less clearly).
+    """
+    if not isinstance(prefix, str) or not prefix.startswith("/"):
+        raise InputError(f"prefix must be a path such as '/api', not {prefix!r}.")
+    target = parse_upstream_origin(api_url)  # one sentence for 'localhost:8002', a path, user:pass@, ...
+    change = "true" if change_origin else "false"
+    if not strip_origin:
+        entry = f"{json.dumps(prefix)}: {{ target: {json.dumps(target)}, changeOrigin: {change} }},\n"
+    else:
+        entry = (f"{json.dumps(prefix)}: {{\n"
+                 f"        target: {json.dumps(target)},\n"
+                 f"        changeOrigin: {change},\n"
+                 "        // the API never sees the page's Origin (a browser sends it on every POST)\n"
+                 '        configure: (proxy) => proxy.on("proxyReq", (proxyReq) => proxyReq.removeHeader("origin")),\n'
+                 "      },\n")
     return ('import { defineConfig } from "vite";\n\n'
             "export default defineConfig({\n"
-            '  cacheDir: ".vite-cache",  // in the project folder: two projects never share it\n'
             "  server: {\n"
             "    proxy: {\n"
-            f"      {json.dumps(prefix)}: {{ target: {json.dumps(api_url)}, "
-            f"changeOrigin: {'true' if change_origin else 'false'} }},\n"
+            f"      {entry}"
             "    },\n"
             "  },\n"
             "});\n")
@@ -76,12 +116,16 @@ def vite_modules() -> Path:
     return npm.node_modules(NODE_HOME, PACKAGES, "Vite")
 
 
-def _project(live_or_dir: Path, api_url: str, prefix: str, change_origin: bool) -> None:
-    """The frontend's files and a link to the shared node_modules (ES modules ignore NODE_PATH)."""
-    (live_or_dir / "node_modules").symlink_to(vite_modules(), target_is_directory=True)
-    for name, text in (("index.html", INDEX_HTML), ("main.js", MAIN_JS),
-                       ("vite.config.mjs", vite_config(api_url, prefix, change_origin))):
-        (live_or_dir / name).write_text(text)
+def _project(directory: Path, config: str) -> None:
+    """The frontend's files, and ``node_modules/vite`` linked to the shared install (ES modules ignore NODE_PATH).
+
+    Only the package is linked, not the whole folder: Vite keeps its cache in the project's own
+    ``node_modules/.vite``, so two projects never share one and the learner's config needs no ``cacheDir``."""
+    modules = vite_modules()
+    (directory / "node_modules").mkdir(exist_ok=True)
+    (directory / "node_modules" / "vite").symlink_to(modules / "vite", target_is_directory=True)
+    for name, text in (("index.html", INDEX_HTML), ("main.js", MAIN_JS), ("vite.config.mjs", config)):
+        (directory / name).write_text(text)
 
 
 def _vite(directory: Path) -> list[str]:
@@ -91,24 +135,44 @@ def _vite(directory: Path) -> list[str]:
     return [node, str(directory / "node_modules" / "vite" / "bin" / "vite.js")]
 
 
-def start_vite(api_url: str, prefix: str = "/api", change_origin: bool = True) -> LiveProcess:
-    """Real Vite's dev server (``vite --host 127.0.0.1 --strictPort``) on a free port, serving the frontend with
-    ``server.proxy`` forwarding ``prefix`` to ``api_url``. Started; a context manager; `cors_lab.stop_all()` stops
-    it. ``.url`` / ``.origin`` is ``http://localhost:<port>``, ``.config`` the vite.config.js it runs."""
-    live = LiveProcess("vite", [], start_timeout=30)
-    _project(live.directory, api_url, prefix, change_origin)
-    live.command = [*_vite(live.directory), "--host", "127.0.0.1", "--port", str(live.port), "--strictPort",
-                    "--clearScreen", "false"]
-    live.config = vite_config(api_url, prefix, change_origin)
+def _live(name: str, directory_files: Callable[[Path], None], arguments: list[str]) -> LiveProcess:
+    """A started `LiveProcess` running ``vite <arguments>`` in a project that ``directory_files`` fills."""
+    live = LiveProcess(name, [], start_timeout=START_SECONDS)
+    try:
+        directory_files(live.directory)
+        live.command = [*_vite(live.directory), *arguments, "--host", "127.0.0.1", "--port", str(live.port),
+                        "--strictPort"]
+    except BaseException:
+        live.stop()  # removes the folder it made
+        raise
     live.origin = live.url
     return live.start()
 
 
-def vite_build(api_url: str, directory: Path | None = None) -> Path:
-    """``vite build`` of the same frontend, told the API's full URL (``VITE_API_URL``): the ``dist/`` it wrote."""
-    directory = Path(directory or tempfile.mkdtemp(prefix="cors_lab-vite-build-"))
-    _project(directory, api_url, "/api", True)
-    environment = {**os.environ, "VITE_API_URL": api_url}
+def start_vite(api_url: str, prefix: str = "/api", change_origin: bool = True,
+               strip_origin: bool = False) -> LiveProcess:
+    """Real Vite's dev server on a free port, serving the frontend with ``server.proxy`` forwarding ``prefix`` to
+    ``api_url`` (the options of `vite_config`).
+
+        >>> with start_vite(api.url) as dev:                 # vite --host 127.0.0.1 --port N --strictPort
+        ...     ChromiumBrowser(dev.origin, route_page=False).fetch(dev.url + "/api/public")
+        <FetchResult basic 200>
+
+    Returns it started (a `LiveProcess`: ``.url`` and ``.origin`` are ``http://localhost:<port>``, ``.config`` the
+    vite.config.js it runs, ``.output`` what Vite printed); a context manager; `cors_lab.stop_all()` stops it. It
+    binds 127.0.0.1 only; a Vite that is not listening within `START_SECONDS` is one `ServerError` sentence."""
+    config = vite_config(api_url, prefix, change_origin, strip_origin)
+    live = _live("vite", lambda directory: _project(directory, config), ["--clearScreen", "false"])
+    live.config = config
+    return live
+
+
+def _build(directory: Path, config: str, api_base: str | None) -> Path:
+    """Run ``vite build`` in ``directory``; ``api_base`` becomes ``VITE_API_URL`` (None: the page keeps /api)."""
+    _project(directory, config)
+    environment = {key: value for key, value in os.environ.items() if key != "VITE_API_URL"}
+    if api_base is not None:
+        environment["VITE_API_URL"] = api_base
     try:
         done = subprocess.run([*_vite(directory), "build", "--logLevel", "warn"], cwd=directory, env=environment,
                               capture_output=True, text=True, timeout=BUILD_SECONDS)
@@ -119,24 +183,69 @@ def vite_build(api_url: str, directory: Path | None = None) -> Path:
     return directory / "dist"
 
 
+def vite_build(api_url: str, directory: Path | None = None) -> Path:
+    """``vite build`` of the same frontend, told the API's full URL (``VITE_API_URL``): the ``dist/`` it wrote.
+
+        >>> dist = vite_build(api.url, tmp_path)      # tmp_path/dist/index.html, tmp_path/dist/assets/index-....js
+
+    ``directory``: the project folder to build in (kept: it is yours); by default a temporary one, which the
+    caller removes (`build_and_serve` does)."""
+    directory = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="cors_lab-vite-build-"))
+    return _build(directory, vite_config(api_url), api_url)
+
+
 def static_host(dist: Path) -> Flask:
     """A static host for ``dist`` (what a CDN or ``nginx`` does in production): its files, and 404 for the rest,
-    ``/api/...`` included: there is no proxy any more."""
+    ``/api/...`` included: there is no proxy any more.
+
+        >>> site = serve(static_host(vite_build(api.url, tmp_path)))
+
+    The files are read once, now, so the build folder may be removed afterwards."""
+    files = {path.relative_to(dist).as_posix(): path.read_bytes() for path in Path(dist).rglob("*") if path.is_file()}
     app = Flask("static_host")
 
     @app.get("/", defaults={"path": "index.html"})
     @app.get("/<path:path>")
-    def files(path: str):
-        return send_from_directory(dist, path)
+    def serve_file(path: str):
+        if path not in files:
+            return Response("Not Found\n", status=404, mimetype="text/plain")
+        return Response(files[path], mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream")
 
     return app
 
 
 def build_and_serve(api_url: str, port: int | None = None, name: str = "static-host"):
-    """`vite_build` for ``api_url``, served by `static_host` on a lab server (``.origin``, ``.url``, its log)."""
+    """`vite_build` for ``api_url``, served by `static_host` on a lab server (``.origin``, ``.url``, its log).
+
+        >>> site = build_and_serve(api.url)
+        >>> ChromiumBrowser(site.origin, route_page=False).fetch(api.url + "/api/public").error
+        "Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:40123' has been ..."
+
+    The build folder is removed once its files are read."""
     from cors_lab.server.lab import serve
 
-    return serve(static_host(vite_build(api_url)), port=port, name=name)
+    directory = Path(tempfile.mkdtemp(prefix="cors_lab-vite-build-"))
+    try:
+        app = static_host(vite_build(api_url, directory))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return serve(app, port=port, name=name)
+
+
+def start_preview(api_url: str, prefix: str = "/api", change_origin: bool = True) -> LiveProcess:
+    """``vite build``, then ``vite preview`` of it: the built files, **and** ``server.proxy`` still forwarding
+    ``prefix`` to ``api_url`` (Vite's ``preview.proxy`` defaults to ``server.proxy``).
+
+        >>> with start_preview(api.url) as preview:
+        ...     requests.get(preview.url + "/api/public").status_code      # a static host answers 404 here
+        200
+
+    So ``vite preview`` is no check of production: the page there still calls its own ``/api``. Started, like
+    `start_vite`; stopping it removes the build."""
+    config = vite_config(api_url, prefix, change_origin)
+    live = _live("vite-preview", lambda directory: _build(directory, config, None), ["preview"])
+    live.config = config
+    return live
 
 
 def origin_checking_api(allowed: list[str]) -> Flask:
@@ -164,5 +273,5 @@ def origin_checking_api(allowed: list[str]) -> Flask:
     return app
 
 
-__all__ = ["start_vite", "vite_config", "vite_build", "build_and_serve", "static_host", "origin_checking_api",
-           "vite_modules", "VERSION"]
+__all__ = ["start_vite", "start_preview", "vite_config", "vite_build", "build_and_serve", "static_host",
+           "origin_checking_api", "vite_modules", "VERSION"]

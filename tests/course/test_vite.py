@@ -4,10 +4,22 @@ refuses the proxied POST."""
 from __future__ import annotations
 
 import pytest
+import requests
 
 from cors_lab import Browser, api_app, serve
-from cors_lab.course.vite import build_and_serve, origin_checking_api, start_vite, vite_config, vite_modules
-from cors_lab.errors import ServerError
+from cors_lab.course.vite import (
+    build_and_serve,
+    origin_checking_api,
+    start_preview,
+    start_vite,
+    vite_build,
+    vite_config,
+    vite_modules,
+)
+from cors_lab.errors import InputError, ServerError
+
+#: headers a proxy may add or rewrite; what Vite really sent is read from the lab server's log
+PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "Forwarded", "Via")
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +73,8 @@ def test_after_vite_build_there_is_no_proxy_and_cors_is_back(vite, real_chromium
     assert direct.error == Browser(site.origin).fetch(api.url + "/api/public").error
 
 
-def test_the_build_calls_the_api_by_its_full_url(vite):
-    from cors_lab.course.vite import vite_build
-
-    dist = vite_build("http://localhost:8002")
+def test_the_build_calls_the_api_by_its_full_url(vite, tmp_path):
+    dist = vite_build("http://localhost:8002", tmp_path)
     scripts = "".join(path.read_text() for path in (dist / "assets").glob("*.js"))
     assert "http://localhost:8002" in scripts and "import.meta.env" not in scripts
 
@@ -93,3 +103,77 @@ def test_the_courses_dev_proxy_strips_or_forwards_origin(origin, status):
     result = Browser(dev.origin).fetch(dev.url + "/api/items", method="POST", body="{}")
     assert result.status == status
     assert checker.last_request().origin == (None if origin == "strip" else dev.origin)
+
+
+@pytest.mark.parametrize("change_origin", [True, False], ids=["changeOrigin-true", "changeOrigin-false"])
+def test_what_vite_sends_the_api_is_the_browsers_origin_and_a_host_changeorigin_chooses(vite, real_chromium,
+                                                                                        change_origin):
+    api = serve(api_app(), port=None, name="api")
+    with start_vite(api.url, change_origin=change_origin) as dev:
+        with real_chromium(dev.origin, route_page=False) as real:
+            post = real.fetch(dev.url + "/api/echo", method="POST", headers={"Content-Type": "application/json"},
+                              body='{"a": 1}')
+    assert post.status == 200 and '"a":1' in post.text.replace(" ", "")
+    arrived = api.last_request(method="POST")
+    assert arrived.origin == dev.origin and arrived.headers["Referer"] == dev.url + "/"
+    host = f"localhost:{api.port}" if change_origin else f"localhost:{dev.port}"
+    assert arrived.headers["Host"] == host
+    assert [name for name in PROXY_HEADERS if name in arrived.headers] == []  # xfwd is off: Vite adds none
+
+
+def test_the_configure_hook_of_the_lesson_strips_origin_in_real_vite(vite, real_chromium):
+    checker = serve(origin_checking_api(["http://localhost:8001"]), port=None, name="checker")
+    with start_vite(checker.url, strip_origin=True) as dev:
+        assert 'removeHeader("origin")' in dev.config
+        with real_chromium(dev.origin, route_page=False) as real:
+            post = real.fetch(dev.url + "/api/items", method="POST", headers={"Content-Type": "application/json"},
+                              body="{}")
+    assert post.status == 200 and '"saved":true' in post.text.replace(" ", "")
+    assert checker.last_request(method="POST").origin is None
+    assert post.exchanges[-1].origin_sent == dev.origin  # the browser did send it
+
+
+def test_vite_preview_keeps_the_dev_proxy_where_a_static_host_answers_404(vite):
+    api = serve(api_app(), port=None, name="api")
+    site = build_and_serve(api.url)
+    with start_preview(api.url) as preview:
+        before = api.count(path="/api/public")
+        through_preview = requests.get(preview.url + "/api/public", timeout=10)
+        reached = api.count(path="/api/public") - before
+        page = requests.get(preview.url + "/", timeout=10)
+    assert through_preview.status_code == 200 and through_preview.json()["public"] is True and reached == 1
+    assert "<script" in page.text and "/assets/" in page.text  # the built page, not the dev server's
+    assert requests.get(site.url + "/api/public", timeout=10).status_code == 404
+    assert not preview.directory.exists()  # stopping the preview removed its build
+
+
+def test_the_courses_dev_proxy_strips_or_forwards_origin_in_real_chromium(real_chromium):
+    from cors_lab import dev_proxy, page_app
+
+    statuses = {}
+    checker = serve(origin_checking_api(["http://localhost:8001"]), port=None, name="checker")
+    for origin in ("strip", "forward"):
+        dev = serve(dev_proxy(page_app(api_url=""), api_url=checker.url, origin=origin), port=None, name="dev")
+        with real_chromium(dev.origin, route_page=False) as real:
+            post = real.fetch(dev.url + "/api/items", method="POST", headers={"Content-Type": "application/json"},
+                              body="{}")
+        statuses[origin] = (post.status, checker.last_request(method="POST").origin)
+    assert statuses == {"strip": (200, None), "forward": (403, dev.origin)}
+
+
+@pytest.mark.parametrize("api_url, prefix", [("localhost:8002", "/api"), ("http://localhost:8002/v1", "/api"),
+                                             ("http://localhost:8002", "api")])
+def test_a_bad_api_url_or_prefix_is_one_sentence(api_url, prefix):
+    with pytest.raises(InputError) as caught:
+        vite_config(api_url, prefix)
+    assert str(caught.value).count(".") >= 1 and "\n" not in str(caught.value)
+
+
+def test_vite_missing_is_one_sentence(monkeypatch, tmp_path):
+    from cors_lab.course import vite as vite_module
+    from cors_lab.frameworks import npm
+
+    monkeypatch.setattr(vite_module, "NODE_HOME", tmp_path / "empty")
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
+    with pytest.raises(ServerError, match="^node and npm are needed to run Vite"):
+        start_vite("http://localhost:8002")
