@@ -272,7 +272,7 @@ def after_the_build():
 
 
 Predict("After vite build, the page calls the API by its URL. Does real Chromium let it read the answer?",
-        ["allowed", "blocked"], after_the_build, title="vite build")
+        ["allowed", "blocked"], after_the_build, title="vite build", servers=[site, plain_api])
 
 # %% [markdown]
 # So a dev proxy is a development convenience, not a CORS fix: production needs the API to send the headers
@@ -303,6 +303,74 @@ for mode in ("strip", "forward"):
     result = Browser(proxy.origin).fetch(proxy.url + "/api/items", method="POST", body="{}")
     print(f"origin={mode!r}: {result.status}, the API saw Origin: {guarded.last_request().origin}")
     proxy.stop()
+
+# %% [markdown]
+# ### `vite preview` is not production
+# `vite preview` serves the build on your machine, so it looks like the place to check production. It is not: it
+# keeps `server.proxy` (Vite's `preview.proxy` defaults to it). The page there still calls its own `/api`, and it
+# works — where a real static host, like the one above, answers `404`. **Predict** what the preview answers:
+
+# %%
+import requests
+
+from cors_lab.course.vite import start_preview
+
+preview = start_preview(plain_api.url)  # vite build, then vite preview of the build
+
+
+def through_preview():
+    answer = requests.get(preview.url + "/api/public", timeout=10)
+    seen = plain_api.last_request(path="/api/public")
+    return Outcome("200" if answer.status_code == 200 else str(answer.status_code),
+                   "vite preview forwards /api to the API as the dev server did: the proxy is still there, so the "
+                   "CORS error of production does not show up in the preview.",
+                   details=f"The API received: {seen}", calls=[])
+
+
+Predict("The built page calls its own /api/public on vite preview. What does it get?", ["200", "404"],
+        through_preview, title="vite preview", servers=[plain_api])
+
+# %% [markdown]
+# To see production before you deploy, serve `dist/` with a plain static server (what `build_and_serve` does), or
+# ask the API with the doctor from your production origin (section 3).
+#
+# ### What Vite really sends the API
+# Read from the API's log, not from memory: the browser's `Origin` and `Referer` pass through untouched,
+# `changeOrigin` only chooses the `Host` (the API's own with `true`, the dev server's with `false`), and Vite adds
+# no `X-Forwarded-*` and no `Via` header.
+
+# %%
+for change_origin in (True, False):
+    with start_vite(plain_api.url, change_origin=change_origin) as dev:
+        with ChromiumBrowser(dev.origin, route_page=False) as real:
+            real.fetch(dev.url + "/api/echo", method="POST", headers={"Content-Type": "application/json"}, body="{}")
+    seen = plain_api.last_request(method="POST").headers
+    print(f"changeOrigin: {str(change_origin).lower():5}  dev server {dev.origin}  API {plain_api.origin}")
+    for name in ("Host", "Origin", "Referer", "X-Forwarded-For", "Via"):
+        print(f"    {name + ':':17}{seen.get(name, '(not sent)')}")
+
+# %% [markdown]
+# ### Stripping Origin in Vite itself
+# When you cannot allow the dev origin in the API, remove `Origin` in the proxy, with a `configure` hook on the
+# proxy entry (the course's `dev_proxy(origin="strip")` does the same):
+
+# %%
+print(vite_config(guarded.url, strip_origin=True))
+
+# %%
+with start_vite(guarded.url, strip_origin=True) as dev:
+    with ChromiumBrowser(dev.origin, route_page=False) as real:
+        post = real.fetch(dev.url + "/api/items", method="POST", headers={"Content-Type": "application/json"},
+                          body="{}")
+print(post.status, post.text.strip(), "| the browser sent Origin:", post.exchanges[-1].origin_sent,
+      "| the API received Origin:", guarded.last_request(method="POST").origin)
+
+# %% [markdown]
+# The POST goes through: the API never saw the page's origin. That is a dev-only workaround: in production the
+# page's real origin reaches the API, so the API must allow it there (sections 7 and 8).
+
+# %%
+preview.stop()
 
 # %% [markdown]
 # ## Exercise: fix "your" FastAPI app
