@@ -249,6 +249,8 @@ ExerciseChecker(
 #   is an SSRF hole and an open relay.
 # - A **public** CORS proxy sees everything and needs opt-in: a demo tool, not a fix.
 # - A proxy costs a hop and a server to run.
+# - Lesson 10 runs the real Vite dev proxy: it is gone after `vite build`, and it forwards the browser's `Origin`
+#   (the course's `dev_proxy` strips it, or forwards it with `origin="forward"`).
 #
 # Next: **08 · Developer tools** — the "fixes" that only work on your machine.
 #
