@@ -38,6 +38,8 @@ _LAZY = {
     "compare": "cors_lab.browser.result",
     "diagnose": "cors_lab.doctor",
     "probe": "cors_lab.probe",
+    "framework_config": "cors_lab.frameworks",
+    "start_framework": "cors_lab.frameworks",
     "SAFELISTED_RESPONSE_HEADERS": "cors_lab.browser.safelist",
     "ChromiumBrowser": "cors_lab.real.chromium",
     "chromium_available": "cors_lab.real.chromium",

@@ -3,4 +3,5 @@ import sys
 
 from cors_lab.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the package's modules (the tests do) runs nothing
+    sys.exit(main())

@@ -63,8 +63,13 @@ BROWSERS = ("chromium", "firefox")
 APIS = ("fetch", "xhr")
 
 
-class _Withheld(Exception):
-    """The probe's transport refused to send a request that might change data (``send=False``)."""
+def _withheld(method: str) -> RuntimeError:
+    """What the probe's transport raises instead of sending a request that might change data (``send=False``): a
+    stdlib error with a mark, as `cors_lab.browser.http1.network_error` is (the engine catches only ConnectionError,
+    so it leaves the fetch; every class cors_lab defines belongs to errors.py's tree)."""
+    error = RuntimeError(f"{method} not sent (safe by default)")
+    error.withheld = True
+    return error
 
 
 def parse_header(line: str) -> tuple[str, str]:
@@ -391,7 +396,7 @@ def probe(url: str, origin: str, method: str = "GET", headers=None, credentials:
 
     def transport(method_sent, url_sent, headers_sent, body_sent, deadline, model=None, pool=None):
         if withhold and method_sent not in SENT_BY_DEFAULT:
-            raise _Withheld(method_sent)
+            raise _withheld(method_sent)
         return open_response(method_sent, url_sent, headers_sent, body_sent, deadline, model, pool)
 
     tab.open_response = transport
@@ -404,7 +409,9 @@ def probe(url: str, origin: str, method: str = "GET", headers=None, credentials:
                    api=api, verdict="allowed", result=None, body=body)
     try:
         result = call.run()
-    except _Withheld:
+    except RuntimeError as error:
+        if not getattr(error, "withheld", False):
+            raise
         report.steps, report.exchanges = call.steps, [e for e in call.exchanges if e.status]
         report.verdict = "preflight-allowed" if call.preflighted else "not-checked"
         report.not_sent = _not_sent_sentence(report, call.preflighted)

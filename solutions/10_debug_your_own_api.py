@@ -1,6 +1,6 @@
 """Solution to notebook 10's exercise (run by tests/test_solutions.py): CORSMiddleware's options for "your" FastAPI
 app, checked in real Starlette."""
-from cors_lab.course.own_api import check_my_fastapi
+from cors_lab.course import check_my_fastapi
 
 my_options = dict(
     allow_origins=["http://localhost:8001"],   # the exact origin: no trailing slash, never "*" with credentials

@@ -43,10 +43,21 @@ from cors_lab.course.fix_exercises import (
     logged_in_browser,
     server_grants,
 )
+from cors_lab.course.own_api import YOUR_FRONTEND, check_my_fastapi, start_my_fastapi
 from cors_lab.course.teaching import API, ATTACKER, FRONTEND, PORTS, serve_teaching
 from cors_lab.course.verdict import Verdict
+from cors_lab.course.vite import (
+    build_and_serve,
+    origin_checking_api,
+    start_preview,
+    start_vite,
+    vite_build,
+    vite_config,
+)
 
 __all__ = [
+    "YOUR_FRONTEND", "check_my_fastapi", "start_my_fastapi", "build_and_serve", "origin_checking_api",
+    "start_preview", "start_vite", "vite_build", "vite_config",
     "API", "ATTACKER", "FRONTEND", "PORTS", "serve_teaching", "check_environment", "workshop", "Verdict",
     "SAME_ORIGIN_QUIZ", "same_origin_answer", "api_with", "logged_in_browser", "logged_in_browsers", "server_grants",
     "check_third_server", "check_same_origin_answers", "check_forged_origin", "check_error_status_policy",

@@ -28,6 +28,7 @@ from typing import Any, Mapping, NamedTuple
 from urllib.parse import urlsplit
 
 from cors_lab.browser.browsers import browser_model
+from cors_lab.browser.http1 import network_error
 from cors_lab.browser.result import Agreement, Exchange, FetchResult, compare
 from cors_lab.errors import OwnBrowserError
 from cors_lab.headers import Headers
@@ -236,7 +237,10 @@ class Replay:
                 read = not entry.is_preflight and not 300 <= entry.status < 400
                 return _Replayed(entry.status, pairs, self.body if read else b"")
         self.unanswered.append(f"{method} {url}")
-        raise ConnectionError(f"your browser sent no {method} {url} (the engine would have)")
+        # a network error the engine's fetch turns into its result (a preflight the learner's browser had cached
+        # leaves the engine's OPTIONS unanswered): the panel then says what the two sent differently
+        raise network_error("net::ERR_FAILED", f"your browser sent no {method} {url} (the engine would have)",
+                            connected=False)
 
     @property
     def unused(self) -> list[str]:

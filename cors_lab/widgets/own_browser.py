@@ -397,6 +397,10 @@ class OwnBrowserPanel(WidgetView):
         if any(what.startswith("OPTIONS ") for what in replay.unused) and not predicted.preflight:
             lines.append("Your browser sent a preflight the engine answered from its preflight cache: with DevTools "
                          "open, the Network tab's 'Disable cache' turns the preflight cache off too.")
+        if any(what.startswith("OPTIONS ") for what in replay.unanswered):
+            lines.append("Your browser sent no preflight: it answered it from its preflight cache (an earlier request "
+                         "to the same URL got an Access-Control-Max-Age), while the engine starts with an empty "
+                         "cache. DevTools' 'Disable cache', or a fresh profile, makes your browser preflight again.")
         if source != "your browser" and len({call.origin for call in calls}) > 1:
             lines.append("Headless Chromium runs each page in a fresh profile of its own, so a cookie one page's "
                          "login stored does not reach the other page here, as it would in your one browser (the "

@@ -22,12 +22,19 @@
 import subprocess
 import sys
 
-from cors_lab import Browser, ChromiumBrowser, CorsPolicy, api_app, page_app, probe, stop_all
-from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
-from cors_lab.course.own_api import check_my_fastapi, start_my_fastapi
-from cors_lab.frameworks import framework_config, start_framework
-from cors_lab.widgets import ApiDoctor, ExerciseChecker, Playground, Predict, TrapQuiz
-from cors_lab.widgets.predict import Outcome
+from cors_lab import (
+    Browser,
+    ChromiumBrowser,
+    CorsPolicy,
+    api_app,
+    framework_config,
+    page_app,
+    probe,
+    start_framework,
+    stop_all,
+)
+from cors_lab.course import ATTACKER, FRONTEND, check_my_fastapi, serve_teaching, start_my_fastapi
+from cors_lab.widgets import ApiDoctor, ExerciseChecker, Outcome, Playground, Predict, TrapQuiz
 
 # %% [markdown]
 # ## 1. "Your" API
@@ -168,7 +175,7 @@ from cors_lab.widgets import send_from_my_browser
 page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
 twin = serve_teaching(api_app(), port=8002, name="your-api-twin",
                       policy=CorsPolicy(allow_origins=[FRONTEND], preflight_status=400))
-send_from_my_browser(twin.url + "/api/items/1", origin=page.origin, **SAVE, title="Send the PUT from my browser")
+send_from_my_browser(twin.url + "/api/items/10", origin=page.origin, **SAVE, title="Send the PUT from my browser")
 
 # %% [markdown]
 # ## 7. Your framework's configuration
@@ -237,7 +244,7 @@ TrapQuiz("nginx-and-app-both-send-the-header")
 
 # %%
 from cors_lab import dev_proxy
-from cors_lab.course.vite import build_and_serve, origin_checking_api, start_vite, vite_config
+from cors_lab.course import build_and_serve, origin_checking_api, start_vite, vite_config
 
 plain_api = serve_teaching(api_app(), port=8003, name="plain-api")  # an API that sends no CORS header at all
 print(vite_config(plain_api.url))
@@ -313,7 +320,7 @@ for mode in ("strip", "forward"):
 # %%
 import requests
 
-from cors_lab.course.vite import start_preview
+from cors_lab.course import start_preview
 
 preview = start_preview(plain_api.url)  # vite build, then vite preview of the build
 

@@ -98,3 +98,17 @@ def test_a_timed_out_call_is_blocked_with_the_browsers_own_network_error():
     own = own_result(call, {"timeout": True}, [], USER_AGENTS[1][0])
     assert own.blocked and own.timed_out
     assert own.exception == "TypeError: NetworkError when attempting to fetch resource."
+
+
+def test_a_preflight_the_learners_browser_had_cached_leaves_the_engine_a_result_not_a_crash():
+    """Recorded in the UI test: after lesson 03 cached a PUT's preflight (Max-Age 600), the learner's browser sends
+    the PUT alone; the engine, with an empty cache, finds no OPTIONS to replay: a network error it reports."""
+    from cors_lab import Browser
+    from cors_lab.real.own_browser import Replay
+
+    replay = Replay([], b"")
+    tab = Browser("http://localhost:8001")
+    tab.open_response = replay
+    result = tab.fetch("http://localhost:8002/api/items/1", method="PUT")
+    assert result.blocked and result.failed_step.failure == "network_error"
+    assert replay.unanswered == ["OPTIONS http://localhost:8002/api/items/1"]
