@@ -243,8 +243,7 @@ class Probe:
 
     @property
     def needs_preflight(self) -> bool:
-        if self.result is not None:
-            return self.result.preflight or any(s.kind == StepKind.PREFLIGHT_NEEDED for s in self.steps)
+        """Does the browser need a preflight for this request (sent, or answered from its cache)?"""
         return any(step.kind == StepKind.PREFLIGHT_NEEDED for step in self.steps)
 
     # ---- presentation -------------------------------------------------------------------------------------------

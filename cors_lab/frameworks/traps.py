@@ -226,6 +226,13 @@ TRAPS: dict[str, Trap] = {trap.name: trap for trap in (
 )}
 
 
+def trap(name: str) -> Trap:
+    """The `TRAPS` row of ``name``; one sentence (`InputError`) naming the traps for any other name."""
+    if name not in TRAPS:
+        raise InputError(f"Unknown trap {name!r}: choose one of {', '.join(TRAPS)}.")
+    return TRAPS[name]
+
+
 def start_trap(name: str, fixed: bool = False, **options):
     """Start trap ``name`` of `TRAPS` live (or its fixed configuration) and return the running server.
 
@@ -233,18 +240,13 @@ def start_trap(name: str, fixed: bool = False, **options):
     ``.trap`` (its `Trap` row: the fetch that shows it); use it in a ``with`` block. Django's trailing-slash trap
     refuses to start (`cors_lab.ServerError` with Django's own system-check sentence); pass ``skip_checks=True`` to
     run it past the check."""
-    if name not in TRAPS:
-        raise InputError(f"Unknown trap {name!r}: choose one of {', '.join(TRAPS)}.")
-    live = TRAPS[name].start(fixed, **options)
-    return live.start()
+    return trap(name).start(fixed, **options).start()
 
 
 def trap_config(name: str, fixed: bool = False) -> str:
     """The configuration text of trap ``name`` (or of its fix), without running anything: what a lesson shows before
     the learner predicts."""
-    if name not in TRAPS:
-        raise InputError(f"Unknown trap {name!r}: choose one of {', '.join(TRAPS)}.")
-    live = TRAPS[name].start(fixed)  # built, never started
+    live = trap(name).start(fixed)  # built, never started
     try:
         return live.config
     finally:
@@ -261,4 +263,4 @@ def fetch_trap(live, browser=None):
     return browser.fetch(live.url + live.trap.path, **live.trap.fetch_options)
 
 
-__all__ = ["TRAPS", "Trap", "start_trap", "trap_config", "fetch_trap", "PAGE", "ATTACKER"]
+__all__ = ["TRAPS", "Trap", "trap", "start_trap", "trap_config", "fetch_trap", "PAGE", "ATTACKER"]

@@ -25,15 +25,11 @@ class TrapQuiz(Predict):
 
     def __init__(self, name: str, question: str | None = None):
         from cors_lab.frameworks import framework
-        from cors_lab.frameworks.traps import TRAPS, trap_config
+        from cors_lab.frameworks.traps import ATTACKER, trap, trap_config
 
-        self.trap = TRAPS[name] if name in TRAPS else None
-        if self.trap is None:
-            from cors_lab.errors import InputError
-
-            raise InputError(f"Unknown trap {name!r}: choose one of {', '.join(TRAPS)}.")
+        self.trap = trap(name)  # an unknown name: one sentence naming the traps
         self.name, self.result, self.fixed_result = name, None, None
-        attacker = self.trap.origin != "http://localhost:8001"
+        attacker = self.trap.origin == ATTACKER
         self.choices_kind = "attacker" if attacker else "reads"
         options = dict(url="<server>" + self.trap.path, **self.trap.fetch_options)
         title = framework(self.trap.framework).title
