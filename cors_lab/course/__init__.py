@@ -58,7 +58,8 @@ from cors_lab.course.vite import (
 __all__ = [
     "YOUR_FRONTEND", "check_my_fastapi", "start_my_fastapi", "build_and_serve", "origin_checking_api",
     "start_preview", "start_vite", "vite_build", "vite_config",
-    "API", "API2", "ATTACKER", "FRONTEND", "PORTS", "port_summary", "serve_teaching", "shared_host", "check_environment", "workshop", "Verdict",
+    "API", "API2", "ATTACKER", "FRONTEND", "PORTS", "port_summary", "serve_teaching", "shared_host",
+    "check_environment", "workshop", "Verdict",
     "SAME_ORIGIN_QUIZ", "same_origin_answer", "api_with", "logged_in_browser", "logged_in_browsers", "server_grants",
     "check_third_server", "check_same_origin_answers", "check_forged_origin", "check_error_status_policy",
     "check_preflight_policy", "check_credentials_policy", "check_exposed_headers_policy", "check_private_api",
