@@ -43,11 +43,13 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 ## make notebooks: rebuild notebooks/*.ipynb from notebooks/src/*.py and store fresh, real outputs (authors only).
-## Run it where the teaching ports 8001-8005, 8010-8012, 8666, 8667 are free, or the stored outputs will say the
-## notebooks fell back to other ports (e.g. `unshare -n sh -c 'ip link set lo up && make notebooks'` as root).
+## Run it where the teaching block (8700-8799, cors_lab.course.PORTS) is free and outside a hub, or the stored outputs
+## will say the notebooks fell back to other ports (e.g. `unshare -n sh -c 'ip link set lo up && make notebooks'`).
+## CORS_LAB_SHARED_HOST=0: the stored outputs are what a learner on their own machine sees, even when other users'
+## processes (the hub test's learners) happen to run on the author's machine.
 notebooks: install
 	$(PY) -m pip install -q jupytext
 	@for src in notebooks/src/*.py; do \
 	  $(VENV)/bin/jupytext --quiet --to ipynb --output notebooks/$$(basename $$src .py).ipynb $$src || exit 1; \
 	done
-	$(VENV)/bin/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace notebooks/*.ipynb
+	CORS_LAB_SHARED_HOST=0 $(VENV)/bin/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace notebooks/*.ipynb

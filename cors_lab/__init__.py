@@ -1,8 +1,9 @@
 """cors_lab: live CORS lessons in JupyterLab.
 
     from cors_lab import serve, CorsPolicy, Browser, api_app
-    api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
-    Browser(origin="http://localhost:8001").fetch(api.url + "/api/public").explain()
+    from cors_lab.course import FRONTEND                     # the lessons' page origin
+    api = serve(api_app(), name="api", policy=CorsPolicy(allow_origins=[FRONTEND]))   # on a free port
+    Browser(origin=FRONTEND).fetch(api.url + "/api/public").explain()
 
 Everything a learner or a teacher calls is a name of this module. The engine, the real browsers, the ready-made
 apps, the proxies and the widgets load on first use, so `import cors_lab` stays fast (`dir(cors_lab)` lists them).

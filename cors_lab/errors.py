@@ -20,8 +20,8 @@ So ``except cors_lab.CorsLabError`` catches every refusal of the lab and nothing
 still catches a bad value, as Python code expects. In a notebook, `show_errors_in_one_line` prints these errors
 as their sentence instead of a traceback:
 
-    >>> serve(api_app(), port=8002)          # while another program listens on 8002
-    PortInUseError: Port 8002 is already in use by another program. Stop that program, run cors_lab.stop_all(), ...
+    >>> serve(api_app(), port=5000)          # while another program listens on 5000
+    PortInUseError: Port 5000 is already in use by another program. Stop that program, run cors_lab.stop_all(), ...
 
 A CORS failure is not an error here: a blocked fetch is a result (``result.blocked``, ``result.error``), as in a
 browser, where fetch() rejects and the console explains.

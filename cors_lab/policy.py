@@ -48,7 +48,7 @@ class CorsPolicy:
 
         >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_methods=["GET", "PUT"],
         ...                     allow_headers=["content-type"], allow_credentials=True, max_age=600)
-        >>> api = serve(api_app(), port=8002, name="api", policy=policy)
+        >>> api = serve(api_app(), name="api", policy=policy)     # a free port (serve_teaching: the lesson's)
         >>> api.policy.allow_origins = "*"        # mutable on purpose: a running server reads it on every request
 
     Options are named after the header they produce (as Starlette's CORSMiddleware does):

@@ -364,9 +364,9 @@ def probe(url: str, origin: str, method: str = "GET", headers=None, credentials:
           real: bool = False, timeout: float = 10.0) -> Probe:
     """Probe ``url`` as a script on a page at ``origin`` calling it would; see the module's docstring.
 
-        >>> report = probe("http://localhost:8002/api/public", origin="http://localhost:8001")   # doctest: +SKIP
+        >>> report = probe("http://localhost:5000/api/public", origin=FRONTEND)                  # doctest: +SKIP
         >>> report.verdict, report.console                                                       # doctest: +SKIP
-        ('blocked', "Access to fetch at 'http://localhost:8002/api/public' from origin ... has been blocked ...")
+        ('blocked', "Access to fetch at 'http://localhost:5000/api/public' from origin ... has been blocked ...")
 
     - ``headers``: a dict, ``(name, value)`` pairs or ``"Name: value"`` strings: the headers the script sets.
     - ``credentials``: the script sends cookies (fetch's ``credentials: "include"``, XHR's ``withCredentials``).

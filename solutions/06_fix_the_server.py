@@ -2,14 +2,14 @@
 from flask_cors import CORS
 
 from cors_lab import api_app
-from cors_lab.course import check_private_api, serve_teaching
+from cors_lab.course import FRONTEND, check_private_api, serve_teaching
 
 app = api_app()
 CORS(app, resources={
     r"/api/public": {"origins": "*"},
-    r"/api/private": {"origins": ["http://localhost:8001"], "supports_credentials": True},
+    r"/api/private": {"origins": [FRONTEND], "supports_credentials": True},
 })
-api = serve_teaching(app, port=8002, name="api")
+api = serve_teaching(app, "api")
 verdict = check_private_api(api.url)
 print(verdict)
 assert verdict, verdict

@@ -20,6 +20,7 @@ from support.xhr_scenarios import XHR_SCENARIOS
 from cors_lab import Browser, serve
 from cors_lab.browser.browsers import CHROMIUM, FIREFOX
 from cors_lab.browser.failures import CORS_KINDS, FAILED_TO_FETCH, FAILURES, MDN_ERRORS
+from cors_lab.course.teaching import PORTS
 from cors_lab.doctor import (
     _UNSAID,
     _UNSAID_HINT,
@@ -40,7 +41,7 @@ SAMPLE = {"url": URL, "origin": ORIGIN, "scheme": "ftp", "page_url": ORIGIN + "/
 NETWORK_ERROR = FAILURES["failed_to_fetch"].firefox  # Firefox's TypeError, recorded (the table's text)
 #: values the row's own rule is about, where one Firefox sentence is told apart by what it quotes
 FITS = {"invalid_method": {"method": "GE T"}, "no_cors_method": {"method": "PUT"}, "unsafe_port": {"url": "http://localhost:6000/"}}
-TEACHING_PORTS = {"page": 8001, "api": 8002, "api2": 8003}
+TEACHING_PORTS = {role: PORTS[role] for role in ("page", "api", "api2")}  # a free port for any that is taken
 
 
 def _fields(template: str) -> list[str]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from cors_lab.course.exercises import api_with, logged_in_browsers, not_a_policy
 from cors_lab.course.fix_exercises import check_origin_grants, check_private_api
-from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.teaching import ATTACKER, FRONTEND, PORTS
 from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
 
-REDIRECTOR_PORT = 8667  # the attacker's second server (an api_app whose /api/redirect redirects anywhere)
+REDIRECTOR_PORT = PORTS["attacker2"]  # the attacker's second server (an api_app whose /api/redirect redirects anywhere)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ ATTACKS = {
         "The attacker's page, on another localhost port, fetches /api/private with credentials.",
         "The regex is matched from the start only, so every origin that begins with http://localhost passes: "
         "every app on every port of the machine.",
-        "Match whole origins: list them, or anchor both ends (^http://localhost:8001$)."),
+        f"Match whole origins: list them, or anchor both ends (^{FRONTEND}$)."),
 }
 
 

@@ -5,9 +5,10 @@ XMLHttpRequests, not fetch(). This module turns an axios call into the XMLHttpRe
 model tab (`cors_lab.Browser.xhr`), and says what the page's ``catch (error)`` gets.
 
     >>> from cors_lab import Browser
+    >>> from cors_lab.course import FRONTEND
     >>> from cors_lab.course.axios import axios_request, axios_error
-    >>> tab = Browser("http://localhost:8001")
-    >>> r = axios_request(tab, "post", "http://localhost:8002/api/echo", data={"a": 1})   # doctest: +SKIP
+    >>> tab = Browser(FRONTEND)
+    >>> r = axios_request(tab, "post", api.url + "/api/echo", data={"a": 1})             # doctest: +SKIP
     >>> r.preflight                 # an object goes out as JSON: Content-Type: application/json   # doctest: +SKIP
     True
     >>> str(axios_error(r))         # what axios rejects with when the browser blocked it   # doctest: +SKIP
@@ -187,8 +188,8 @@ def axios_error(result) -> AxiosError | None:
 def axios_code(method: str, url: str, data=None, headers=None, with_credentials: bool = False) -> str:
     """The axios call as a page's script writes it, for a lesson to show.
 
-        >>> print(axios_code("post", "http://localhost:8002/api/echo", {"a": 1}, with_credentials=True))
-        axios.post('http://localhost:8002/api/echo', {"a":1}, {withCredentials: true})
+        >>> print(axios_code("post", "https://api.example.com/echo", {"a": 1}, with_credentials=True))
+        axios.post('https://api.example.com/echo', {"a":1}, {withCredentials: true})
     """
     options = []
     if headers:

@@ -13,9 +13,10 @@ preflight: the browser sends it, the server acts on it, and only then does the b
     PASSED: The attacker's forged POST moved no money and the frontend's transfer still works.
 
 What the model browser does with cookies here (`cors_lab.browser.cookies`, recorded in Chromium): ports never change
-the site, so the attacker's page on http://localhost:8666 is *same-site* with the bank on http://localhost:8004 and
-its fetch carries the cookie whatever its SameSite (Lax, Strict, None); a page on another site (http://127.0.0.1:8666)
-gets no cookie at all on a fetch (third-party cookies are blocked). Form submissions (navigations) are not modelled.
+the site, so the attacker's page (`ATTACKER`, one localhost port) is *same-site* with the bank (``BANK_PORT``, another
+localhost port) and its fetch carries the cookie whatever its SameSite (Lax, Strict, None); a page on another site
+(the same port on 127.0.0.1) gets no cookie at all on a fetch (third-party cookies are blocked). Form submissions
+(navigations) are not modelled.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
 from cors_lab.server.apps import bank_app
 
-BANK_PORT = PORTS["bank"]  # the bank of lesson 09 (next to the teaching ports 8001-8003)
+BANK_PORT = PORTS["bank"]  # the bank of lesson 09 (in the teaching block, next to the APIs)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}  # a CORS-safelisted content type: no preflight
 FRONTEND_HEADERS = {"Content-Type": "application/json", "X-Requested-With": "cors-lab"}  # forces a preflight
 

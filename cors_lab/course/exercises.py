@@ -5,8 +5,8 @@ learner's own servers are left alone), from the frontend and from the attacker's
 
     >>> from cors_lab import CorsPolicy
     >>> from cors_lab.course import check_error_status_policy
-    >>> check_error_status_policy(CorsPolicy(allow_origins=["http://localhost:8001"]))   # doctest: +SKIP
-    PASSED: The frontend reads /api/public and sees the real status 404; http://localhost:8666 is blocked.
+    >>> check_error_status_policy(CorsPolicy(allow_origins=[FRONTEND]))                # doctest: +SKIP
+    PASSED: The frontend reads /api/public and sees the real status 404; http://localhost:... is blocked.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import contextlib
 
 from cors_lab.browser.fetch import Browser
 from cors_lab.browser.origin import origin_of, parse_origin, same_origin
-from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.teaching import ATTACKER, FRONTEND, PORTS
 from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
 
@@ -25,13 +25,13 @@ POLICY_HINT = "policy = CorsPolicy(allow_origins=[...], ...)"
 def check_third_server(server) -> Verdict:
     """Notebook 00: a third lab server named ``'api2'`` is running and has received at least one request.
 
-        >>> api2 = serve_teaching(api_app(), port=8003, name="api2")          # doctest: +SKIP
+        >>> api2 = serve_teaching(api_app(), "api2")                          # doctest: +SKIP
         >>> requests.get(api2.url + "/api/public")                            # doctest: +SKIP
         >>> check_third_server(api2)                                          # doctest: +SKIP
-        PASSED: api2 at http://localhost:8003 is a third origin and received 1 request(s).
+        PASSED: api2 at http://localhost:... is a third origin and received 1 request(s).
     """
     if server is None:
-        return Verdict(False, "api2 is still None.", hint="api2 = serve_teaching(api_app(), port=8003, name='api2')")
+        return Verdict(False, "api2 is still None.", hint="api2 = serve_teaching(api_app(), 'api2')")
     if not getattr(server, "running", False):
         return Verdict(False, "api2 is not running (a later cell ran stop_all()): re-run your exercise cell, then "
                               "press Check.", hint="start it again with serve_teaching(...).")
@@ -95,13 +95,15 @@ def why(result) -> str:
 
 
 # ---- 01 · the same-origin policy ---------------------------------------------------------------------
+# the URLs the learner compares with the page (FRONTEND): built from this learner's ports, so they match what the
+# notebook's other cells print
 SAME_ORIGIN_QUIZ = [
-    "http://localhost:8001/api/data",
-    "http://localhost:8002/api/data",
-    "https://localhost:8001/",
-    "http://127.0.0.1:8001/",
-    "http://localhost:8001/admin?page=2#top",
-    "http://LOCALHOST:8001/",
+    f"http://localhost:{PORTS['page']}/api/data",
+    f"http://localhost:{PORTS['api']}/api/data",
+    f"https://localhost:{PORTS['page']}/",
+    f"http://127.0.0.1:{PORTS['page']}/",
+    f"http://localhost:{PORTS['page']}/admin?page=2#top",
+    f"http://LOCALHOST:{PORTS['page']}/",
     "http://localhost/",
 ]
 
@@ -109,8 +111,10 @@ SAME_ORIGIN_QUIZ = [
 def same_origin_answer(url: str, page: str = FRONTEND) -> bool:
     """The right answer to one quiz question, as the browser engine decides it.
 
-        >>> same_origin_answer("http://LOCALHOST:8001/"), same_origin_answer("http://127.0.0.1:8001/")
-        (True, False)
+        >>> same_origin_answer(FRONTEND.replace("localhost", "LOCALHOST") + "/")
+        True
+        >>> same_origin_answer(FRONTEND.replace("localhost", "127.0.0.1") + "/")
+        False
     """
     return same_origin(parse_origin(page), origin_of(url))
 
@@ -119,7 +123,7 @@ def check_same_origin_answers(answers, page: str = FRONTEND) -> Verdict:
     """Notebook 01: for each URL of `SAME_ORIGIN_QUIZ`, is it same-origin with the page at ``page``? (True/False)
 
         >>> check_same_origin_answers({url: True for url in SAME_ORIGIN_QUIZ})     # doctest: +SKIP
-        NOT YET: 4 answer(s) to rethink, for example 'http://localhost:8002/api/data'.
+        NOT YET: 4 answer(s) to rethink, for example 'http://localhost:.../api/data'.
           hint: compare only scheme, host and port; ...
     """
     right = {url: same_origin_answer(url, page) for url in SAME_ORIGIN_QUIZ}
@@ -132,12 +136,12 @@ def check_same_origin_answers(answers, page: str = FRONTEND) -> Verdict:
 
 
 def check_forged_origin(server, data) -> Verdict:
-    """Notebook 01: from Python, the learner sent a request claiming ``Origin: http://localhost:8666`` to
-    /api/public and kept what the server sent in ``data``.
+    """Notebook 01: from Python, the learner sent a request claiming the attacker's origin (``Origin: ATTACKER``)
+    to /api/public and kept what the server sent in ``data``.
 
         >>> data = requests.get(api.url + "/api/public", headers={"Origin": ATTACKER}).json()   # doctest: +SKIP
         >>> check_forged_origin(api, data)                                                   # doctest: +SKIP
-        PASSED: The server answered 200 to a request claiming to come from http://localhost:8666, ...
+        PASSED: The server answered 200 to a request claiming to come from http://localhost:..., ...
     """
     if server is None or not hasattr(server, "last_request"):
         return Verdict(False, "That is not a lab server.", hint="pass the running api server (the variable `api`).")
@@ -159,8 +163,8 @@ def check_error_status_policy(policy, frontend: str = FRONTEND, attacker: str = 
     """Notebook 02: the frontend reads /api/public AND sees the real status of /api/status/404; the attacker's page
     reads nothing.
 
-        >>> check_error_status_policy(CorsPolicy(allow_origins=["http://localhost:8001"]))   # doctest: +SKIP
-        PASSED: The frontend reads /api/public and sees the real status 404; http://localhost:8666 is blocked.
+        >>> check_error_status_policy(CorsPolicy(allow_origins=[FRONTEND]))                # doctest: +SKIP
+        PASSED: The frontend reads /api/public and sees the real status 404; http://localhost:... is blocked.
     """
     refused = not_a_policy(policy)
     if refused is not None:
@@ -192,7 +196,7 @@ def check_preflight_policy(policy, frontend: str = FRONTEND, attacker: str = ATT
     """Notebook 03: ``PUT /api/items/1`` with JSON and X-Api-Key (`PREFLIGHT_REQUEST`) passes, the preflight answer is
     cached for at least 10 minutes (a second PUT sends no OPTIONS), and the attacker's preflight fails.
 
-        >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_methods=["PUT"],
+        >>> policy = CorsPolicy(allow_origins=[FRONTEND], allow_methods=["PUT"],
         ...                     allow_headers=["Content-Type", "X-Api-Key"], max_age=600)
         >>> check_preflight_policy(policy)                                            # doctest: +SKIP
         PASSED: The PUT passes, the preflight answer is cached for 600 s (one OPTIONS for two PUTs, ...
@@ -243,9 +247,8 @@ def logged_in_browsers(api_url: str, frontend: str = FRONTEND, attacker: str = A
 def check_credentials_policy(policy, frontend: str = FRONTEND, attacker: str = ATTACKER) -> Verdict:
     """Notebook 04: only the frontend reads /api/private with the user's cookie; caches are told the answer varies.
 
-        >>> check_credentials_policy(CorsPolicy(allow_origins=["http://localhost:8001"], allow_credentials=True))
-        ... # doctest: +SKIP
-        PASSED: http://localhost:8001 reads alice's data with her cookie, http://localhost:8666 is blocked, ...
+        >>> check_credentials_policy(CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True))   # doctest: +SKIP
+        PASSED: http://localhost:... reads alice's data with her cookie, http://localhost:... is blocked, ...
     """
     refused = not_a_policy(policy)
     if refused is not None:
@@ -275,9 +278,9 @@ def check_exposed_headers_policy(policy, frontend: str = FRONTEND, attacker: str
     """Notebook 05: the frontend, fetching /api/custom-headers with ``credentials: 'include'``, reads X-Request-Id and
     X-RateLimit-Remaining; the attacker's page reads nothing.
 
-        >>> check_exposed_headers_policy(CorsPolicy(allow_origins=["http://localhost:8001"], allow_credentials=True,
+        >>> check_exposed_headers_policy(CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True,
         ...     expose_headers=["X-Request-Id", "X-RateLimit-Remaining"]))                # doctest: +SKIP
-        PASSED: The script reads X-Request-Id=req-42 and X-RateLimit-Remaining=99; http://localhost:8666 reads nothing.
+        PASSED: The script reads X-Request-Id=req-42 and X-RateLimit-Remaining=99; http://localhost:... reads nothing.
     """
     refused = not_a_policy(policy)
     if refused is not None:

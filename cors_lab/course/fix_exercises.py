@@ -22,7 +22,7 @@ def logged_in_browser(origin: str, api_url: str) -> Browser:
 
     The login goes straight to the API (not through the page), so the tab is logged in whatever the API's policy.
 
-        >>> tab = logged_in_browser("http://localhost:8666", api.url)                     # doctest: +SKIP
+        >>> tab = logged_in_browser(ATTACKER, api.url)                                    # doctest: +SKIP
         >>> tab.fetch(api.url + "/api/private", credentials="include").readable           # doctest: +SKIP
         False
     """
@@ -41,7 +41,7 @@ def check_private_api(api_url: str, frontend: str = FRONTEND, attacker: str = AT
     the check then also replays lesson 09's trick: the attacker's page fetches /api/private through that redirect,
     which makes the browser send ``Origin: null``.
 
-        >>> api = serve_teaching(app, port=8002, name="api")                              # doctest: +SKIP
+        >>> api = serve_teaching(app, "api")                                              # doctest: +SKIP
         >>> check_private_api(api.url)                                                    # doctest: +SKIP
         PASSED: The frontend reads its private data, the attacker is blocked, and public data stays public.
         >>> check_private_api(api.url, public_for_everyone=False, redirector=helper.url)   # doctest: +SKIP
@@ -80,7 +80,7 @@ def check_cors_proxy(proxy, api_url: str, internal_url: str, frontend: str = FRO
     internal service at ``internal_url`` and does not serve the attacker's page.
 
         >>> my_proxy = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]),
-        ...                           port=8011, name="cors-proxy")                       # doctest: +SKIP
+        ...                           "cors_proxy", name="cors-proxy")                    # doctest: +SKIP
         >>> check_cors_proxy(my_proxy, api.url, internal.url)                             # doctest: +SKIP
         PASSED: The frontend reads the API through the proxy; internal services and other pages are refused.
     """

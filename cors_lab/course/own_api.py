@@ -2,7 +2,7 @@
 ``CORSMiddleware`` options, and the exercise check that probes it as the browser would.
 
     >>> from cors_lab.course.own_api import start_my_fastapi, check_my_fastapi, YOUR_FRONTEND
-    >>> options = dict(allow_origins=["http://localhost:8001"], allow_methods=["GET", "PUT"],
+    >>> options = dict(allow_origins=[YOUR_FRONTEND], allow_methods=["GET", "PUT"],
     ...                allow_headers=["Content-Type"], allow_credentials=True)
     >>> with start_my_fastapi(options) as api:                   # uvicorn on a free loopback port   # doctest: +SKIP
     ...     probe(api.url + "/api/data", origin=YOUR_FRONTEND)

@@ -5,9 +5,9 @@ A notebook shows the last expression of a cell, so the verdict's repr *is* the f
 or not yet, and, while it fails, the hint on the next line. A check made of several parts (the widget's checks, the
 environment's rows) lists them below, what still fails first.
 
-    >>> Verdict(False, "The frontend cannot read /api/public yet.", hint="allow_origins=['http://localhost:8001']")
+    >>> Verdict(False, "The frontend cannot read /api/public yet.", hint="allow_origins=[FRONTEND]")
     NOT YET: The frontend cannot read /api/public yet.
-      hint: allow_origins=['http://localhost:8001']
+      hint: allow_origins=[FRONTEND]
     >>> verdict = Verdict(True, "The frontend reads /api/public.")
     >>> bool(verdict), verdict
     (True, PASSED: The frontend reads /api/public.)

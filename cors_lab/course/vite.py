@@ -71,13 +71,13 @@ window.loadData = () => fetch(API + "/api/data").then((response) => response.jso
 def vite_config(api_url: str, prefix: str = "/api", change_origin: bool = True, strip_origin: bool = False) -> str:
     """The ``vite.config.js`` a learner writes: ``server.proxy`` forwards ``prefix`` to ``api_url``.
 
-        >>> print(vite_config("http://localhost:8002"))
+        >>> print(vite_config("http://localhost:5000"))          # your API, e.g. a Flask app on its usual port
         import { defineConfig } from "vite";
         <BLANKLINE>
         export default defineConfig({
           server: {
             proxy: {
-              "/api": { target: "http://localhost:8002", changeOrigin: true },
+              "/api": { target: "http://localhost:5000", changeOrigin: true },
             },
           },
         });
@@ -90,7 +90,7 @@ def vite_config(api_url: str, prefix: str = "/api", change_origin: bool = True, 
     """
     if not isinstance(prefix, str) or not prefix.startswith("/"):
         raise InputError(f"prefix must be a path such as '/api', not {prefix!r}.")
-    target = parse_upstream_origin(api_url)  # one sentence for 'localhost:8002', a path, user:pass@, ...
+    target = parse_upstream_origin(api_url)  # one sentence for 'localhost:5000', a path, user:pass@, ...
     change = "true" if change_origin else "false"
     if not strip_origin:
         entry = f"{json.dumps(prefix)}: {{ target: {json.dumps(target)}, changeOrigin: {change} }},\n"
@@ -219,7 +219,7 @@ def build_and_serve(api_url: str, port: int | None = None, name: str = "static-h
 
         >>> site = build_and_serve(api.url)
         >>> ChromiumBrowser(site.origin, route_page=False).fetch(api.url + "/api/public").error
-        "Access to fetch at 'http://localhost:8002/api/public' from origin 'http://localhost:40123' has been ..."
+        "Access to fetch at 'http://localhost:.../api/public' from origin 'http://localhost:40123' has been ..."
 
     The build folder is removed once its files are read."""
     from cors_lab.server.lab import serve

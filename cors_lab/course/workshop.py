@@ -8,7 +8,7 @@ A challenge's answer is what the learner writes in the notebook: usually a `Cors
     >>> workshop.challenge(2)                                                         # doctest: +SKIP
     Challenge 2 (5 min): Let the frontend read /api/public
     ...
-    >>> workshop.check(2, CorsPolicy(allow_origins=["http://localhost:8001"]))       # doctest: +SKIP
+    >>> workshop.check(2, CorsPolicy(allow_origins=[FRONTEND]))                     # doctest: +SKIP
     PASSED: The frontend reads /api/public.
 """
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import Any, Callable
 import requests
 
 from cors_lab.browser.fetch import Browser
+from cors_lab.course import progress
 from cors_lab.course.exercises import api_with, not_a_policy
 from cors_lab.course.fix_exercises import logged_in_browser
-from cors_lab.course.teaching import ATTACKER, FRONTEND
+from cors_lab.course.teaching import API, ATTACKER, FRONTEND, PORTS
 from cors_lab.course.verdict import Verdict
 from cors_lab.policy import CorsPolicy
 
@@ -75,7 +76,7 @@ def _simple_get(policy: Any) -> Verdict:
             return Verdict(False, f"The frontend is still blocked: {r.error}", "Allow the frontend's exact origin.")
         if "*" == r.exchanges[-1].response_headers.get("access-control-allow-origin"):
             return Verdict(False, "It works, but with `*`: name the frontend's origin instead.",
-                           "allow_origins=['http://localhost:8001']")
+                           f"allow_origins=[{FRONTEND!r}]")
         return Verdict(True, "The frontend reads /api/public.")
 
     return _with_api(policy, test)
@@ -159,16 +160,16 @@ def _no_null(policy: Any) -> Verdict:
 
 CHALLENGES = [
     Challenge(1, "Same origin or not?", 4,
-              "Pairs: (a) http://localhost:8001 vs http://localhost:8002, (b) http://localhost:8001 vs "
-              "http://localhost:8001/api/x, (c) http://localhost:8001 vs http://127.0.0.1:8001, "
+              f"Pairs: (a) {FRONTEND} vs {API}, (b) {FRONTEND} vs {FRONTEND}/api/x, "
+              f"(c) {FRONTEND} vs http://127.0.0.1:{PORTS['page']}, "
               "(d) http://example.com vs https://example.com, (e) http://example.com vs http://example.com:80. "
               "Answer {'a': True/False, ...} (True = same origin).",
               ["Paths never matter.", "localhost and 127.0.0.1 are different hosts."], _origins,
               "Thinking localhost and 127.0.0.1 are the same origin (same machine, different origins)."),
     Challenge(2, "Let the frontend read /api/public", 5,
-              "Write a CorsPolicy so a script on http://localhost:8001 can read /api/public (no wildcard).",
+              f"Write a CorsPolicy so a script on {FRONTEND} can read /api/public (no wildcard).",
               ["Which header does the console sentence name?", "allow_origins=[...]"], _simple_get,
-              "Adding a trailing slash: 'http://localhost:8001/' is not an origin."),
+              f"Adding a trailing slash: '{FRONTEND}/' is not an origin."),
     Challenge(3, "Make the PUT with JSON work", 6,
               "The page sends PUT /api/items/9 with Content-Type: application/json. Write the policy.",
               ["Which requests trigger a preflight?", "allow_methods and allow_headers"], _preflight,
@@ -192,7 +193,7 @@ CHALLENGES = [
               ["Reflection trusts every origin."], _fix_reflection,
               "Switching to '*' with credentials: then the frontend breaks too."),
     Challenge(8, "Don't trust null", 5,
-              "The API used CorsPolicy(allow_origins=['http://localhost:8001', 'null'], allow_credentials=True). "
+              f"The API used CorsPolicy(allow_origins=[{FRONTEND!r}, 'null'], allow_credentials=True). "
               "Fix it.", ["Who can send Origin: null?"], _no_null,
               "Thinking 'null' means 'no origin': it is a real value any sandboxed page can send."),
 ]
@@ -213,7 +214,7 @@ def challenge(n: int) -> Challenge:
 def check(n: int, answer: Any) -> Verdict:
     """Check challenge ``n`` with the learner's ``answer`` live; never raises for a wrong answer.
 
-        >>> workshop.check(3, CorsPolicy(allow_origins=["http://localhost:8001"]))       # doctest: +SKIP
+        >>> workshop.check(3, CorsPolicy(allow_origins=[FRONTEND]))                     # doctest: +SKIP
         NOT YET: The PUT is blocked: Access to fetch at ... Method PUT is not allowed by
         Access-Control-Allow-Methods in preflight response.
           hint: The preflight asks for PUT and content-type.
@@ -221,6 +222,8 @@ def check(n: int, answer: Any) -> Verdict:
     if not 1 <= n <= len(CHALLENGES):
         return Verdict(False, f"There is no challenge {n}; they are numbered 1 to {len(CHALLENGES)}.")
     try:
-        return CHALLENGES[n - 1].run(answer)
+        verdict = CHALLENGES[n - 1].run(answer)
     except Exception as exc:  # a learner's odd answer must give a sentence, not a traceback
-        return Verdict(False, f"That answer could not be checked ({type(exc).__name__}: {exc}).")
+        verdict = Verdict(False, f"That answer could not be checked ({type(exc).__name__}: {exc}).")
+    progress.record(progress.challenge(n), verdict)  # the teacher's progress folder, when one is set
+    return verdict

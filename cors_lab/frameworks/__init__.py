@@ -2,12 +2,13 @@
 
     >>> from cors_lab import CorsPolicy
     >>> from cors_lab.frameworks import framework_config, start_framework, FRAMEWORKS
-    >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_methods=["GET", "PUT"],
+    >>> from cors_lab.course import FRONTEND                 # the lesson's page origin
+    >>> policy = CorsPolicy(allow_origins=[FRONTEND], allow_methods=["GET", "PUT"],
     ...                     allow_headers=["Content-Type"], allow_credentials=True, max_age=600)
     >>> print(framework_config(policy, "express"))          # the lines for your server.js
     >>> framework_config(policy, "starlette").notes          # what Starlette answers differently, one sentence each
     >>> with start_framework(policy, "django") as live:      # the real framework on a free loopback port
-    ...     Browser("http://localhost:8001").fetch(live.url + "/api/data").explain()
+    ...     Browser(FRONTEND).fetch(live.url + "/api/data").explain()
 
 Each framework is one module (its generator, the tiny app the configuration is pasted into, and how to run it);
 `FRAMEWORKS` is the table of them. A generator returns exactly what the policy says or raises `cors_lab.InputError`
@@ -84,7 +85,7 @@ def framework(name: str) -> Framework:
 def framework_config(policy: CorsPolicy, name: str) -> Config:
     """The configuration of framework ``name`` that answers as ``policy`` does (a `str` with ``notes``).
 
-        >>> print(framework_config(CorsPolicy(allow_origins=["http://localhost:8001"]), "django"))
+        >>> print(framework_config(CorsPolicy(allow_origins=[FRONTEND]), "django"))
 
     Raises `cors_lab.InputError` in one sentence when the framework cannot say the policy exactly."""
     return framework(name).generate(policy)

@@ -10,7 +10,7 @@ tests/frameworks/ under Django's own ``runserver``):
 - it adds its headers on the way out, so a middleware listed *above* it that answers by itself (an auth check's
   401) answers without CORS headers: it must come first;
 - ``CORS_ALLOW_ALL_ORIGINS = True`` with ``CORS_ALLOW_CREDENTIALS = True`` answers with the request's own Origin;
-- an origin with a path (``"http://localhost:8001/"``, a trailing slash) is a system-check error
+- an origin with a path (``"https://app.example.com/"``, a trailing slash) is a system-check error
   (``corsheaders.E014``): ``runserver`` refuses to start.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Run a real framework on loopback: a child process (uvicorn, Django's runserver, node, nginx) on a free port.
 
     >>> with LiveProcess("uvicorn", [sys.executable, "-m", "uvicorn", "app:app", "--port", "{port}"], files) as live:
-    ...     Browser("http://localhost:8001").fetch(live.url + "/api/data")
+    ...     Browser(FRONTEND).fetch(live.url + "/api/data")
 
 Why a child process and not a thread: each framework is run exactly as a learner runs it (its own server, its own
 event loop, its own settings module), so what the tests verify is the configuration text a learner pastes, not an

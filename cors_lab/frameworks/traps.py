@@ -29,12 +29,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from cors_lab.course.teaching import ATTACKER, FRONTEND  # the lessons' attacker and page origins
 from cors_lab.errors import InputError
 from cors_lab.frameworks import django, express, nginx, starlette
 from cors_lab.policy import CorsPolicy
 
-PAGE = "http://localhost:8001"  # the learner's frontend (the lessons' page origin)
-ATTACKER = "http://localhost:8666"  # the lessons' attacker origin
+PAGE = FRONTEND  # the learner's frontend (the lessons' page origin)
 BEARER = {"Authorization": "Bearer t0ken"}
 
 
@@ -195,7 +195,7 @@ TRAPS: dict[str, Trap] = {trap.name: trap for trap in (
          "Register app.use(cors(...)) before the routes.", "/api/data", start=_express_after_routes),
     Trap("express-origin-true-with-credentials", "express",
          "origin: true with credentials: true echoes any Origin: an attacker's page reads the logged-in answer.",
-         "List the exact origins: origin: [\"http://localhost:8001\"].", "/api/data", origin=ATTACKER,
+         f"List the exact origins: origin: [\"{PAGE}\"].", "/api/data", origin=ATTACKER,
          fetch_options={"credentials": "include"}, start=_express_origin_true),
     Trap("starlette-star-with-credentials", "starlette",
          "allow_origins=['*'] with allow_credentials=True: Starlette answers with the request's own Origin and "

@@ -1,8 +1,10 @@
 """Ready-made Flask apps for the lessons: a JSON API, a frontend page, and an attacker's page.
 
-Each returns a fresh Flask app; pass it to `serve`:
+Each returns a fresh Flask app; pass it to `serve` (a free port), or to `cors_lab.course.serve_teaching` (the
+lesson's port for that server, from `cors_lab.course.PORTS`):
 
-    api = serve(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+    from cors_lab.course import FRONTEND, serve_teaching
+    api = serve_teaching(api_app(), "api", policy=CorsPolicy(allow_origins=[FRONTEND]))
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ USERS = {"alice": {"user": "alice", "email": "alice@example.com", "balance": 125
 def api_app(policy: CorsPolicy | None = None) -> Flask:
     """A small JSON API. Without a policy it sends no CORS headers at all (where every lesson starts).
 
-        >>> api = serve(api_app(), port=8002, name="api")
-        >>> Browser(origin="http://localhost:8001").fetch(api.url + "/api/public")
+        >>> from cors_lab.course import FRONTEND                             # the lesson's page origin
+        >>> api = serve(api_app(), name="api")
+        >>> Browser(origin=FRONTEND).fetch(api.url + "/api/public")
         <FetchResult blocked: ...>
-        >>> api.policy = CorsPolicy(allow_origins=["http://localhost:8001"])      # now it answers with CORS
+        >>> api.policy = CorsPolicy(allow_origins=[FRONTEND])                    # now it answers with CORS
         >>> api_app(CorsPolicy.allow_all())                                      # or give the policy at once
 
     ===============================  ===========================================================
@@ -103,13 +106,13 @@ def token_api_app(policy: CorsPolicy | None = None, auth_guards_preflight: bool 
                   token: str = "secret-token") -> Flask:
     """An API behind token auth (``Authorization: Bearer <token>`` on every ``/api/...`` request).
 
-        >>> policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_headers=["authorization"])
-        >>> api = serve(token_api_app(policy), port=8002, name="token-api")
-        >>> Browser(origin="http://localhost:8001").fetch(
+        >>> policy = CorsPolicy(allow_origins=[FRONTEND], allow_headers=["authorization"])
+        >>> api = serve(token_api_app(policy), name="token-api")
+        >>> Browser(origin=FRONTEND).fetch(
         ...     api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
         <FetchResult blocked: ...>                                  # the preflight got 401
-        >>> api = serve(token_api_app(policy, auth_guards_preflight=False), port=8002, name="token-api")
-        >>> Browser(origin="http://localhost:8001").fetch(
+        >>> api = serve(token_api_app(policy, auth_guards_preflight=False), name="token-api")
+        >>> Browser(origin=FRONTEND).fetch(
         ...     api.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
         <FetchResult cors 200>
 
@@ -140,15 +143,17 @@ def token_api_app(policy: CorsPolicy | None = None, auth_guards_preflight: bool 
     return install(app, policy)
 
 
-def page_app(title: str = "Frontend", api_url: str = "http://localhost:8002") -> Flask:
+def page_app(title: str = "Frontend", api_url: str | None = None) -> Flask:
     """The frontend: a static page at the "page origin" whose script calls the API.
 
-        >>> page = serve(page_app(api_url="http://localhost:8002"), port=8001, name="page")
+        >>> page = serve_teaching(page_app(api_url=api.url), "page")
         >>> print(page.url)        # open it in your own browser, click the button, read the DevTools console
-        http://localhost:8001
+        http://localhost:...
 
-    ``GET /`` is the page: it shows its own origin and has a button that fetches ``api_url + "/api/public"``.
+    ``GET /`` is the page: it shows its own origin and has a button that fetches ``api_url + "/api/public"``
+    (default: the lesson's API, `cors_lab.course.API`).
     """
+    api_url = _lesson_url("API", "") if api_url is None else api_url
     app = Flask("page")
 
     @app.get("/")
@@ -170,17 +175,19 @@ async function go() {{
     return app
 
 
-def attacker_app(target_url: str = "http://localhost:8002/api/private") -> Flask:
+def attacker_app(target_url: str | None = None) -> Flask:
     """An attacker's page: its script tries to read ``target_url`` with the visitor's cookies.
 
-        >>> evil = serve(attacker_app("http://localhost:8002/api/private"), port=8666, name="attacker")
-        >>> Browser(origin=evil.origin).fetch("http://localhost:8002/api/private", credentials="include")
+        >>> evil = serve_teaching(attacker_app(api.url + "/api/private"), "attacker")
+        >>> Browser(origin=evil.origin).fetch(api.url + "/api/private", credentials="include")
         >>> evil.app.config["STOLEN"]          # [] while the API's policy does not trust this origin
         []
 
-    What it manages to read is sent to ``POST /steal`` on the attacker's own server, so the attacker
-    server's log (and ``app.config["STOLEN"]``) shows what leaked.
+    ``target_url``: default the lesson's API's /api/private (`cors_lab.course.API`). What it manages to read is sent
+    to ``POST /steal`` on the attacker's own server, so the attacker server's log (and ``app.config["STOLEN"]``)
+    shows what leaked.
     """
+    target_url = _lesson_url("API", "/api/private") if target_url is None else target_url
     app = Flask("attacker")
     app.config["STOLEN"] = []
 
@@ -204,6 +211,15 @@ fetch({_js_string(target_url)}, {{credentials: 'include'}})
         return "", 204
 
     return app
+
+
+def _lesson_url(name: str, path: str) -> str:
+    """The lesson's teaching origin ``name`` (`cors_lab.course.teaching`) + ``path``.
+
+    Imported here, not at the top: the teaching ports are the course's, and cors_lab.course imports this module."""
+    from cors_lab.course import teaching
+
+    return getattr(teaching, name) + path
 
 
 def _js_string(value: str) -> str:
@@ -230,8 +246,8 @@ def _page(title: str, body: str) -> str:
 def bank_app(policy: CorsPolicy | None = None, guard=None, csrf_tokens: bool = False) -> Flask:
     """A tiny bank for lesson 09's CSRF section: a session cookie, a balance, and POST /transfer.
 
-        >>> bank = serve(bank_app(), port=8004, name="bank")
-        >>> Browser(origin="http://localhost:8666").fetch(bank.url + "/transfer", method="POST",
+        >>> bank = serve_teaching(bank_app(), "bank")
+        >>> Browser(origin=ATTACKER).fetch(bank.url + "/transfer", method="POST",
         ...     headers={"Content-Type": "application/x-www-form-urlencoded"}, body="to=mallory&amount=100",
         ...     credentials="include")     # blocked by CORS, yet the bank moved the money (see GET /books)
 

@@ -1,7 +1,7 @@
 """The page the learner's own browser runs a lesson's request from: served by every lab server, on its own origin.
 
 "Send from my browser" (`cors_lab.widgets.own_browser`) loads this page in a hidden frame inside JupyterLab. The
-frame's origin is the lab server's (``http://localhost:8001`` for the lesson's page server), not JupyterLab's, so
+frame's origin is the lab server's (`cors_lab.course.FRONTEND` for the lesson's page server), not JupyterLab's, so
 the request the learner's browser makes from it is exactly the lesson's cross-origin request, checked by the
 browser's real CORS code, and its console sentence shows in the learner's own DevTools. A frame with
 ``sandbox="allow-scripts"`` loaded from the same URL has the origin ``null``.
@@ -36,7 +36,7 @@ def frame_token() -> str:
 
 
 def frame_url(server_url: str) -> str:
-    """The frame page on the lab server at ``server_url`` (``http://localhost:8001``)."""
+    """The frame page on the lab server at ``server_url`` (e.g. ``page.url``)."""
     return server_url.rstrip("/") + FRAME_PREFIX + _TOKEN
 
 

@@ -3,14 +3,14 @@
 **The same-origin dev proxy** (what Vite's and webpack's dev-server ``proxy`` option does): one origin serves the
 frontend and forwards ``/api/...`` to the API server, so the page's fetches are same-origin and CORS never applies.
 
-    >>> dev = serve(dev_proxy(page_app(), api_url="http://localhost:8002", prefix=("/api", "/login")), port=8010)
+    >>> dev = serve(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")))
 
-**The CORS-adding proxy** (in the style of CORS Anywhere): ``GET /http://localhost:8002/api/public`` fetches the
-upstream server-to-server (no CORS there) and answers the page with CORS headers of its own.
+**The CORS-adding proxy** (in the style of CORS Anywhere): ``GET /<the API's URL>/api/public`` (e.g.
+``GET /http://localhost:5000/api/public``) fetches the upstream server-to-server (no CORS there) and answers the
+page with CORS headers of its own.
 
-    >>> cp = serve(cors_proxy(allow_upstreams=["http://localhost:8002"],
-    ...                       allow_origins=["http://localhost:8001"]), port=8011)
-    >>> Browser(origin="http://localhost:8001").fetch(cp.url + "/http://localhost:8002/api/public")
+    >>> cp = serve(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]))
+    >>> Browser(origin=FRONTEND).fetch(cp.url + "/" + api.url + "/api/public")
 
 It is safe by default: it forwards only to the upstream origins on its allowlist and refuses everything else with a
 403 and one sentence (another port on loopback, ``user:pass@`` in the URL, ``file:``/``ftp:`` schemes, malformed or
@@ -104,7 +104,7 @@ _MAX_KEYS = 1000  # clients a rate limiter remembers at most
 class Upstream:
     """An upstream request the proxy may make: the allowlisted origin and the path + query on it."""
 
-    origin: str  # "http://localhost:8002", exactly as on the allowlist (normalised)
+    origin: str  # "http://localhost:5000", exactly as on the allowlist (normalised)
     path: str  # "/api/public?x=1" (always starts with "/")
 
     @property
@@ -120,6 +120,13 @@ class Refusal:
     reason: str
 
 
+def _example_origin() -> str:
+    """The lesson's API origin, the example a refusal shows (imported late: cors_lab.course imports this module)."""
+    from cors_lab.course.teaching import API
+
+    return API
+
+
 def _split(url: str):
     """`urlsplit`, with the port checked: urlsplit raises ValueError for a bad port only when it is read."""
     parts = urlsplit(url)
@@ -128,7 +135,7 @@ def _split(url: str):
 
 
 def parse_upstream_origin(spec: str) -> str:
-    """Normalise an allowlist entry such as ``"http://localhost:8002"``; `ProxyConfigError` if it is no origin.
+    """Normalise an allowlist entry such as ``"http://localhost:5000"``; `ProxyConfigError` if it is no origin.
 
         >>> parse_upstream_origin("HTTP://LocalHost:80/")
         'http://localhost'
@@ -137,13 +144,13 @@ def parse_upstream_origin(spec: str) -> str:
     `cors_lab.browser.origin`, the one origin parser, so the allowlist and the engine agree on what an origin is.
     """
     if not isinstance(spec, str):
-        raise ProxyConfigError(f"An upstream must be an origin such as 'http://localhost:8002', not {spec!r}.")
+        raise ProxyConfigError(f"An upstream must be an origin such as {_example_origin()!r}, not {spec!r}.")
     try:
         parts = _split(spec.strip())
     except ValueError:
-        raise ProxyConfigError(f"{spec!r} is not a valid origin; write it like 'http://localhost:8002'.") from None
+        raise ProxyConfigError(f"{spec!r} is not a valid origin; write it like {_example_origin()!r}.") from None
     if parts.scheme not in _SCHEMES or not parts.hostname:
-        raise ProxyConfigError(f"{spec!r} is not an http(s) origin; write it like 'http://localhost:8002'.")
+        raise ProxyConfigError(f"{spec!r} is not an http(s) origin; write it like {_example_origin()!r}.")
     if "@" in parts.netloc:
         raise ProxyConfigError(f"{spec!r} contains credentials (user:pass@); an upstream is scheme, host and port.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
@@ -468,9 +475,9 @@ def _base_url(url: str, what: str) -> str:
     try:
         parts = _split(url)
     except (ValueError, AttributeError):
-        raise ProxyConfigError(f"{what} {url!r} is not a valid URL; write it like 'http://localhost:8002'.") from None
+        raise ProxyConfigError(f"{what} {url!r} is not a valid URL; write it like {_example_origin()!r}.") from None
     if parts.scheme not in _SCHEMES or not parts.hostname or "@" in parts.netloc:
-        raise ProxyConfigError(f"{what} {url!r} must be an http(s) URL such as 'http://localhost:8002'.")
+        raise ProxyConfigError(f"{what} {url!r} must be an http(s) URL such as {_example_origin()!r}.")
     return url.rstrip("/")
 
 
@@ -491,8 +498,8 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
               log_size: int = LOG_SIZE, origin: str = "strip") -> Flask:
     """A same-origin dev proxy: one origin serves the frontend and forwards ``prefix`` paths to the API.
 
-        >>> api = serve(api_app(), port=8002, name="api")              # no CORS policy at all
-        >>> dev = serve(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")), port=8010)
+        >>> api = serve(api_app(), name="api")                         # no CORS policy at all
+        >>> dev = serve(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")))
         >>> Browser(origin=dev.origin).fetch(dev.url + "/api/public")   # same-origin: no CORS check
         <FetchResult basic 200>
         >>> api.last_request().origin is None                           # the API never sees the page's Origin
@@ -500,8 +507,8 @@ def dev_proxy(frontend_app_or_url, api_url: str, prefix: str | Sequence[str] = "
 
     - ``frontend_app_or_url``: a Flask (or any WSGI) app to serve for every other path, or the URL of a running
       frontend server to forward every other path to.
-    - ``api_url``: where ``/api/...`` goes, e.g. ``"http://localhost:8002"``; the path is kept
-      (``/api/public`` -> ``http://localhost:8002/api/public``).
+    - ``api_url``: where ``/api/...`` goes, e.g. ``api.url`` or ``"http://localhost:5000"``; the path is kept
+      (``/api/public`` -> ``http://localhost:5000/api/public``).
     - ``prefix``: one path prefix or several (``("/api", "/login")``, like several entries in Vite's ``proxy``);
       ``/api`` matches ``/api`` and ``/api/...`` but not ``/apis``.
 
@@ -592,18 +599,17 @@ def cors_proxy(
 ) -> Flask:
     """A CORS-adding proxy in the style of CORS Anywhere, safe by default. Serve it with `serve`.
 
-        >>> cp = serve(cors_proxy(allow_upstreams=["http://localhost:8002"],
-        ...                       allow_origins=["http://localhost:8001"]), port=8011)
-        >>> Browser(origin="http://localhost:8001").fetch(cp.url + "/http://localhost:8002/api/public")
+        >>> cp = serve(cors_proxy(allow_upstreams=["http://localhost:5000"], allow_origins=[FRONTEND]))
+        >>> Browser(origin=FRONTEND).fetch(cp.url + "/http://localhost:5000/api/public")
         <FetchResult cors 200>
         >>> requests.get(cp.url + "/http://localhost:6379/").text       # not on the allowlist: 403, nothing sent
-        "The upstream http://localhost:6379 is not on this proxy's allowlist (it allows http://localhost:8002).\n"
+        "The upstream http://localhost:6379 is not on this proxy's allowlist (it allows http://localhost:5000).\n"
 
-    ``GET /http://localhost:8002/api/public?x=1`` fetches that URL server-to-server and answers with the
+    ``GET /http://localhost:5000/api/public?x=1`` fetches that URL server-to-server and answers with the
     upstream's status, headers and body plus the proxy's own CORS headers (a `CorsPolicy` with ``allow_origins``;
     preflights are answered by the proxy and never forwarded).
 
-    - ``allow_upstreams``: the only origins it forwards to, e.g. ``["http://localhost:8002"]``; scheme, host and
+    - ``allow_upstreams``: the only origins it forwards to, e.g. ``[api.origin]``; scheme, host and
       port must match exactly. Everything else is answered 403 with one sentence and *nothing* is forwarded:
       another upstream, another port on loopback, ``user:pass@`` in the URL, non-http(s) schemes (file:, ftp:,
       gopher:), malformed or missing URLs. That is what keeps it from being an open proxy or an SSRF tool.

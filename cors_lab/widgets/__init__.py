@@ -39,6 +39,7 @@ from cors_lab.widgets.preflight_predictor import (
     preflight_quiz,
     same_sentence_question,
 )
+from cors_lab.widgets.progress_board import ProgressBoard, progress_board
 from cors_lab.widgets.quiz import WillItCors
 from cors_lab.widgets.request_quizzes import ArrivalQuiz, BrowserOrPython, ConsoleQuiz
 from cors_lab.widgets.three_forms import (
@@ -55,6 +56,8 @@ from cors_lab.widgets.workshop_board import WorkshopBoard
 
 __all__ = [
     "ApiDoctor",
+    "ProgressBoard",
+    "progress_board",
     "TrapQuiz",
     "sequence_diagram",
     "SequenceDiagram",

@@ -3,7 +3,7 @@
     console = AttackerConsole(api, redirector=helper)   # api: an api_app; helper: the attacker's redirector
     console                                             # attack picker, Steal, the fix fields
     console.steal()                                     # same as pressing Steal -> the report's text
-    console.fix(["http://localhost:8001"])              # same as Apply fix: api.policy = CorsPolicy(...)
+    console.fix([FRONTEND])              # same as Apply fix: api.policy = CorsPolicy(...)
     console.steal()                                     # SAFE: the attacker's page read nothing ...
 
 Choosing an attack loads its misconfigured policy into the API (`cors_lab.course.attacks.ATTACKS`); Steal runs it
@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from cors_lab.course.attacks import ATTACKS, steal
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.policy import CorsPolicy
 from cors_lab.widgets import format as fmt
@@ -31,7 +32,7 @@ class AttackerConsole(WidgetView):
         >>> print(console.steal())                                             # doctest: +SKIP
         STOLEN: the attacker's page read alice's private data: {"balance":1250,...}
         ...
-        >>> console.fix(["http://localhost:8001"]); print(console.steal())     # doctest: +SKIP
+        >>> console.fix([FRONTEND]); print(console.steal())     # doctest: +SKIP
         SAFE: the attacker's page read nothing (no Access-Control-Allow-Origin).
         The frontend still reads alice's data.
     """
@@ -44,7 +45,7 @@ class AttackerConsole(WidgetView):
                                         description="Attack:", layout=w.Layout(width="auto"))
         self.steal_button = w.Button(description="Steal", button_style="danger", icon="user-secret")
         self.steal_button.on_click(lambda _: self.steal())
-        self.origins_field = w.Text(value="http://localhost:8001", description="allow_origins:",
+        self.origins_field = w.Text(value=FRONTEND, description="allow_origins:",
                                     layout=w.Layout(width="60%"), style={"description_width": "110px"})
         self.credentials_box = w.Checkbox(value=True, description="allow_credentials", indent=False)
         self.fix_button = w.Button(description="Apply fix", icon="wrench", tooltip="api.policy = CorsPolicy(...)")
@@ -150,7 +151,6 @@ class AttackerConsole(WidgetView):
         return text
 
     def _own_calls(self) -> list:
-        from cors_lab.course.teaching import ATTACKER, FRONTEND
         from cors_lab.widgets.own_browser import OwnCall
 
         self._bind()
@@ -189,7 +189,6 @@ def forged_transfer_question(bank, question: str, why: str, attacker: str | None
         >>> forged_transfer_question(bank, "Did the money move?", "A simple POST is sent at once.")  # doctest: +SKIP
     """
     from cors_lab.course.csrf import FORM, bank_tabs, books, forged_transfer
-    from cors_lab.course.teaching import ATTACKER, FRONTEND
     from cors_lab.widgets.own_browser import OwnCall
 
     attacker = attacker or ATTACKER

@@ -16,6 +16,7 @@ import re
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
@@ -26,7 +27,7 @@ PUT_JSON = dict(method="PUT", headers={"Content-Type": "application/json"}, body
 
 
 def run_cache_timeline(server, times, max_age=None, path: str = "/api/items/1", request: dict | None = None,
-                       origin: str = "http://localhost:8001", policy=None) -> list:
+                       origin: str = FRONTEND, policy=None) -> list:
     """Fetch ``request`` on ``path`` of the running ``server`` once at each of ``times`` (seconds, simulated) from
     one tab at ``origin``, the server answering preflights with ``Access-Control-Max-Age: max_age`` (None: no
     header), on top of ``policy`` (default: the server's own). Returns the FetchResults, in order. The server's
@@ -69,7 +70,7 @@ def _max_age_text(max_age) -> str:
 
 
 def cache_prediction(server, max_age=None, times=(0, 2, 4, 6, 8), path: str = "/api/items/1",
-                     request: dict | None = None, origin: str = "http://localhost:8001", policy=None) -> Predict:
+                     request: dict | None = None, origin: str = FRONTEND, policy=None) -> Predict:
     """"How many OPTIONS will the server receive?" for the same fetch at each of ``times``: predict, then the
     timeline shows which fetch sent one, which used the cache, when each cached answer expired.
 
@@ -134,7 +135,7 @@ class CacheTimeline(WidgetView):
     kind = "cache-timeline"
 
     def __init__(self, server, max_age: str = "10", times: str = "0, 3, 6, 12, 15", path: str = "/api/items/1",
-                 request: dict | None = None, origin: str = "http://localhost:8001", policy=None):
+                 request: dict | None = None, origin: str = FRONTEND, policy=None):
         self.server, self.path, self.request, self.origin = server, path, dict(request or PUT_JSON), origin
         self.policy = policy  # the policy the Max-Age is added to (None: the server's own)
         self.results: list = []

@@ -1,6 +1,6 @@
 """Exercise checker: a goal, live checks (including from an attacker's page), what still fails, and a hint.
 
-    checker = credentials_exercise(api, "http://localhost:8001", "http://localhost:8666")
+    checker = credentials_exercise(api, FRONTEND, ATTACKER)
     checker              # the goal and a Check button
     checker.check()      # runs every check live -> Verdict (truthy when all pass; one part per Check)
 
@@ -15,6 +15,8 @@ from typing import Callable, Union
 
 import ipywidgets as w
 
+from cors_lab.course import progress
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.course.verdict import Verdict
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
@@ -31,9 +33,9 @@ class Check:
     (it reads nothing), or a function of the `FetchResult` returning a bool, a ``(bool, what happened)`` pair or a
     `Verdict`. ``hint`` is shown while the check fails.
 
-        >>> Check("The frontend reads /api/public.", "http://localhost:8001", dict(url=api.url + "/api/public"),
-        ...       "readable", hint="allow_origins=['http://localhost:8001']")             # doctest: +SKIP
-        >>> Check("Caches are told the answer varies.", "http://localhost:8001", dict(url=api.url + "/api/public"),
+        >>> Check("The frontend reads /api/public.", FRONTEND, dict(url=api.url + "/api/public"),
+        ...       "readable", hint="allow_origins=[FRONTEND]")                              # doctest: +SKIP
+        >>> Check("Caches are told the answer varies.", FRONTEND, dict(url=api.url + "/api/public"),
         ...       lambda r: "origin" in r.exchanges[-1].response_headers.get("vary", "").lower())  # doctest: +SKIP
     """
 
@@ -91,9 +93,12 @@ class ExerciseChecker(WidgetView):
     ``solution`` file is. ``servers`` are the lab servers the checks talk to: when one was stopped, Check says
     which cell to re-run; when that cell was re-run, the checks go to the new server.
 
+    Every press of Check is one line in the teacher's progress folder when one is set (`cors_lab.course.progress`):
+    ``exercise`` is its name there (default: the check function's name), the key of `progress.EXERCISES`.
+
         >>> checker = ExerciseChecker("only the frontend reads /api/public", [
-        ...     Check("The frontend reads it.", "http://localhost:8001", dict(url=api.url + "/api/public")),
-        ...     Check("The attacker cannot.", "http://localhost:8666", dict(url=api.url + "/api/public"), "blocked"),
+        ...     Check("The frontend reads it.", FRONTEND, dict(url=api.url + "/api/public")),
+        ...     Check("The attacker cannot.", ATTACKER, dict(url=api.url + "/api/public"), "blocked"),
         ... ], servers=[api])                                                          # doctest: +SKIP
         >>> checker.check()                                                            # doctest: +SKIP
         PASSED: All 2 checks pass.
@@ -108,11 +113,12 @@ class ExerciseChecker(WidgetView):
     def __init__(self, goal: str, checks: list[Check] | None = None, title: str = "Exercise",
                  setup: Callable | None = None, *, check: Callable | None = None, answer: str | None = None,
                  hints=(), solution: str | None = None, servers=(), namespace: dict | None = None,
-                 own_setup=None):
+                 own_setup=None, exercise: str | None = None):
         if (checks is None) == (check is None):
             raise ValueError("ExerciseChecker takes either checks=[Check(...), ...] or check=function, not both")
         self.goal, self.checks, self.title, self.setup = goal, list(checks or []), title, setup
         self.check_function, self.answer, self.namespace = check, answer, namespace
+        self.exercise = exercise or getattr(check, "__name__", None) or title
         self.extra_hints, self.solution, self.servers = list(hints), solution, list(servers)
         self.verdict: Verdict | None = None
         self.refusal: str | None = None
@@ -199,7 +205,11 @@ class ExerciseChecker(WidgetView):
 
         Returns None (and shows one sentence) when the check cannot run: a stopped server, an undefined answer.
         """
-        return self.action(self._check)()
+        with progress.attempt() as this:
+            verdict = self.action(self._check)()
+        if not this.recorded:  # a check that records itself (workshop.check) is one line, not two
+            progress.record(self.exercise, verdict, message=self.refusal or "")
+        return verdict
 
     def _check(self) -> Verdict:
         self._bind()
@@ -293,15 +303,15 @@ class ExerciseChecker(WidgetView):
         return self.verdict.text(hints=False) if self.verdict is not None else ""
 
 
-def credentials_exercise(api_server, frontend_origin: str = "http://localhost:8001",
-                         attacker_origin: str = "http://localhost:8666") -> ExerciseChecker:
+def credentials_exercise(api_server, frontend_origin: str = FRONTEND,
+                         attacker_origin: str = ATTACKER) -> ExerciseChecker:
     """Goal: only the frontend reads /api/private with the user's cookie; the attacker's page reads nothing.
 
     ``api_server`` runs `cors_lab.api_app` (GET /login sets the ``sid`` cookie; /api/private needs it). The learner
     edits ``api_server.policy`` (in code or in a Playground) until every check passes.
 
         >>> checker = credentials_exercise(api)                                        # doctest: +SKIP
-        >>> api.policy = CorsPolicy(allow_origins=["http://localhost:8001"], allow_credentials=True)  # doctest: +SKIP
+        >>> api.policy = CorsPolicy(allow_origins=[FRONTEND], allow_credentials=True)  # doctest: +SKIP
         >>> checker.check()                                                            # doctest: +SKIP
         PASSED: All 4 checks pass.
           ✔ The frontend reads /api/private with the user's cookie (status 200).
@@ -340,7 +350,7 @@ def credentials_exercise(api_server, frontend_origin: str = "http://localhost:80
     checker = ExerciseChecker(
         goal=f"let only the frontend ({frontend_origin}) read /api/private with cookies; "
              f"the attacker ({attacker_origin}) must read nothing.",
-        checks=checks, title="Credentials exercise", setup=login, servers=[api_server],
+        checks=checks, title="Credentials exercise", setup=login, servers=[api_server], exercise="credentials_exercise",
         hints=["Credentials need two things from the server: its exact origin in Access-Control-Allow-Origin and "
                "Access-Control-Allow-Credentials: true."])
     return checker

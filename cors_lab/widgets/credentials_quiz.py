@@ -12,6 +12,7 @@ server (`cors_lab.widgets.base.current_server`).
 """
 from __future__ import annotations
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import current_server
 from cors_lab.widgets.diagram import sequence_diagram
@@ -32,7 +33,7 @@ class PolicyQuiz(WillItCors):
     blocked). Everything else is `WillItCors`'s (``servers=``, the re-run sentence, the policy put back).
 
         >>> from cors_lab.widgets.credentials_quiz import PolicyQuiz
-        >>> q = PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins=["http://localhost:8001"]),
+        >>> q = PolicyQuiz(api, "/api/private", CorsPolicy(allow_origins=[FRONTEND]),
         ...                credentials="include", login=True)                        # doctest: +SKIP
         >>> print(q.predict("blocked"))                                               # doctest: +SKIP
         Right: blocked.
@@ -63,7 +64,7 @@ class PolicyQuiz(WillItCors):
 
 
 def cookie_question(server, path: str = "/api/private", credentials: str = "same-origin", policy=None,
-                    origin: str = "http://localhost:8001", question: str | None = None) -> Predict:
+                    origin: str = FRONTEND, question: str | None = None) -> Predict:
     """Predict "sent" / "not sent": does ``fetch(path, {credentials})`` from ``origin`` carry Alice's cookie?
 
     Alice logs in first (a fresh tab), then the request runs live; the server's log entry is the answer.
@@ -90,7 +91,7 @@ def cookie_question(server, path: str = "/api/private", credentials: str = "same
                "same-origin": "credentials: 'same-origin' (the default) attaches cookies only to the page's own "
                               "origin; the API is another origin (another port).",
                "include": "credentials: 'include' attaches cookies to any origin the cookie's own rules allow "
-                          "(SameSite=Lax: localhost:8001 and :8002 are the same site)."}[credentials]
+                          "(SameSite=Lax: localhost on any port is one site)."}[credentials]
         login = OwnCall(origin, {"url": live.url + "/login?user=alice", "method": "POST", "credentials": "include"})
         return Outcome("sent" if sent else "not sent", why, html=sequence_diagram(result), result=result,
                        details=f"JS: {fmt.js_text(result).splitlines()[0]}",
@@ -102,7 +103,7 @@ def cookie_question(server, path: str = "/api/private", credentials: str = "same
                    context=f"Alice is logged in. Page {origin} runs:\n  {code}", title="Predict")
 
 
-def cookie_kept_question(server, policy, origin: str = "http://localhost:8001", browser=None) -> Predict:
+def cookie_kept_question(server, policy, origin: str = FRONTEND, browser=None) -> Predict:
     """Predict "kept" / "not kept": the page logs Alice in with ``credentials: 'include'`` while the server answers
     with ``policy``; does the browser store the session cookie? (Cookies are stored before the CORS check.)"""
     from cors_lab.browser.fetch import Browser

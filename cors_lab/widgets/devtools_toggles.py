@@ -21,7 +21,7 @@ from cors_lab.widgets.base import WidgetView, current_server
 from cors_lab.widgets.diagram import sequence_diagram
 
 CHOICES = ("readable", "not readable")
-PAGES = {"the frontend (http://localhost:8001)": FRONTEND, "the attacker's page (http://localhost:8666)": ATTACKER}
+PAGES = {f"the frontend ({FRONTEND})": FRONTEND, f"the attacker's page ({ATTACKER})": ATTACKER}
 
 
 class DevToolsToggles(WidgetView):

@@ -140,7 +140,7 @@ def sequence_diagram(result) -> str:
     Pure and deterministic: the same result always gives the same HTML (a widget embeds it; a test reads it).
 
         >>> from cors_lab.widgets import sequence_diagram
-        >>> html = sequence_diagram(Browser("http://localhost:8001").fetch(api.url + "/api/public"))  # doctest: +SKIP
+        >>> html = sequence_diagram(Browser(FRONTEND).fetch(api.url + "/api/public"))  # doctest: +SKIP
         >>> "<svg" in html                                                                        # doctest: +SKIP
         True
     """
@@ -187,7 +187,7 @@ class SequenceDiagram:
     script reads. Cookie values are never drawn, only their names.
 
         >>> from cors_lab.widgets import SequenceDiagram
-        >>> r = Browser("http://localhost:8001").fetch(api.url + "/api/items/1", method="PUT")   # doctest: +SKIP
+        >>> r = Browser(FRONTEND).fetch(api.url + "/api/items/1", method="PUT")   # doctest: +SKIP
         >>> SequenceDiagram(r)                                                                  # doctest: +SKIP
         <SequenceDiagram 1 exchange, blocked: ...>
     """

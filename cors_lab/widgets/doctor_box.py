@@ -17,12 +17,13 @@ from __future__ import annotations
 import ipywidgets as w
 
 from cors_lab.browser.failures import FAILURES
+from cors_lab.course.teaching import API, API2, FRONTEND
 from cors_lab.doctor import AXIOS_NETWORK_ERROR, Diagnosis, diagnose
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView
 
-PAGE, API = "http://localhost:8001", "http://localhost:8002"  # the course's teaching origins (frontend, API)
+PAGE = FRONTEND  # the example sentences name this learner's own teaching origins (the frontend and the API)
 
 
 def example_sentences(page: str = PAGE, api: str = API) -> dict[str, str]:
@@ -36,7 +37,7 @@ def example_sentences(page: str = PAGE, api: str = API) -> dict[str, str]:
         "a trailing slash": row["allow_origin_mismatch"].sentence(url=f"{api}/api/public", origin=page,
                                                                   hint=f"{page}/"),
         "two origins in one header": row["multiple_allow_origin"].sentence(
-            url=f"{api}/api/public", origin=page, hint=f"{page}, http://localhost:8003"),
+            url=f"{api}/api/public", origin=page, hint=f"{page}, {API2}"),
         "'*' with cookies": row["wildcard_origin_with_credentials"].sentence(url=f"{api}/api/private", origin=page),
         "a header the preflight did not allow": row["header_not_allowed"].sentence(
             url=f"{api}/api/items/1", origin=page, hint="x-api-key", preflight=True),

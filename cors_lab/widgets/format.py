@@ -8,6 +8,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from cors_lab.browser.origin import origin_of, parse_origin
+from cors_lab.course.teaching import API, FRONTEND
 from cors_lab.errors import InputError
 
 TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token: method and header names
@@ -38,20 +39,20 @@ def _is_origin(value: str) -> bool:
 
 
 def page_origin(value: str) -> str:
-    """A page origin such as http://localhost:8001 (no path), serialized as the browser would send it."""
+    """A page origin such as `FRONTEND` (no path), serialized as the browser would send it."""
     value = single_line("Page origin", value)
     if not value:
-        raise InputError("Page origin is empty: write scheme://host:port, for example http://localhost:8001.")
+        raise InputError(f"Page origin is empty: write scheme://host:port, for example {FRONTEND}.")
     if not _is_origin(value):
         raise InputError(f"Page origin {value!r} is not an origin: write scheme://host:port, "
-                         "for example http://localhost:8001 (no path).")
+                         f"for example {FRONTEND} (no path).")
     return parse_origin(value).serialize()  # a page URL's root ('.../') is fine for the page itself
 
 
 def url(value: str) -> str:
     value = single_line("URL", value)
     if not value:
-        raise InputError("URL is empty: write the address to fetch, for example http://localhost:8002/api/public.")
+        raise InputError(f"URL is empty: write the address to fetch, for example {API}/api/public.")
     if any(c.isspace() for c in value):
         raise InputError(f"URL {value!r} contains a space; encode it as %20 or remove it.")
     return value
@@ -132,7 +133,7 @@ def origin_list(text: str) -> list[str] | str:
             continue
         if not _is_origin(item):
             raise InputError(f"Allowed origins: {item!r} is not an origin; write scheme://host:port, "
-                             "for example http://localhost:8001.")
+                             f"for example {FRONTEND}.")
         if item.endswith("/"):  # the engine's parser accepts a page URL's root; an allowed origin must be exact
             raise InputError(f"Allowed origins: {item!r} ends with '/'; an origin has no path, write "
                              f"{item.rstrip('/')!r}.")
@@ -158,7 +159,7 @@ def status(text: str) -> int:
 
 # ---- describing results -----------------------------------------------------------------------------
 def path_of(full_url: str) -> str:
-    """What the request line names: 'http://localhost:8002/api/x?y=1' -> '/api/x?y=1' (a fragment is never sent)."""
+    """What the request line names: 'https://api.example.com/api/x?y=1' -> '/api/x?y=1' (a fragment is never sent)."""
     try:
         parts = urlsplit(full_url)
     except ValueError:  # a URL the learner typed that fetch() refused ('http://[::1'): show it as typed
@@ -167,7 +168,7 @@ def path_of(full_url: str) -> str:
 
 
 def origin_part(full_url: str) -> str:
-    """The origin of a URL the browser fetched: 'http://LOCALHOST:8002/api/x' -> 'http://localhost:8002'."""
+    """The origin of a URL the browser fetched: 'https://API.example.com/api/x' -> 'https://api.example.com'."""
     try:
         return origin_of(full_url).serialize()
     except ValueError:  # a port out of range, a broken IPv6 host: a URL fetch() refused, shown as typed

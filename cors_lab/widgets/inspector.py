@@ -16,6 +16,7 @@ import contextlib
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
 from cors_lab.widgets.diagram import sequence_diagram
@@ -48,7 +49,7 @@ class ResponseInspector(WidgetView):
 
     kind = "inspector"
 
-    def __init__(self, server, path: str = "/api/custom-headers", origin: str = "http://localhost:8001",
+    def __init__(self, server, path: str = "/api/custom-headers", origin: str = FRONTEND,
                  credentials: str = "same-origin", mode: str = "cors", browser=None, policy=None):
         self.server, self.origin, self.browser = server, origin, browser
         self.policy = policy  # the server answers with it for the inspection (None: the server's own policy)

@@ -1,11 +1,11 @@
 """Same origin? Same site? Two URLs typed by the learner, compared part by part by the engine's origin code.
 
-    inspector = OriginInspector("http://localhost:8001/", "http://localhost:8002/api/public")
+    inspector = OriginInspector(FRONTEND + "/", API + "/api/public")   # the lesson's page and API (the defaults)
     inspector                 # two fields (prefilled) and a Compare button
     print(inspector.compare())                          # same as pressing Compare with what the fields hold
     print(inspector.compare("https://a.example.co.uk/", "https://b.example.co.uk:8443/x"))
 
-    predict_same_origin("http://localhost:8001/", "http://localhost:8002/")   # a Predict: guess first, then see
+    predict_same_origin(FRONTEND + "/", API + "/")   # a Predict: guess first, then see
 
 The engine decides (`cors_lab.browser.origin`: `parse_url`, `origin_of`, `same_origin`, `site`, `site_rule`); this
 module only lays the answer out: scheme, host and port side by side, then each URL's site (scheme + registrable
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from cors_lab.browser.origin import DEFAULT_PORTS, Origin, origin_of, parse_url, same_origin, site, site_rule
+from cors_lab.course.teaching import API, FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView
@@ -31,7 +32,7 @@ def _origin(field: str, value: str) -> tuple[str, Origin]:
     """(the URL as the browser serializes it, its origin); one sentence for what is no http(s) URL."""
     value = fmt.single_line(field, value)
     if not value:
-        raise InputError(f"{field} is empty: write a URL, for example http://localhost:8001/.")
+        raise InputError(f"{field} is empty: write a URL, for example {FRONTEND}/.")
     url = parse_url(value)  # URLError (an InputError) names what the browser cannot parse
     scheme = url.split(":", 1)[0]
     if scheme not in SCHEMES:
@@ -143,7 +144,7 @@ class Comparison:
 def compare(first: str, second: str) -> Comparison:
     """Compare two URLs as the browser does (one sentence, an `InputError`, for what is no http(s) URL).
 
-        >>> compare("http://localhost:8001/a", "http://LOCALHOST:8001/b?x#y").same_origin
+        >>> compare("https://example.com/a", "https://EXAMPLE.com:443/b?x#y").same_origin
         True
     """
     url_a, a = _origin("First URL", first)
@@ -154,7 +155,7 @@ def compare(first: str, second: str) -> Comparison:
 class OriginInspector(WidgetView):
     """Two URL fields (prefilled) and a Compare button: same origin? same site? why, part by part.
 
-        >>> inspector = OriginInspector("http://localhost:8001/", "http://127.0.0.1:8001/")
+        >>> inspector = OriginInspector(FRONTEND + "/", FRONTEND.replace("localhost", "127.0.0.1") + "/")
         >>> inspector.compare().splitlines()[-2]
         'Same site? no. localhost and 127.0.0.1 are different registrable domains (or hosts), so they are two sites.'
         >>> inspector
@@ -163,7 +164,7 @@ class OriginInspector(WidgetView):
 
     kind = "origin-inspector"
 
-    def __init__(self, first: str = "http://localhost:8001/", second: str = "http://localhost:8002/api/public",
+    def __init__(self, first: str = FRONTEND + "/", second: str = API + "/api/public",
                  title: str = "Origin inspector"):
         self.title = title
         self.comparison: Comparison | None = None
@@ -211,7 +212,7 @@ class OriginInspector(WidgetView):
 def predict_same_origin(first: str, second: str, question: str | None = None) -> Predict:
     """A prediction: are ``first`` and ``second`` the same origin? Revealed by the engine, with the inspector's table.
 
-        >>> p = predict_same_origin("http://localhost:8001/", "http://localhost:8002/")
+        >>> p = predict_same_origin(FRONTEND + "/", API + "/")
         >>> print(p.predict("same origin").splitlines()[0])
         Not quite: you said same origin, it is different origins.
     """

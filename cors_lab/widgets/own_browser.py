@@ -1,6 +1,6 @@
 """Send from my browser: a lesson's request made by the learner's own browser, next to what the engine predicts.
 
-    panel = OwnBrowserPanel(lambda: [OwnCall("http://localhost:8001", {"url": api.url + "/api/public"})])
+    panel = OwnBrowserPanel(lambda: [OwnCall(FRONTEND, {"url": api.url + "/api/public"})])
     panel                    # a button, a line that says to open DevTools, and (after a press) the result
     panel.send()             # same as pressing the button: the learner's browser makes the request
     panel.output_text()      # what the widget shows, as text, once the answer is back
@@ -11,7 +11,7 @@ ones before it, e.g. a login, prepare the browser's cookies), and the panel does
 
 1. The request goes to `FrameBridge` (an anywidget): the learner's browser loads the lab's frame page
    (`cors_lab.server.frame`) from the lab server at the page origin, so the request's origin is the lesson's page
-   (``http://localhost:8001``), not JupyterLab's; ``origin="null"`` loads it in a sandboxed frame. Its real CORS
+   (`FRONTEND`), not JupyterLab's; ``origin="null"`` loads it in a sandboxed frame. Its real CORS
    code decides; the red sentence appears in the learner's DevTools console.
 2. The answer comes back as the ``answer`` trait; the panel adds what the lab servers received meanwhile and
    builds a result (`cors_lab.real.own_browser.own_result`).
@@ -38,6 +38,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.real import own_browser as own
 from cors_lab.real.own_browser import OwnCall
@@ -475,7 +476,7 @@ class OwnBrowserPanel(WidgetView):
         return "\n\n".join(part for part in (message, self._text) if part)
 
 
-def send_from_my_browser(url: str, origin: str = "http://localhost:8001", api: str = "fetch",
+def send_from_my_browser(url: str, origin: str = FRONTEND, api: str = "fetch",
                          title: str = "Send from my browser", **kwargs) -> OwnBrowserPanel:
     """A panel for one request: ``url`` from the page at ``origin`` (a lab server's origin, or "null" for a
     sandboxed frame), as ``fetch`` (keyword arguments of `Browser.fetch`) or ``"xhr"`` (of `Browser.xhr`).

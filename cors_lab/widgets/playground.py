@@ -1,6 +1,6 @@
 """The Playground: edit a running server's CORS policy, build a fetch(), press Send, see what happened.
 
-    pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/public")
+    pg = Playground(api, origin=FRONTEND, url=api.url + "/api/public")
     pg = Playground(url="http://localhost:3000/api/data", origin="http://localhost:5173")   # any URL: your own API
     pg                      # the widget
     pg.send()               # -> FetchResult (the model browser); same as pressing Send
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server, rebase
@@ -72,7 +73,7 @@ def answered_cors_headers(result) -> str:
 
         >>> print(answered_cors_headers(Browser(PAGE).fetch(url, method="PUT")))   # doctest: +SKIP
         preflight OPTIONS /api/items/1 -> 400
-          Access-Control-Allow-Origin: http://localhost:8001
+          Access-Control-Allow-Origin: http://localhost:...
         actual PUT /api/items/1: never sent (its preflight failed)
     """
     lines = []
@@ -136,7 +137,7 @@ class Playground(WidgetView):
         >>> print(pg.output_text())      # the headers it answered, the console, the steps          # doctest: +SKIP
 
         >>> from cors_lab.widgets import Playground
-        >>> pg = Playground(api, origin="http://localhost:8001", url=api.url + "/api/items/1", method="PUT",
+        >>> pg = Playground(api, origin=FRONTEND, url=api.url + "/api/items/1", method="PUT",
         ...                 headers={"Content-Type": "application/json"}, body='{"name": "kiwi"}')   # doctest: +SKIP
         >>> pg                                  # the widget, as a cell's last line            # doctest: +SKIP
         >>> pg.allow_methods.value = "GET, PUT"                                                # doctest: +SKIP
@@ -151,7 +152,7 @@ class Playground(WidgetView):
 
     kind = "playground"
 
-    def __init__(self, server=None, origin: str = "http://localhost:8001", url: str | None = None, method: str = "GET",
+    def __init__(self, server=None, origin: str = FRONTEND, url: str | None = None, method: str = "GET",
                  headers: str | dict = "", body: str = "", credentials: str = "same-origin", mode: str = "cors",
                  browser=None):
         server, url = _lab_or_any(server, url)
@@ -169,7 +170,7 @@ class Playground(WidgetView):
             headers = "\n".join(f"{k}: {v}" for k, v in headers.items())
         # ---- the server's policy
         self.enabled = w.Checkbox(value=True, description="send CORS headers", indent=False)
-        self.allow_origins = _text("allowed origins", placeholder="http://localhost:8001, ... or *")
+        self.allow_origins = _text("allowed origins", placeholder=f"{FRONTEND}, ... or *")
         self.allow_methods = _text("allowed methods", placeholder="GET, POST, PUT")
         self.allow_headers = _text("allowed headers", placeholder="Content-Type, X-Api-Key")
         self.expose_headers = _text("exposed headers", placeholder="X-Request-Id")

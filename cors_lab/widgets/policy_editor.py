@@ -2,8 +2,8 @@
 
     editor = PolicyEditor(api)                     # api: a running lab server (an api_app)
     editor                                         # fields, the flask-cors code, Run, a table of test requests
-    editor.allow_origins.value = "http://localhost:8001"
-    print(editor.code())                           # CORS(app, origins=['http://localhost:8001'], ...)
+    editor.allow_origins.value = FRONTEND
+    print(editor.code())                           # CORS(app, origins=['http://localhost:...'], ...)
     editor.predict("the attacker reads /api/private with the user's cookie", "blocked")   # optional, before Run
     print(editor.run())                            # applies the policy to the server, sends every test request
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
@@ -26,7 +27,6 @@ from cors_lab.widgets.diagram import sequence_diagram
 from cors_lab.widgets.playground import Playground
 from cors_lab.widgets.predict import Outcome, Predict
 
-FRONTEND, ATTACKER = "http://localhost:8001", "http://localhost:8666"
 UNSURE = "?"
 CHOICES = (UNSURE, "readable", "blocked")
 
@@ -104,10 +104,10 @@ class PolicyEditor(WidgetView):
 
         >>> from cors_lab.widgets import PolicyEditor
         >>> editor = PolicyEditor(api)                                                        # doctest: +SKIP
-        >>> editor.allow_origins.value = "http://localhost:8001"                              # doctest: +SKIP
+        >>> editor.allow_origins.value = FRONTEND                              # doctest: +SKIP
         >>> editor.predict("the attacker reads /api/public", "blocked")                      # doctest: +SKIP
         >>> print(editor.run())                                                               # doctest: +SKIP
-        Policy applied: CorsPolicy(allow_origins=['http://localhost:8001'])
+        Policy applied: CorsPolicy(allow_origins=['http://localhost:...'])
         ✔ readable   the frontend reads /api/public: status 200
         ...
 

@@ -1,7 +1,7 @@
 """Predict first, then see: the one prediction widget every lesson uses (`WillItCors` is one of them).
 
-    p = Predict("Is http://localhost:8002 the same origin as http://localhost:8001?", ["same", "different"],
-                reveal=lambda: Outcome("different", "The ports differ: 8001 is not 8002."))
+    p = Predict(f"Is {API} the same origin as {FRONTEND}?", ["same", "different"],
+                reveal=lambda: Outcome("different", "The ports differ."))
     p                        # the question and one button per choice; nothing of the answer is shown
     p.predict("different")   # same as pressing the button: records the prediction, then shows right or not, and why
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
 from cors_lab.widgets.diagram import sequence_diagram
@@ -45,7 +46,7 @@ def rules_html(rules) -> str:
             f"<th>rule (Fetch Standard: CORS-safelisted method / request-header)</th></tr>{rows}</table>")
 
 
-def preflight_outcome(server, path: str, request: dict, origin: str = "http://localhost:8001") -> Outcome:
+def preflight_outcome(server, path: str, request: dict, origin: str = FRONTEND) -> Outcome:
     """Run ``request`` (fetch() keyword arguments, without url) on ``path`` of the running ``server`` from a fresh
     tab at ``origin``; the `Outcome`: "preflight" or "no preflight", the deciding rules, the sequence diagram."""
     from cors_lab.browser.fetch import Browser
@@ -75,7 +76,7 @@ def preflight_outcome(server, path: str, request: dict, origin: str = "http://lo
                    result=result)
 
 
-def preflight_question(server, label: str, path: str, request: dict, origin: str = "http://localhost:8001") -> Predict:
+def preflight_question(server, label: str, path: str, request: dict, origin: str = FRONTEND) -> Predict:
     """One "preflight or not?" `Predict` about ``request`` (fetch() keyword arguments) on ``path`` of ``server``."""
     code = fmt.fetch_code(dict(request, url=server.url + path))  # the API's URL: a path alone is the page's
     prediction = Predict(f"{label}: preflight or not?", CHOICES,
@@ -84,7 +85,7 @@ def preflight_question(server, label: str, path: str, request: dict, origin: str
     return prediction
 
 
-def preflight_quiz(server, cases, origin: str = "http://localhost:8001",
+def preflight_quiz(server, cases, origin: str = FRONTEND,
                    title: str = "Preflight or not?") -> PredictionSet:
     """A `PredictionSet` of "preflight / no preflight" questions, one per ``(label, path, fetch kwargs)`` case.
 
@@ -118,7 +119,7 @@ class PreflightPredictor(WidgetView):
 
     kind = "preflight-predictor"
 
-    def __init__(self, server, origin: str = "http://localhost:8001", method: str = "POST",
+    def __init__(self, server, origin: str = FRONTEND, method: str = "POST",
                  content_type: str = "application/json", header: str = NO_HEADER):
         self.server, self.origin = server, origin
         self.history: list[tuple[str, str, bool]] = []  # (request, prediction, right?)
@@ -216,7 +217,7 @@ class PreflightPredictor(WidgetView):
         return f"PreflightPredictor({right}/{asked} right)"
 
 
-def failing_header_question(server, path: str, request: dict, policy, origin: str = "http://localhost:8001",
+def failing_header_question(server, path: str, request: dict, policy, origin: str = FRONTEND,
                             choices=("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
                                      "Access-Control-Allow-Headers")) -> Predict:
     """Predict which response header the console sentence names when ``request`` on ``path`` fails against
@@ -240,7 +241,7 @@ def failing_header_question(server, path: str, request: dict, policy, origin: st
                    context=f"Page {origin} runs:\n  {code}\nServer policy: {policy!r}", title="Predict")
 
 
-def same_sentence_question(server, path: str, request: dict, policies: dict, origin: str = "http://localhost:8001"
+def same_sentence_question(server, path: str, request: dict, policies: dict, origin: str = FRONTEND
                            ) -> Predict:
     """Predict whether ``request`` fails with the same console sentence against each of ``policies`` ({label:
     policy}); the reveal runs each live (on the server that runs now) and shows the sentences side by side."""

@@ -1,6 +1,6 @@
 """Will it CORS? Predict first, then run the live request and see who was right, and why.
 
-    quiz = WillItCors(api, "/api/private", origin="http://localhost:8001", credentials="include")
+    quiz = WillItCors(api, "/api/private", origin=FRONTEND, credentials="include")
     quiz                       # shows the request and the server's CORS setup, with answer buttons
     quiz.predict("blocked")    # same as pressing the button: runs it live, returns the feedback text
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from typing import Callable, Sequence
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import current_server, rebase
 from cors_lab.widgets.diagram import sequence_diagram
@@ -68,7 +69,7 @@ class WillItCors(Predict):
 
     kind = "quiz"
 
-    def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
+    def __init__(self, server, url: str = "/api/public", origin: str = FRONTEND, method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
                  mode: str = "cors", question: str | None = None, ask: str = "outcome", header: str | None = None,
                  browser=None, setup: Callable | None = None, server_text: str | None = None, policy=None,

@@ -1,6 +1,6 @@
 """More questions about one live request: what the console will name, whether the server processed it, who reads it.
 
-    ConsoleQuiz(api, "/api/public", policy=CorsPolicy(always_send_origin="http://localhost:8001/"))
+    ConsoleQuiz(api, "/api/public", policy=CorsPolicy(always_send_origin=FRONTEND + "/"))
         # "What will the console say about Access-Control-Allow-Origin?": no such header / not equal / several ...
     ArrivalQuiz(api, "/api/echo", method="POST", body="hello", policy=CorsPolicy.none())
         # "Does the server receive and process the request?": processed / never arrives (the server's log answers)
@@ -12,7 +12,7 @@ which cell to re-run, after a re-run it asks the new server; ``policy`` is put o
 that asks another question. The answer is read from what happened: the failures table's kind of the refusal
 (`FetchResult.failure`), the server's log (`LabServer.last_request`), the response `requests` got.
 
-    >>> quiz = ConsoleQuiz(api, policy=CorsPolicy(always_send_origin="http://localhost:8001/"))   # doctest: +SKIP
+    >>> quiz = ConsoleQuiz(api, policy=CorsPolicy(always_send_origin=FRONTEND + "/"))   # doctest: +SKIP
     >>> print(quiz.predict("several values"))                                                    # doctest: +SKIP
     Not quite: you said several values, it is value not equal to the origin.
     ...
@@ -72,7 +72,7 @@ class ConsoleQuiz(_LiveQuestion):
     ``choices`` maps each answer offered to the failures-table kind it stands for (None: no error, the script
     reads the answer); the default is `ALLOW_ORIGIN_CHOICES`. The other arguments are `WillItCors`'s.
 
-        >>> step = ConsoleQuiz(api, "/api/public", policy=CorsPolicy(always_send_origin="http://localhost:8001/"))
+        >>> step = ConsoleQuiz(api, "/api/public", policy=CorsPolicy(always_send_origin=FRONTEND + "/"))
         >>> step.predict("value not equal to the origin").splitlines()[0]             # doctest: +SKIP
         'Right: value not equal to the origin.'
     """

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server, rebase
@@ -150,7 +151,7 @@ class ThreeForms(WidgetView):
 
     kind = "three-forms"
 
-    def __init__(self, server, url: str = "/api/public", origin: str = "http://localhost:8001", method: str = "GET",
+    def __init__(self, server, url: str = "/api/public", origin: str = FRONTEND, method: str = "GET",
                  headers: dict | None = None, body: str | None = None, credentials: str = "same-origin",
                  policy=None, title: str = "One request, three forms", servers=()):
         if credentials not in fmt.CREDENTIALS:
@@ -367,7 +368,7 @@ def _ask(server, url, origin, question, choices, truth_of, why_of, title) -> Pre
     return prediction
 
 
-def firefox_words_question(server, url: str = "/api/public", origin: str = "http://localhost:8001") -> Predict:
+def firefox_words_question(server, url: str = "/api/public", origin: str = FRONTEND) -> Predict:
     """Predict: for the same blocked fetch, which words will Firefox's console use? (answered by the engine as
     Firefox, whose sentences were recorded from real Firefox)"""
 
@@ -387,7 +388,7 @@ def firefox_words_question(server, url: str = "/api/public", origin: str = "http
                 FIREFOX_WORDS, truth_of, why_of, "Predict:")
 
 
-def xhr_sentence_question(server, url: str = "/api/public", origin: str = "http://localhost:8001") -> Predict:
+def xhr_sentence_question(server, url: str = "/api/public", origin: str = FRONTEND) -> Predict:
     """Predict: when axios (an XMLHttpRequest) makes the same request in Chromium, does the console name fetch?"""
 
     def truth_of(Browser, origin, target, chromium):
@@ -414,7 +415,7 @@ PREFLIGHT_CHOICES = ("yes: a preflight first", "no: it goes straight out")
 
 
 def axios_preflight_question(server, url: str = "/api/echo", data=None, method: str = "post",
-                             origin: str = "http://localhost:8001", policy=None) -> Predict:
+                             origin: str = FRONTEND, policy=None) -> Predict:
     """Predict: does this axios call send a preflight? Answered by what axios sends (`cors_lab.course.axios`), run
     live through the engine; the details show the headers axios set and what reached the server.
 
@@ -462,7 +463,7 @@ BROWSER_CHOICES = ("both", "Chromium only", "Firefox only", "neither")
 
 
 def which_browser_question(server, url: str = "/api/public", headers: dict | None = None,
-                           origin: str = "http://localhost:8001", policy=None) -> Predict:
+                           origin: str = FRONTEND, policy=None) -> Predict:
     """Predict: in which browser can the page's script read the answer? Answered live by the engine as Chromium
     and as Firefox (each recorded from the real browser); `ThreeForms` then confirms it in both real browsers."""
     headers = dict(headers or {})

@@ -22,14 +22,13 @@ from html import escape
 
 import ipywidgets as w
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import InputError
 from cors_lab.widgets import format as fmt
 from cors_lab.widgets.base import WidgetView, current_server
 from cors_lab.widgets.diagram import sequence_diagram
 from cors_lab.widgets.playground import log_marks, new_log_lines
 from cors_lab.widgets.predict import Outcome, Predict
-
-FRONTEND = "http://localhost:8001"
 
 TOPOLOGIES = {
     "dev": ("the dev server (page + /api proxy)",
@@ -288,9 +287,10 @@ class ProxyRoute(WidgetView):
 def host_cookie_question(browser, server, path: str = "/api/private") -> Predict:
     """Predict whether ``browser``'s cookies (set through a proxy on another port) go to ``server`` too.
 
-    Cookies are scoped by host, not by origin (RFC 6265: ports do not count), so a cookie set by
-    ``localhost:8010`` is sent to ``localhost:8002`` as well. The reveal sends ``fetch(server.url + path,
-    credentials: 'include')`` from the browser's page and reads the engine's exchange: did it carry a Cookie?
+    Cookies are scoped by host, not by origin (RFC 6265: ports do not count), so a cookie set through the dev proxy
+    (``localhost`` on one port) is sent to the API (``localhost`` on another) as well. The reveal sends
+    ``fetch(server.url + path, credentials: 'include')`` from the browser's page and reads the engine's exchange:
+    did it carry a Cookie?
 
         >>> question = host_cookie_question(page, api)       # page logged in through the dev proxy  # doctest: +SKIP
         >>> print(question.predict("no"))                                                          # doctest: +SKIP

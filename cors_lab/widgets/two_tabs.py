@@ -17,6 +17,7 @@ that cell was re-run, the questions ask the new server.
 """
 from __future__ import annotations
 
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.widgets.base import current_server
 from cors_lab.widgets.diagram import sequence_diagram
 from cors_lab.widgets.predict import Outcome, Predict, PredictionSet
@@ -31,7 +32,7 @@ class TwoTabs:
         (True, False, 200)
     """
 
-    def __init__(self, api, bank: str = "http://localhost:8001", attacker: str = "http://localhost:8666"):
+    def __init__(self, api, bank: str = FRONTEND, attacker: str = ATTACKER):
         self.api, self.bank, self.attacker = api, bank, attacker
 
     def attack(self):
@@ -63,7 +64,7 @@ def _sent_cookie(result) -> bool:
     return bool(actual) and "cookie" in actual[-1].request_headers
 
 
-def two_tab_story(api, bank: str = "http://localhost:8001", attacker: str = "http://localhost:8666") -> PredictionSet:
+def two_tab_story(api, bank: str = FRONTEND, attacker: str = ATTACKER) -> PredictionSet:
     """Three predictions on the attacker's request (cookie sent? readable? processed?), each revealed live."""
     tabs = TwoTabs(api, bank, attacker)
     request = (f"Tab 1, the bank's page {bank}: the user logged in (the API set its session cookie).\n"

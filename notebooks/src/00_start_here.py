@@ -26,16 +26,24 @@ check_environment()
 # %% [markdown]
 # ## 2. Two servers, one line each
 # `serve(app, port=..., name=...)` starts a Flask app in the background of this notebook. It listens on
-# `127.0.0.1` only — nobody else on your network can reach it. The course uses memorable *teaching ports*:
-# **8001** for the web page (the frontend) and **8002** for the API. (If a port is already taken on your machine,
-# the helper picks a free one and tells you.)
+# `127.0.0.1` (loopback) only, so no other machine on your network can reach it; on your own computer, only the
+# programs running on it can. On a machine shared with others, such as a workshop's JupyterHub, their programs can
+# reach your servers too: the course notices that and says so in one line (its accounts and secrets are fake demo
+# data, so nothing real is at stake).
+#
+# The course's servers have *teaching ports*, all in one block: `serve_teaching(app, "page")` starts an app on the
+# port of the course's web page (the frontend), `serve_teaching(app, "api")` on the API's. The cell prints where
+# your servers are: on your own computer the block is 8700-8799, under a JupyterHub every learner has a block of
+# their own. Look back at this line whenever a lesson asks for a port. (If a port is already taken, the helper
+# picks a free one and tells you.)
 
 # %%
 from cors_lab import api_app, page_app
-from cors_lab.course import serve_teaching
+from cors_lab.course import port_summary, serve_teaching
 
-page = serve_teaching(page_app(), port=8001, name="page")
-api = serve_teaching(api_app(), port=8002, name="api")
+page = serve_teaching(page_app(), "page")
+api = serve_teaching(api_app(), "api")
+print(port_summary())
 page, api
 
 # %% [markdown]
@@ -51,8 +59,9 @@ from cors_lab.widgets import OriginInspector, predict_same_origin
 predict_same_origin(FRONTEND + "/", API + "/api/public")
 
 # %% [markdown]
-# A script on the page at `:8001` that calls the API at `:8002` makes a *cross-origin* request — and that is where
-# CORS comes in. The rest of the course is about what the browser does with such requests.
+# The page and the API differ only by their port, and that is enough: a script on the page that calls the API
+# makes a *cross-origin* request — and that is where CORS comes in. The rest of the course is about what the
+# browser does with such requests.
 #
 # ### The origin inspector
 # Type any two URLs and press **Compare**: the inspector takes them apart as the browser does, part by part, and
@@ -61,8 +70,8 @@ predict_same_origin(FRONTEND + "/", API + "/api/public")
 # follow sites and hosts, not origins (lesson 01 shows why that matters). `localhost` and IP addresses have no
 # registrable domain: each is a site by itself.
 #
-# Try: `http://LOCALHOST:8001/a?x#y`, `https://localhost:8001/`, `http://127.0.0.1:8001/`,
-# `https://shop.example.co.uk/` against `https://www.example.co.uk:8443/`.
+# Try changing the page's URL: write `LOCALHOST` in capitals, add `/a?x#y`, replace `http` by `https`, or
+# `localhost` by `127.0.0.1`; then compare `https://shop.example.co.uk/` with `https://www.example.co.uk:8443/`.
 
 # %%
 OriginInspector(FRONTEND + "/", API + "/api/public")
@@ -87,16 +96,15 @@ entry = api.log[0]
 entry.method, entry.path, entry.origin, entry.status
 
 # %% [markdown]
-# Notice: the API answered `200` to the request that carried `Origin: http://localhost:8001` — a server
+# Notice: the API answered `200` to the request that carried the page's origin in its `Origin` header — a server
 # **always** receives and answers cross-origin requests. Whether the *page's script* may read the answer is
 # decided later, by the browser. Keep this in mind; lesson 01 shows it live.
 
 # %% [markdown]
 # ## 5. Your own browser meets CORS
 # So far Python sent everything. Now **your** browser, the one showing this notebook, sends the request the whole
-# course is about: a script on the page `http://localhost:8001` asks the API `http://localhost:8002` for
-# `/api/public`. (The button sends it from a hidden frame that the page server serves, so the request really comes
-# from `http://localhost:8001`, not from JupyterLab.)
+# course is about: a script on the page asks the API for `/api/public`. (The button sends it from a hidden frame
+# that the page server serves, so the request really comes from the page's origin, not from JupyterLab's.)
 #
 # 1. Open DevTools **now**, before you press: F12 (Cmd+Option+I on a Mac), tab **Console**.
 # 2. Press **Send from my browser**.
@@ -110,12 +118,13 @@ send_from_my_browser(api.url + "/api/public", origin=page.origin)
 # %% [markdown]
 # What your DevTools show (Chrome, Edge and other Chromium-based browsers; Firefox words it differently, and the
 # widget then shows Firefox's words):
-# - **Console**: a red sentence, `Access to fetch at 'http://localhost:8002/api/public' from origin
-#   'http://localhost:8001' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on
-#   the requested resource.` Below it, a second red line with the request and the network error `net::ERR_FAILED`
-#   (`GET http://localhost:8002/api/public net::ERR_FAILED 200 (OK)` when DevTools was already open; opened
-#   afterwards, it reads `Failed to load resource: net::ERR_FAILED`).
-# - **Network** tab (JupyterLab makes many requests of its own: type `8002` into its Filter box): a row named
+# - **Console**: a red sentence, `Access to fetch at 'http://localhost:<the API's port>/api/public' from origin
+#   'http://localhost:<the page's port>' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is
+#   present on the requested resource.` (with the ports of section 2). Below it, a second red line with the request
+#   and the network error `net::ERR_FAILED` (`GET http://localhost:<the API's port>/api/public net::ERR_FAILED 200
+#   (OK)` when DevTools was already open; opened afterwards, it reads `Failed to load resource: net::ERR_FAILED`).
+# - **Network** tab (JupyterLab makes many requests of its own: type the API's port, printed in section 2, into its
+#   Filter box): a row named
 #   `public` whose status is `CORS error`. Click it: the headers say the server answered `200 OK`, and there is no
 #   `Access-Control-Allow-Origin` among the response headers.
 #
@@ -130,8 +139,9 @@ send_from_my_browser(api.url + "/api/public", origin=page.origin)
 
 # %% [markdown]
 # ## 6. Exercise: start a third server
-# Start a second API (use `api_app()`) named `"api2"` on teaching port **8003**, and send it one request from
-# Python. Run your cell, then press **Check** below: it says what still fails; **Hint** gives one hint at a time.
+# Start a second API (use `api_app()`) named `"api2"`, on the teaching port of that name (the one after the API's),
+# and send it one request from Python. Run your cell, then press **Check** below: it says what still fails; **Hint**
+# gives one hint at a time.
 
 # %%
 # Your code here: replace None with a running server (serve_teaching and api_app are imported above)
@@ -142,15 +152,15 @@ from cors_lab.course import check_third_server
 from cors_lab.widgets import ExerciseChecker
 
 ExerciseChecker(
-    "start a third lab server named 'api2' on port 8003 and send it one request from Python.",
+    "start a third lab server, the teaching server named 'api2', and send it one request from Python.",
     check=check_third_server, answer="api2", title="Exercise: a third server",
-    hints=["api_app() makes a fresh API; serve_teaching(app, port=..., name=...) starts it, as in section 2.",
+    hints=["api_app() makes a fresh API; serve_teaching(app, 'api2') starts it, as in section 2.",
            "requests.get(api2.url + '/api/public') sends one request; the check reads api2's log."],
     solution="solutions/00_start_here.py")
 
 # %% [markdown]
 # ## Recap
-# - An origin is **scheme + host + port**: `http://localhost:8001` and `http://localhost:8002` are different origins.
+# - An origin is **scheme + host + port**: the page and the API, on one host but two ports, are two origins.
 # - A **site** is scheme + registrable domain: ports never count, so both are on the site `http://localhost`.
 # - `serve(...)` starts a real server on loopback in one line; re-running the cell replaces it.
 # - A server's **log** shows every request it received — even the ones a browser will later refuse to show to a script.

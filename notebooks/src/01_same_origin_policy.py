@@ -12,16 +12,16 @@
 
 # %% [markdown]
 # ## 1. Three servers, three origins
-# A frontend page (8001), the API it calls (8002), and a page an attacker controls (8666). Same machine, same
-# scheme, three ports.
+# A frontend page, the API it calls, and a page an attacker controls. Same machine, same scheme, three ports: the
+# cell prints each server's origin (keep them in view, the lesson refers to them).
 
 # %%
 from cors_lab import Browser, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import serve_teaching
 
-page = serve_teaching(page_app(), port=8001, name="page")
-api = serve_teaching(api_app(), port=8002, name="api")
-attacker = serve_teaching(attacker_app(), port=8666, name="attacker")
+page = serve_teaching(page_app(), "page")
+api = serve_teaching(api_app(), "api")
+attacker = serve_teaching(attacker_app(), "attacker")
 for server in (page, api, attacker):
     print(f"{server.name:>8}: origin {server.origin}")
 
@@ -30,17 +30,22 @@ for server in (page, api, attacker):
 # the path, the query string and the fragment never count.
 #
 # ### Exercise 1: same origin or not?
-# For each URL, decide whether it is same-origin with the page at `http://localhost:8001`. Replace each `None`
-# by `True` or `False`, run the cell, then press **Check** (and **Hint**, one hint at a time, if you are stuck).
+# For each URL, decide whether it is same-origin with the page (its origin is printed above). `page_port` and
+# `api_port` are the page's and the API's ports, so `f"http://localhost:{page_port}/api/data"` is the page's own
+# server with a path. Replace each `None` by `True` or `False`, run the cell, then press **Check** (and **Hint**, one
+# hint at a time, if you are stuck).
 
 # %%
+from cors_lab.course import PORTS
+
+page_port, api_port = PORTS["page"], PORTS["api"]
 answers = {
-    "http://localhost:8001/api/data": None,
-    "http://localhost:8002/api/data": None,
-    "https://localhost:8001/": None,
-    "http://127.0.0.1:8001/": None,
-    "http://localhost:8001/admin?page=2#top": None,
-    "http://LOCALHOST:8001/": None,
+    f"http://localhost:{page_port}/api/data": None,
+    f"http://localhost:{api_port}/api/data": None,
+    f"https://localhost:{page_port}/": None,
+    f"http://127.0.0.1:{page_port}/": None,
+    f"http://localhost:{page_port}/admin?page=2#top": None,
+    f"http://LOCALHOST:{page_port}/": None,
     "http://localhost/": None,
 }
 
@@ -49,7 +54,7 @@ from cors_lab.course import check_same_origin_answers
 from cors_lab.widgets import ExerciseChecker
 
 ExerciseChecker(
-    "for each URL, is it same-origin with the page at http://localhost:8001? Answer True or False.",
+    f"for each URL, is it same-origin with the page at {page.origin}? Answer True or False.",
     check=check_same_origin_answers, answer="answers", title="Exercise 1: same origin or not?",
     hints=["http and https are different schemes, so different origins.",
            "localhost and 127.0.0.1 point to the same machine, but they are different hosts as written.",
@@ -58,11 +63,11 @@ ExerciseChecker(
 
 # %% [markdown]
 # ## 2. What the browser protects, and from whom: the two-tab story
-# Alice has two tabs open in **one** browser. In the first, the bank's page (`:8001`), she logs in: the API (`:8002`)
+# Alice has two tabs open in **one** browser. In the first, the bank's page (the page server), she logs in: the API
 # answers with a session cookie. A cookie belongs to a **host**, not to an origin: this one is stored for
-# `localhost`, whatever the port (a cookie set by `localhost:8002` is also sent to `localhost:8666`). In the second
-# tab she opens the attacker's page (`:8666`), whose script calls the bank's API **with her cookies**
-# (`credentials: "include"`), exactly as `attacker_app()`'s page does.
+# `localhost`, whatever the port (a cookie the API sets on `localhost` is also sent to the attacker's server, on
+# another port of `localhost`). In the second tab she opens the attacker's page, whose script calls the bank's API
+# **with her cookies** (`credentials: "include"`), exactly as `attacker_app()`'s page does.
 #
 # The model tabs (`Browser(origin=...)`, the course's model of a tab: it follows the same rules as Chromium) share one
 # cookie jar. **Predict** each answer before you look; every button runs the request live and draws it.
@@ -75,8 +80,9 @@ two_tab_story(api, bank=FRONTEND, attacker=ATTACKER)
 
 # %% [markdown]
 # Each answer also offers **Send from my browser**: your own browser plays Alice. It logs in from a hidden frame on
-# the bank's page, then a frame on the attacker's page (`http://localhost:8666`) asks for `/api/private` with her
-# cookie. With DevTools open on **Network** (filter `8002`), that row says `CORS error`; click it: `200 OK`. The
+# the bank's page, then a frame on the attacker's page (its origin is printed in section 1) asks for `/api/private`
+# with her cookie. With DevTools open on **Network** (filter with the API's port), that row says `CORS error`; click
+# it: `200 OK`. The
 # server answered, and the widget's log says the request came with cookies.
 #
 # Once you have answered all three: this is the **same-origin policy**.
@@ -95,7 +101,7 @@ two_tab_story(api, bank=FRONTEND, attacker=ATTACKER)
 # %% [markdown]
 # ## 3. A browser tab and a Python program
 # Now the page's script (in a model tab) and a Python program (with the `requests` library) send the **same**
-# request: `GET /api/public` to the API, with the same header `Origin: http://localhost:8001`.
+# request: `GET /api/public` to the API, with the same header `Origin`, the page's origin.
 #
 # **Predict** who gets to read the answer. The button runs both requests, live, and shows what each one got.
 
@@ -145,8 +151,8 @@ send_from_my_browser(api.url + "/api/public", origin=FRONTEND)
 # `Origin` is just a header: anyone can type any value.
 #
 # ### Exercise 2: forge an Origin
-# From Python, ask the API for `/api/public` **claiming to be the attacker's page** (`http://localhost:8666`), and
-# put the JSON you get into `data`.
+# From Python, ask the API for `/api/public` **claiming to be the attacker's page** (its origin is `ATTACKER`,
+# imported in section 2, and printed in section 1), and put the JSON you get into `data`.
 
 # %%
 import requests  # noqa: F401 - the library your code uses
@@ -162,7 +168,7 @@ def check_my_forgery(data):
 
 
 ExerciseChecker(
-    "from Python, get /api/public from the API claiming Origin: http://localhost:8666, and keep its JSON in `data`.",
+    f"from Python, get /api/public from the API claiming Origin: {ATTACKER}, and keep its JSON in `data`.",
     check=check_my_forgery, answer="data", servers=[api], title="Exercise 2: forge an Origin",
     hints=["requests.get(url, headers={'Origin': '...'}) sends any header you like.",
            "response.json() turns the answer into a dict."],

@@ -15,11 +15,12 @@
 
 # %%
 from cors_lab import Browser, CorsPolicy, api_app, diagnose, page_app, stop_all
-from cors_lab.course import serve_teaching
+from cors_lab.course import API2, FRONTEND, serve_teaching
 
-api = serve_teaching(api_app(), port=8002, name="api")  # no CORS headers yet
-page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
-tab = Browser(origin="http://localhost:8001")            # a tab showing the frontend page
+api = serve_teaching(api_app(), "api")  # no CORS headers yet
+page = serve_teaching(page_app(), "page")  # your browser's "Send from my browser" page
+tab = Browser(origin=FRONTEND)          # a tab showing the frontend page
+print("the page:", page.origin)
 api
 
 # %% [markdown]
@@ -35,7 +36,7 @@ print("Console:   ", r.error)
 # %% [markdown]
 # ### The same sentence in your browser
 # Open DevTools on **Console** (F12, or Cmd+Option+I on a Mac) and press the button: your browser sends the same
-# request from the page `http://localhost:8001` (a hidden frame on the page server of the first cell). In Chrome or
+# request from the page (a hidden frame on the page server of the first cell, at the origin it printed). In Chrome or
 # Edge, the red sentence in your console is the one printed above, word for word; in Firefox it has Firefox's own
 # words (the third form below). The widget puts it next to the server's log, which shows the request arrived.
 # From here on, every prediction offers the same button once you have answered, for the request the answer came
@@ -94,7 +95,7 @@ ThreeForms(api, "/api/public")
 # The doctor reads all three, in code too:
 
 # %%
-firefox_tab = Browser(origin="http://localhost:8001", browser="firefox")
+firefox_tab = Browser(origin=FRONTEND, browser="firefox")
 forms = {"fetch() in Chromium": r,
          "XMLHttpRequest in Chromium": tab.xhr(api.url + "/api/public"),
          "fetch() in Firefox": firefox_tab.fetch(api.url + "/api/public")}
@@ -125,12 +126,11 @@ print("response status:                     ", exchange.status)
 # request live; the second answer comes from the server's own log.
 
 # %%
-from cors_lab.course import FRONTEND
 from cors_lab.widgets import ArrivalQuiz, PredictionSet, WillItCors
 
 no_cors = CorsPolicy.none()  # the API as it started: no CORS headers at all
 post_text = dict(method="POST", body="hello", origin=FRONTEND, policy=no_cors)
-PredictionSet("A simple POST, from the page at 8001", [
+PredictionSet("A simple POST, from the page", [
     WillItCors(api, "/api/echo", **post_text),
     ArrivalQuiz(api, "/api/echo", **post_text),
 ])
@@ -152,17 +152,17 @@ PredictionSet("A simple POST, from the page at 8001", [
 from cors_lab.widgets import ConsoleQuiz
 
 ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 1:",
-            policy=CorsPolicy(always_send_origin="http://localhost:8001/"))
+            policy=CorsPolicy(always_send_origin=FRONTEND + "/"))
 
 # %% [markdown]
-# Once you have answered: an origin has no path, so no trailing slash. `http://localhost:8001/` is not equal to
-# `http://localhost:8001`: the browser compares them character for character.
+# Once you have answered: an origin has no path, so no trailing slash. `http://localhost:<port>/` is not equal to
+# `http://localhost:<port>`: the browser compares them character for character.
 #
 # **Step 2.** Someone wanted two frontends and listed both in the header.
 
 # %%
 ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 2:",
-            policy=CorsPolicy(always_send_origin="http://localhost:8001, http://localhost:8003"))
+            policy=CorsPolicy(always_send_origin=f"{FRONTEND}, {API2}"))  # the page's origin and a second one
 
 # %% [markdown]
 # Once you have answered: the header takes exactly **one** origin. To allow several, the server keeps a list and
@@ -172,12 +172,12 @@ ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 2:",
 
 # %%
 ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 3:",
-            policy=CorsPolicy(allow_origins=["http://localhost:8001", "http://localhost:8003"]))
+            policy=CorsPolicy(allow_origins=[FRONTEND, API2]))
 
 # %% [markdown]
 # Once you have answered: `allow_origins` compares the request's `Origin` with its list and answers with the one
-# that matches, so the header holds exactly one origin, equal to the page's. A page at `:8003` gets `:8003` back;
-# any other page gets no header at all.
+# that matches, so the header holds exactly one origin, equal to the page's. A page on the second origin of the list
+# gets that origin back; any other page gets no header at all.
 
 # %% [markdown]
 # ## 5. When a 404 or a 500 looks like a CORS error
@@ -192,7 +192,7 @@ ConsoleQuiz(api, "/api/public", origin=FRONTEND, title="Step 3:",
 STATUS_CHOICES = {"the 404": None, "a CORS error": "missing_allow_origin"}
 ConsoleQuiz(api, "/api/status/404", origin=FRONTEND, choices=STATUS_CHOICES, title="Errors without CORS headers:",
             question="The server answers 404. What does the page's script get?",
-            policy=CorsPolicy(allow_origins=["http://localhost:8001"], headers_on_errors=False))
+            policy=CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=False))
 
 # %% [markdown]
 # Once you have answered: the script cannot tell "not found" from "blocked". The real status is hidden behind a CORS
@@ -205,7 +205,7 @@ ConsoleQuiz(api, "/api/status/404", origin=FRONTEND, choices=STATUS_CHOICES, tit
 # %%
 ConsoleQuiz(api, "/api/status/404", origin=FRONTEND, choices=STATUS_CHOICES, title="Errors with CORS headers:",
             question="The server answers 404. What does the page's script get now?",
-            policy=CorsPolicy(allow_origins=["http://localhost:8001"]))
+            policy=CorsPolicy(allow_origins=[FRONTEND]))
 
 # %% [markdown]
 # Once you have answered: with CORS headers on its error answers too, the server lets the script see the truth and
@@ -318,9 +318,9 @@ for real_browser in ("chromium", "firefox"):
 # %% [markdown]
 # ## 9. Exercise: errors that tell the truth
 # Write a `CorsPolicy` for the API such that:
-# - the frontend `http://localhost:8001` reads `/api/public`;
+# - the frontend (`FRONTEND`, the page's origin) reads `/api/public`;
 # - the frontend sees the **real status** of `/api/status/404` (not a CORS error);
-# - the attacker's page `http://localhost:8666` reads nothing.
+# - the attacker's page (`ATTACKER`, another port of `localhost`) reads nothing.
 #
 # Edit `policy`, run the cell, press **Check**: it starts a fresh API with your policy and runs real requests from
 # both pages, then says what still fails. **Hint** gives one hint at a time.

@@ -16,10 +16,11 @@
 from cors_lab import CorsPolicy, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import FRONTEND, serve_teaching
 
-PAGE = FRONTEND  # http://localhost:8001, the page whose scripts call the API
-api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
-attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the exercise's other page: ATTACKER
+PAGE = FRONTEND  # the page whose scripts call the API
+api = serve_teaching(api_app(), "api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), "page")  # your browser's "Send from my browser" page
+attacker = serve_teaching(attacker_app(), "attacker")  # the exercise's other page: ATTACKER
+print(f"the page: {page.origin}, the API: {api.origin}, the attacker's page: {attacker.origin}")
 api.policy
 
 # %% [markdown]
@@ -103,9 +104,9 @@ PolicyQuiz(api, "/api/items/2", allow_put, origin=PAGE, method="DELETE")
 
 # %% [markdown]
 # ### A refused preflight in your own browser
-# Your browser sends the `PUT` with JSON from the page `http://localhost:8001` (a hidden frame on the page server
-# of the first cell) to the API as that cell set it up: it allows the page, and only `GET`, `HEAD` and `POST`.
-# Open DevTools on **Network** (filter `8002`), then press.
+# Your browser sends the `PUT` with JSON from the page (a hidden frame on the page server of the first cell) to the
+# API as that cell set it up: it allows the page, and only `GET`, `HEAD` and `POST`. Open DevTools on **Network**
+# (type the API's port, printed by the first cell, into its Filter box), then press.
 
 # %%
 from cors_lab.widgets import send_from_my_browser
@@ -219,9 +220,9 @@ send_from_my_browser(api.url + "/api/items/1", origin=page.origin, title="Send t
 # ## 6. Exercise: one preflight per ten minutes
 # The frontend sends `PUT /api/items/1` with `Content-Type: application/json` **and** `X-Api-Key: secret`.
 # Write a policy such that:
-# - the `PUT` passes from `http://localhost:8001`;
+# - the `PUT` passes from the frontend (`PAGE`);
 # - the browser needs **at most one preflight per ten minutes**;
-# - the attacker's page `http://localhost:8666` is refused at the preflight.
+# - the attacker's page (`ATTACKER`) is refused at the preflight.
 #
 # Edit the cell, run it, then press **Check** below (the check runs your policy on a fresh server of its own).
 

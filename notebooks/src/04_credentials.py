@@ -17,10 +17,11 @@
 from cors_lab import Browser, CorsPolicy, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
-PAGE = FRONTEND  # http://localhost:8001; the attacker's page is http://localhost:8666
-api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
-attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
+PAGE = FRONTEND  # the frontend's origin; the attacker's page is at ATTACKER
+api = serve_teaching(api_app(), "api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), "page")  # your browser's "Send from my browser" page
+attacker = serve_teaching(attacker_app(), "attacker")  # the attacker's page, for your browser too
+print(f"the frontend: {page.origin}, the API: {api.origin}, the attacker's page: {attacker.origin}")
 api.policy
 
 # %% [markdown]
@@ -118,7 +119,7 @@ PolicyQuiz(api, "/api/private", CorsPolicy(reflect_origin=True, allow_credential
 # %% [markdown]
 # ## 5. `Vary: Origin`
 # With an allow-list, the answer depends on the request's `Origin`: the frontend gets
-# `Access-Control-Allow-Origin: http://localhost:8001`, the attacker gets none. A cache between browser and server
+# `Access-Control-Allow-Origin` with its own origin, the attacker gets none. A cache between browser and server
 # (a CDN, a proxy, the browser's HTTP cache) must not give one origin's answer to the other. `Vary: Origin` tells it
 # that the answer varies with `Origin`. Two tabs of Alice's browser ask:
 
@@ -136,10 +137,10 @@ for who in (tab, evil_tab):
 # %% [markdown]
 # ### Your browser is Alice's
 # Now the two tabs are frames in **your** browser, with your browser's own cookie jar. Each button first logs you in
-# as Alice from the page `http://localhost:8001` (`POST /login`, from a hidden frame on the page server of the
-# first cell: your browser keeps the `sid` cookie), then reads `/api/private` with `credentials: "include"`: the first
-# from the frontend, the second from the attacker's page `http://localhost:8666`. Open DevTools on **Network**
-# (filter `8002`) and press both.
+# as Alice from the frontend's page (`POST /login`, from a hidden frame on the page server of the first cell: your
+# browser keeps the `sid` cookie), then reads `/api/private` with `credentials: "include"`: the first from the
+# frontend, the second from the attacker's page. Open DevTools on **Network** (filter with the API's port, printed by
+# the first cell) and press both.
 
 # %%
 from cors_lab.widgets import OwnBrowserPanel, OwnCall
@@ -168,14 +169,14 @@ OwnBrowserPanel(lambda: read_private_from(attacker.origin), title="Log in, read 
 
 # %% [markdown]
 # Without `Vary: Origin` (`vary_origin=False`), a cache that stored the frontend's answer could serve it to anyone,
-# `Access-Control-Allow-Origin: http://localhost:8001` included; or serve the attacker's header-less answer to the
+# its `Access-Control-Allow-Origin` naming the frontend included; or serve the attacker's header-less answer to the
 # frontend, which then breaks "at random".
 
 # %% [markdown]
 # ## 6. Exercise: private data for the frontend only
 # Give the API a policy such that:
-# - the frontend `http://localhost:8001`, with Alice's cookie, reads `/api/private`;
-# - the attacker's page `http://localhost:8666`, in the same browser, reads nothing;
+# - the frontend (`PAGE`), with Alice's cookie, reads `/api/private`;
+# - the attacker's page (`ATTACKER`), in the same browser, reads nothing;
 # - caches are told that the answer depends on `Origin`.
 #
 # Edit the next cell, run it, then press **Check**: the checker logs Alice in, then calls `/api/private` from both

@@ -14,9 +14,10 @@
 from cors_lab import Browser, CorsPolicy, api_app, page_app, stop_all
 from cors_lab.course import FRONTEND, serve_teaching
 
-PAGE = FRONTEND  # http://localhost:8001
-api = serve_teaching(api_app(), port=8002, name="api", policy=CorsPolicy(allow_origins=[PAGE]))
-page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
+PAGE = FRONTEND  # the frontend's origin
+api = serve_teaching(api_app(), "api", policy=CorsPolicy(allow_origins=[PAGE]))
+page = serve_teaching(page_app(), "page")  # your browser's "Send from my browser" page
+print(f"the frontend: {page.origin}, the API: {api.origin}")
 api.policy
 
 # %% [markdown]
@@ -45,7 +46,8 @@ ResponseInspector(api, "/api/custom-headers", origin=PAGE, policy=allows_page)
 
 # %% [markdown]
 # ### Your browser sees more than your script
-# The same request from your own browser: open DevTools on **Network** (filter `8002`), press, and click the row
+# The same request from your own browser: open DevTools on **Network** (filter with the API's port, printed by the
+# first cell), press, and click the row
 # `custom-headers`. DevTools lists **every** response header the server sent, `X-Request-Id` and
 # `X-RateLimit-Remaining` included; the widget's "What the script read" lists what `response.headers` gave the
 # page's script. DevTools shows you the wire; CORS decides what the script gets.
@@ -103,10 +105,10 @@ ResponseInspector(api, "/api/public", origin=PAGE, mode="no-cors", policy=CorsPo
 
 # %% [markdown]
 # ## 4. Redirects and `Origin: null`
-# A second API runs at `:8003`; it allows the frontend. The first API redirects `/api/redirect?to=...` to it.
+# A second API, on the next port, allows the frontend. The first API redirects `/api/redirect?to=...` to it.
 
 # %%
-api2 = serve_teaching(api_app(), port=8003, name="api2", policy=CorsPolicy(allow_origins=[PAGE]))
+api2 = serve_teaching(api_app(), "api2", policy=CorsPolicy(allow_origins=[PAGE]))
 hop = "/api/redirect?to=" + api2.url + "/api/public"
 hop
 
@@ -120,10 +122,11 @@ PolicyQuiz(api, api.url + hop, allows_page, origin=PAGE, servers=[api2])
 # %% [markdown]
 # Blocked, and the second hop tells why: it arrived with **`Origin: null`**. When a cross-origin request is
 # redirected to yet another origin, the browser no longer vouches for where it comes from and sends `null`
-# (Fetch Standard: the request's *tainted origin*). `api2` allows `http://localhost:8001`, not `null`.
+# (Fetch Standard: the request's *tainted origin*). `api2` allows the frontend's origin, not `null`.
 #
-# Notice that the console sentence still says *from origin 'http://localhost:8001'*: the origin **the server saw
-# is not the one the sentence names**. Only the server's log shows `null`. Is that really Chromium's wording?
+# Notice that the console sentence still names the frontend's origin (*from origin 'http://localhost:...'*): the
+# origin **the server saw is not the one the sentence names**. Only the server's log shows `null`. Is that really
+# Chromium's wording?
 
 # %%
 from cors_lab import ChromiumBrowser, chromium_available, unavailable_reason

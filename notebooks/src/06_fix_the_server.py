@@ -45,13 +45,15 @@ def alice_logs_in(tab, server):
 
 # %% [markdown]
 # ## 1. The broken starting point
-# An API that knows nothing about CORS, on port 8002; the page runs at 8001 (a real page server: after each answer,
-# **Send from my browser** sends the request from your own browser, from a hidden frame on that page).
+# An API that knows nothing about CORS, and the frontend's page (a real page server: after each answer, **Send from
+# my browser** sends the request from your own browser, from a hidden frame on that page). Every API of this lesson
+# takes the API's teaching port in turn, so its number stays the one printed here.
 
 # %%
-broken = serve_teaching(api_app(), port=8002, name="broken-api")
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
-attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
+broken = serve_teaching(api_app(), "api", name="broken-api")
+page = serve_teaching(page_app(), "page")  # the page your own browser sends from
+attacker = serve_teaching(attacker_app(), "attacker")  # the attacker's page, for your browser too
+print(f"the page: {page.origin}, the API: {broken.origin}, the attacker's page: {attacker.origin}")
 
 # %%
 WillItCors(broken, "/api/public", question="Can the page's script read /api/public?")
@@ -71,7 +73,7 @@ def public():
     response.headers["Vary"] = "Origin"
     return response
 
-by_hand_api = serve_teaching(by_hand, port=8002, name="by-hand")
+by_hand_api = serve_teaching(by_hand, "api", name="by-hand")
 SequenceDiagram(frontend.fetch(by_hand_api.url + "/api/public"))
 
 # %% [markdown]
@@ -85,7 +87,7 @@ SequenceDiagram(frontend.fetch(by_hand_api.url + "/api/public"))
 # %%
 app = api_app()
 CORS(app, origins=[FRONTEND], methods=["GET", "PUT", "DELETE"], allow_headers=["Content-Type"])
-flask_api = serve_teaching(app, port=8002, name="flask-cors")
+flask_api = serve_teaching(app, "api", name="flask-cors")
 
 # %% [markdown]
 # The page sends `PUT /api/items/3` with a JSON body. Predict, then look at the picture: how many requests reach
@@ -100,8 +102,8 @@ WillItCors(flask_api, "/api/items/3", **JSON_PUT,
 # Two requests reached it: the `OPTIONS` preflight, answered by flask-cors alone, and then the `PUT` itself.
 #
 # ### The fix, in your own browser
-# Open DevTools on **Network** (filter `8002`) and press: your browser sends the same `PUT` from the page
-# `http://localhost:8001`. Two rows named `3`: the `preflight`, whose response headers are flask-cors's
+# Open DevTools on **Network** (filter with the API's port, printed in section 1) and press: your browser sends the
+# same `PUT` from the frontend's page. Two rows named `3`: the `preflight`, whose response headers are flask-cors's
 # `Access-Control-Allow-*` answer, and the `PUT` with the API's own status. Nothing red in the console.
 
 # %%
@@ -121,7 +123,7 @@ send_from_my_browser(flask_api.url + "/api/items/3", origin=page.origin, **JSON_
 # cannot even write those, and the editor says so instead of showing code.
 
 # %%
-editor_api = serve_teaching(api_app(), port=8002, name="editor-api")
+editor_api = serve_teaching(api_app(), "api", name="editor-api")
 editor = PolicyEditor(editor_api, preset="frontend: PUT + JSON, credentials, exposed header")
 editor
 
@@ -143,7 +145,7 @@ CORS(app, resources={
     r"/api/public": {"origins": "*"},
     r"/api/private": {"origins": [FRONTEND], "supports_credentials": True},
 })
-routes = serve_teaching(app, port=8002, name="per-route")
+routes = serve_teaching(app, "api", name="per-route")
 ROUTES_TEXT = ("The server (flask-cors):\n  CORS(app, resources={r'/api/public': {'origins': '*'},\n"
                "                       r'/api/private': {'origins': [FRONTEND], 'supports_credentials': True}})")
 
@@ -175,7 +177,7 @@ PredictionSet("Allowlist or *", [
 # %%
 app = api_app()
 CORS(app, supports_credentials=True)  # looks harmless...
-trap = serve_teaching(app, port=8002, name="trap-1")
+trap = serve_teaching(app, "api", name="trap-1")
 
 # %%
 WillItCors(trap, "/api/private", origin=ATTACKER, credentials="include", setup=lambda tab: alice_logs_in(tab, trap),
@@ -196,7 +198,7 @@ WillItCors(trap, "/api/private", origin=ATTACKER, credentials="include", setup=l
 # %%
 app = api_app()
 CORS(app, origins=[r"http://.*\.example\.com"], supports_credentials=True)
-regex_api = serve_teaching(app, port=8002, name="regex")
+regex_api = serve_teaching(app, "api", name="regex")
 
 # %%
 OriginGrant(regex_api, "http://shop.example.com.evil.net",
@@ -211,7 +213,7 @@ from cors_lab.course import server_grants  # (Access-Control-Allow-Origin, -Allo
 
 app = api_app()
 CORS(app, origins=[r"http://[a-z]+\.example\.com$"], supports_credentials=True)
-anchored = serve_teaching(app, port=8002, name="regex-anchored")
+anchored = serve_teaching(app, "api", name="regex-anchored")
 server_grants(anchored.url + "/api/public", ["http://shop.example.com", "http://shop.example.com.evil.net"])
 
 # %% [markdown]
@@ -221,7 +223,7 @@ server_grants(anchored.url + "/api/public", ["http://shop.example.com", "http://
 
 # %%
 policy = CorsPolicy(allow_origins=[FRONTEND], allow_headers=["Authorization"])
-guarded = serve_teaching(token_api_app(policy, auth_guards_preflight=True), port=8002, name="auth-first")
+guarded = serve_teaching(token_api_app(policy, auth_guards_preflight=True), "api", name="auth-first")
 AUTH_TEXT = ("The server: every /api/... request needs Authorization: Bearer ..., checked before the CORS layer;\n"
              "then CorsPolicy(allow_origins=[FRONTEND], allow_headers=['Authorization']).")
 
@@ -235,7 +237,7 @@ WillItCors(guarded, "/api/orders", headers={"Authorization": "Bearer secret-toke
 # data. Everything else, a plain `OPTIONS` included, still needs the token — so this opens no bypass:
 
 # %%
-fixed = serve_teaching(token_api_app(policy, auth_guards_preflight=False), port=8002, name="preflight-first")
+fixed = serve_teaching(token_api_app(policy, auth_guards_preflight=False), "api", name="preflight-first")
 r = frontend.fetch(fixed.url + "/api/orders", headers={"Authorization": "Bearer secret-token"})
 print("with token:   ", r.blocked, r.status, r.text.strip())
 no_token = frontend.fetch(fixed.url + "/api/orders")
@@ -249,9 +251,9 @@ SequenceDiagram(r)
 # CORS error, and the developer hunts the wrong bug. Two servers, the same policy but for `headers_on_errors`:
 
 # %%
-without = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=False)), port=8002,
+without = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND], headers_on_errors=False)), "api",
                          name="errors-bare")
-with_headers = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND])), port=8003, name="errors-covered")
+with_headers = serve_teaching(api_app(CorsPolicy(allow_origins=[FRONTEND])), "api2", name="errors-covered")
 
 # %%
 PredictionSet("What does the page see for /api/status/500?", [
@@ -278,8 +280,8 @@ PredictionSet("What does the page see for /api/status/500?", [
 # %% [markdown]
 # ## Exercise: fix the API
 # Configure flask-cors on `app` so that
-# - the frontend (`http://localhost:8001`) reads `/api/private` with the user's cookie,
-# - the attacker's page (`http://localhost:8666`) cannot,
+# - the frontend (`FRONTEND`) reads `/api/private` with the user's cookie,
+# - the attacker's page (`ATTACKER`) cannot,
 # - anyone can read `/api/public` (without cookies).
 #
 # Edit the `CORS(...)` line, run the cell, then press **Check** below. **Hint** gives one hint at a time.
@@ -287,7 +289,7 @@ PredictionSet("What does the page see for /api/status/500?", [
 # %%
 app = api_app()
 CORS(app, supports_credentials=True)  # <- your configuration here
-api = serve_teaching(app, port=8002, name="api")
+api = serve_teaching(app, "api")
 
 # %%
 from cors_lab.course import check_private_api

@@ -21,35 +21,38 @@ import time
 import requests
 
 from cors_lab import Browser, api_app, cors_proxy, dev_proxy, page_app, stop_all
-from cors_lab.course import FRONTEND, PORTS, serve_teaching
+from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 from cors_lab.widgets import ExerciseChecker, ProxyRoute, WillItCors, host_cookie_question
 
 # %% [markdown]
 # ## 1. An API you cannot change
-# The API on port 8002 sends no CORS headers, and we pretend it belongs to someone else. The page server on 8001 is
-# where your own browser sends from when you press **Send from my browser** (after an answer, or in the cells below).
+# The API sends no CORS headers, and we pretend it belongs to someone else. The page server is where your own
+# browser sends from when you press **Send from my browser** (after an answer, or in the cells below).
 
 # %%
-api = serve_teaching(api_app(), port=8002, name="api")
-frontend_page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
+api = serve_teaching(api_app(), "api")
+frontend_page = serve_teaching(page_app(), "page")  # the page your own browser sends from
+print(f"the page: {frontend_page.origin}, the API: {api.origin}")
 
 # %%
-WillItCors(api, "/api/public", question="The page at 8001 calls the API directly. Can its script read the answer?")
+WillItCors(api, "/api/public", question="The page calls the API directly. Can its script read the answer?")
 
 # %% [markdown]
 # ## 2. The same-origin dev proxy
-# The dev proxy on port 8010 serves the frontend page **and** forwards every `/api/...` (and `/login`) request to the
-# API. The page now calls `/api/public` on its *own* origin.
+# The dev proxy, on a port of its own, serves the frontend page **and** forwards every `/api/...` (and `/login`)
+# request to the API. The page now calls `/api/public` on its *own* origin, the proxy's.
 
 # %%
-dev = serve_teaching(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")), port=8010, name="dev")
+dev = serve_teaching(dev_proxy(page_app(api_url=""), api_url=api.url, prefix=("/api", "/login")), "dev_proxy",
+                     name="dev")
+print("the dev proxy:", dev.origin)
 
 # %%
 ProxyRoute("dev", dev, api, ask="same-origin")
 
 # %% [markdown]
-# In your own browser: open DevTools on **Network** (filter `8010`) and press. The page is the dev proxy's
-# (`http://localhost:8010`, a hidden frame it serves), and so is the URL: one row named `public`, a plain `200`,
+# In your own browser: open DevTools on **Network** (filter with the dev proxy's port, printed above) and press. The
+# page is the dev proxy's (a hidden frame it serves), and so is the URL: one row named `public`, a plain `200`,
 # nothing red in the console. There is nothing for CORS to check.
 
 # %%
@@ -64,7 +67,7 @@ send_from_my_browser(dev.url + "/api/public", origin=dev.origin)
 # simplest CORS configuration.
 #
 # ### Who holds the cookies now?
-# Log in *through the proxy*: the answer's `Set-Cookie` reaches the browser from `localhost:8010`.
+# Log in *through the proxy*: the answer's `Set-Cookie` reaches the browser from the proxy's origin.
 
 # %%
 page = Browser(origin=dev.origin)
@@ -76,8 +79,8 @@ print("login:", login.status, "| private data through the proxy:", mine.status, 
 # The browser sends the cookie to the proxy, and the proxy passes it on: the API no longer sees the browser at all —
 # it sees one client, the proxy. That matters for rate limits, logs, IP-based rules.
 #
-# Now the page fetches the API **directly**, on port 8002, with `credentials: 'include'`. The cookie came from the
-# dev proxy on port 8010. **Predict:**
+# Now the page fetches the API **directly**, on the API's own port, with `credentials: 'include'`. The cookie came
+# from the dev proxy, on another port. **Predict:**
 
 # %%
 host_cookie_question(page, api)
@@ -109,27 +112,30 @@ print(f"direct {direct:.1f} ms, through the proxy {proxied:.1f} ms")
 # double the latency, and it becomes something you must run, scale and secure.
 #
 # ## 3. The CORS-adding proxy
-# When the page must stay on its own origin, a **CORS-adding proxy** helps: `GET /http://localhost:8002/api/public`
-# makes the proxy fetch the upstream and answer the page **with** CORS headers. This is what CORS Anywhere does.
+# When the page must stay on its own origin, a **CORS-adding proxy** helps: `GET /` followed by the upstream's URL
+# (`/http://localhost:<the API's port>/api/public`) makes the proxy fetch the upstream and answer the page **with**
+# CORS headers. This is what CORS Anywhere does.
 #
 # Ours is safe by default: it forwards only to upstreams on an **allowlist** and answers only allowed origins.
 
 # %%
-cp = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]), port=8011, name="cors-proxy")
+cp = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]), "cors_proxy",
+                    name="cors-proxy")
+print("the CORS-adding proxy:", cp.origin)
 
 # %%
 ProxyRoute("cors", cp, api, ask="api-sees-origin")
 
 # %% [markdown]
 # The page sent its `Origin` to the proxy, and the proxy answered with `Access-Control-Allow-Origin`. The API saw a
-# plain server-to-server request. And a page the proxy does not serve, the attacker's at 8666?
+# plain server-to-server request. And a page the proxy does not serve, the attacker's?
 
 # %%
-ProxyRoute("cors", cp, api, page="http://localhost:8666", ask="reaches-api",
+ProxyRoute("cors", cp, api, page=ATTACKER, ask="reaches-api",
            title="The attacker's page asks your proxy")
 
 # %% [markdown]
-# **Ask a real browser.** The same request as the page at 8001 makes, in headless Chromium:
+# **Ask a real browser.** The same request as the frontend's page makes, in headless Chromium:
 
 # %%
 from cors_lab import ChromiumBrowser, chromium_available, compare
@@ -143,8 +149,9 @@ else:
     print("Chromium is not installed here: sudo apt-get install chromium")
 
 # %% [markdown]
-# And from your own browser, the page at `http://localhost:8001` (a hidden frame on the page server of section 1):
-# with DevTools on **Network** (filter `8011`), the row shows a `200` from the proxy, and its response headers
+# And from your own browser, the frontend's page (a hidden frame on the page server of section 1): with DevTools on
+# **Network** (filter with the CORS-adding proxy's port, printed above), the row shows a `200` from the proxy, and its
+# response headers
 # include the `Access-Control-Allow-Origin` the proxy added.
 
 # %%
@@ -163,7 +170,7 @@ send_from_my_browser(via, origin=frontend_page.origin)
 
 # %%
 public = serve_teaching(cors_proxy(allow_upstreams=[api.origin], allow_origins="*", require_header="X-Requested-With"),
-                        port=PORTS["public_proxy"], name="public-proxy")
+                        "public_proxy", name="public-proxy")
 
 # %%
 ProxyRoute("public", public, api, ask="reaches-api", title="A public proxy, without the opt-in header")
@@ -187,12 +194,12 @@ ProxyRoute("public", public, api, fetch=dict(headers={"X-Requested-With": "fetch
 # malformed one:
 
 # %%
-internal = serve_teaching(api_app(), port=8003, name="internal")
+internal = serve_teaching(api_app(), "internal")
 attempts = [
-    "http://localhost:8003/api/public",                  # another service on this machine
+    internal.url + "/api/public",                           # another service on this machine
     f"http://user:secret@localhost:{api.port}/api/public",  # credentials in the URL
-    "file:///etc/passwd",                                 # not http
-    "http//localhost:8002",                               # malformed
+    "file:///etc/passwd",                                   # not http
+    f"http//localhost:{api.port}",                          # malformed
 ]
 for target in attempts:
     answer = requests.get(cp.url + "/" + target, headers={"Origin": FRONTEND})
@@ -216,12 +223,12 @@ cp.app.config["REFUSED"][-len(attempts):]
 
 # %% [markdown]
 # ## Exercise: a safe CORS proxy
-# Build `my_proxy` so that the frontend can read `/api/public` of the API on port 8002 through it, while a request
-# for the internal service on port 8003 is refused and the attacker's page cannot use it. Edit the cell, run it,
-# then press **Check**.
+# Build `my_proxy` so that the frontend can read `/api/public` of the API (`api`) through it, while a request for
+# the internal service (`internal`) is refused and the attacker's page cannot use it. Edit the cell, run it, then
+# press **Check**.
 
 # %%
-my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), port=8011, name="cors-proxy")  # <- edit
+my_proxy = serve_teaching(cors_proxy(allow_upstreams=[], allow_origins=[]), "cors_proxy", name="cors-proxy")  # <- edit
 
 # %%
 from cors_lab.course import check_cors_proxy

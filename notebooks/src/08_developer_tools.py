@@ -21,16 +21,17 @@
 from cors_lab import api_app, page_app, stop_all, unavailable_reason
 from cors_lab.course import serve_teaching
 
-api = serve_teaching(api_app(), port=8002, name="api")  # sends no CORS headers at all
-page = serve_teaching(page_app(), port=8001, name="page")  # your browser's "Send from my browser" page
+api = serve_teaching(api_app(), "api")  # sends no CORS headers at all
+page = serve_teaching(page_app(), "page")  # your browser's "Send from my browser" page
+print(f"the page: {page.origin}, the API: {api.origin}")
 print(unavailable_reason() or "Real Chromium is available: every tool below runs in it.")
 
 # %% [markdown]
 # ## Before any tool: your own DevTools
 # Your browser's DevTools (F12, or Cmd+Option+I on a Mac) change nothing: they only show what the browser did, and
 # the reason for a blocked request is written there and nowhere else. Open them now on the **Network** tab (type
-# `8002` into its Filter box: JupyterLab makes many requests of its own), then press the button. Your browser sends
-# `GET /api/public` from the page `http://localhost:8001` (a hidden frame on the page server above) to this API,
+# the API's port, printed above, into its Filter box: JupyterLab makes many requests of its own), then press the
+# button. Your browser sends `GET /api/public` from the page (a hidden frame on the page server above) to this API,
 # which sends no CORS header.
 
 # %%
@@ -42,8 +43,8 @@ send_from_my_browser(api.url + "/api/public", origin=page.origin, title="Send th
 # What Chromium's DevTools show (Chrome, Edge; Firefox's DevTools lay it out differently):
 # - one row named `public`, Type `fetch`, Status **`CORS error`**: not a status the server sent;
 # - click it. *Headers* → General: **Status code `200 OK`**: the server answered, and the response headers are all
-#   listed, with no `Access-Control-Allow-Origin` among them. The request headers include `origin:
-#   http://localhost:8001`;
+#   listed, with no `Access-Control-Allow-Origin` among them. The request headers include `origin:` with the
+#   page's origin;
 # - *Response*: `Failed to load response data`: DevTools does not show the body of a blocked answer either. The
 #   widget's server log is where you see what the server answered.
 #
@@ -74,7 +75,7 @@ send_from_my_browser(api.url + "/api/echo", origin=page.origin, method="POST",
 
 # %% [markdown]
 # ## 1. The toggles
-# The API at `http://localhost:8002` sends **no** CORS header. The page at `http://localhost:8001` wants to read it.
+# The API sends **no** CORS header. The frontend's page wants to read it.
 #
 # Pick a tool, a request and the page that sends it. **Predict first** (readable or not readable), then press
 # **Run in real Chromium**. The widget says whether you were right, what the server and the console said, what your
@@ -135,7 +136,7 @@ def users_answer():
 
 
 Predict("Can a normal user's browser read /api/public now?", ["readable", "blocked"], users_answer,
-        context="fetch('http://localhost:8002/api/public') from http://localhost:8001, in a user's normal Chromium")
+        context=f"fetch('{api.url}/api/public') from {page.origin}, in a user's normal Chromium")
 
 # %% [markdown]
 # Real fixes are on the server (notebook 06) or a proxy you run (notebook 07).

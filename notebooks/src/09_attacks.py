@@ -12,19 +12,21 @@
 # 4. watch a cross-site POST be **blocked, but processed** (CSRF), and defend the server against it;
 # 5. fix each server, with a checker that the attacker is blocked and the frontend still works.
 #
-# The cast: the API at `http://localhost:8002`, the real frontend at `http://localhost:8001`, the attacker's page at
-# `http://localhost:8666` (and the attacker's second server at `http://localhost:8667`). Alice is logged in to the
-# API: her browser holds the session cookie, and every tab of her browser shares it.
+# The cast: the API, the real frontend, the attacker's page and the attacker's second server, four servers on four
+# ports of `localhost` (the first cell prints their origins). Alice is logged in to the API: her browser holds the
+# session cookie, and every tab of her browser shares it.
 
 # %%
 from cors_lab import CorsPolicy, api_app, attacker_app, page_app, stop_all
 from cors_lab.course import ATTACKER, FRONTEND, serve_teaching
 
-api = serve_teaching(api_app(), port=8002, name="api")
-page = serve_teaching(page_app(), port=8001, name="page")  # the frontend, for your own browser too
-attacker = serve_teaching(attacker_app(), port=8666, name="attacker")  # the attacker's page, for your browser too
-helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), port=8667,
+api = serve_teaching(api_app(), "api")
+page = serve_teaching(page_app(), "page")  # the frontend, for your own browser too
+attacker = serve_teaching(attacker_app(), "attacker")  # the attacker's page, for your browser too
+helper = serve_teaching(api_app(CorsPolicy(reflect_origin=True, allow_credentials=True)), "attacker2",
                         name="attacker-redirector")  # the attacker's second server: /api/redirect?to=... redirects
+for server in (api, page, attacker, helper):
+    print(f"{server.name:>19}: {server.origin}")
 
 # %% [markdown]
 # ## 1. Reflecting the Origin, with credentials
@@ -47,7 +49,7 @@ def reflection_answer():
 
 Predict("Can the attacker's page read Alice's /api/private?", ["it reads her data", "blocked"], reflection_answer,
         context="API policy: CorsPolicy(reflect_origin=True, allow_credentials=True)\n"
-                "attacker's page: fetch('http://localhost:8002/api/private', {credentials: 'include'})")
+                f"attacker's page: fetch('{api.url}/api/private', {{credentials: 'include'}})")
 
 # %% [markdown]
 # ## 2. The attacker console
@@ -55,9 +57,9 @@ Predict("Can the attacker's page read Alice's /api/private?", ["it reads her dat
 # Alice logs in on the frontend tab, then the attacker's tab — same browser, same cookie jar — fetches her data.
 # Then **fix the API** (in the console's fields, or in code: `api.policy = CorsPolicy(...)`) and press Steal again.
 # A good fix blocks the attacker *and* keeps the frontend working. **Steal from my browser** runs the same attack
-# in your own browser: Alice's login and the frontend's read from a hidden frame on `http://localhost:8001`, then
-# the theft from a frame on the attacker's page `http://localhost:8666`. With DevTools on **Network** (filter
-# `8002`), compare the attacker's row before and after your fix.
+# in your own browser: Alice's login and the frontend's read from a hidden frame on the frontend's page, then the
+# theft from a frame on the attacker's page. With DevTools on **Network** (filter with the API's port, printed by the
+# first cell), compare the attacker's row before and after your fix.
 #
 # - **reflected Origin**: the server above.
 # - **trusted null, through a redirect**: the API allows `null` "for local files". But `null` is not "nobody": the
@@ -94,22 +96,23 @@ else:
 
 # %% [markdown]
 # A note on `SameSite`: Alice's cookie is `SameSite=Lax`, yet it went along. Ports do not change the **site**:
-# `localhost:8666` and `localhost:8002` are *same-site* (though cross-origin), so every cookie goes, `Lax`, `Strict` or
-# `None`. From a page on another site, Chromium's `fetch()` sends no cookie at all (third-party cookies are blocked),
-# so this attack needs a same-site foothold: a sibling port, a subdomain, an XSS on a neighbour. Fix the server anyway.
+# the attacker's page and the API, two ports of `localhost`, are *same-site* (though cross-origin), so every cookie
+# goes, `Lax`, `Strict` or `None`. From a page on another site, Chromium's `fetch()` sends no cookie at all
+# (third-party cookies are blocked), so this attack needs a same-site foothold: a sibling port, a subdomain, an XSS
+# on a neighbour. Fix the server anyway.
 
 # %% [markdown]
 # ### `null` from your own browser: a sandboxed frame
 # A redirect is one way to make a browser send `Origin: null`; a **sandboxed frame** is another, and needs no
 # second server: a page in `<iframe sandbox="allow-scripts">` has an opaque origin, serialized `null`. Your browser
-# can show it. The button logs Alice in from the frontend `http://localhost:8001`, then a sandboxed frame in your
-# browser reads `/api/private`, with `credentials: "include"`, from a copy of the API that trusts `null`
-# (port 8003). **Predict** before you press: does the frame's script read the answer? Does Alice's cookie go?
+# can show it. The button logs Alice in from the frontend's page, then a sandboxed frame in your browser reads
+# `/api/private`, with `credentials: "include"`, from a copy of the API that trusts `null` (on the next port).
+# **Predict** before you press: does the frame's script read the answer? Does Alice's cookie go?
 
 # %%
 from cors_lab.widgets import OwnBrowserPanel, OwnCall
 
-trusts_null = serve_teaching(api_app(ATTACKS["null"].policy), port=8003, name="trusts-null")
+trusts_null = serve_teaching(api_app(ATTACKS["null"].policy), "api2", name="trusts-null")
 OwnBrowserPanel(lambda: [
     OwnCall(page.origin, {"url": trusts_null.url + "/login?user=alice", "method": "POST", "credentials": "include"}),
     OwnCall("null", {"url": trusts_null.url + "/api/private", "credentials": "include"}),
@@ -166,13 +169,15 @@ Predict("Does http://shop.example.com.evil.net get Access-Control-Allow-Origin?"
 # straight away, with the cookies, the server acts on it, and only then does the browser refuse the page the answer.
 # That is **Cross-Site Request Forgery**.
 #
-# The bank at `http://localhost:8004` lets its frontend (8001) read its answers with cookies. Alice is logged in.
+# The bank, a server of its own, lets its frontend (the course's page, `FRONTEND`) read its answers with cookies.
+# Alice is logged in.
 
 # %%
-from cors_lab.course import BANK_PORT, PORTS, bank_app, bank_policy, bank_tabs, forged_transfer
+from cors_lab.course import bank_app, bank_policy, bank_tabs, forged_transfer
 from cors_lab.widgets import forged_transfer_question
 
-bank = serve_teaching(bank_app(bank_policy()), port=BANK_PORT, name="bank")
+bank = serve_teaching(bank_app(bank_policy()), "bank")
+print("the bank:", bank.origin)
 
 # %% [markdown]
 # **Predict:** the attacker's page sends
@@ -197,7 +202,8 @@ forged_transfer_question(
 # does not model forms that navigate the page (there, RFC 6265bis sends `Lax` cookies on top-level `GET` only).
 #
 # **Predict:** Alice's cookie is now `SameSite=None; Secure` (the most permissive). The same forged POST comes from a
-# page on **another site**, `http://127.0.0.1:8666`. Does the money move?
+# page on **another site**: the attacker's page, addressed as `127.0.0.1` instead of `localhost`. Does the money
+# move?
 
 
 # %%
@@ -205,7 +211,7 @@ forged_transfer_question(
     bank, "From another site, does the forged POST move money?",
     "127.0.0.1 and localhost are different sites: Chromium sends no cookie on a cross-site fetch, so the bank saw a "
     "stranger (401) and moved nothing. Same-site pages, though, still get the cookie.",
-    attacker="http://127.0.0.1:8666", samesite="None")
+    attacker=ATTACKER.replace("localhost", "127.0.0.1"), samesite="None")
 
 # %% [markdown]
 # ### CSRF tokens
@@ -215,7 +221,7 @@ forged_transfer_question(
 # %%
 import json
 
-token_bank = serve_teaching(bank_app(bank_policy(), csrf_tokens=True), port=PORTS["token_bank"], name="token-bank")
+token_bank = serve_teaching(bank_app(bank_policy(), csrf_tokens=True), "token_bank", name="token-bank")
 tabs = bank_tabs(token_bank.url)
 print("attacker's forged POST ->", forged_transfer(tabs["attacker"], token_bank.url).exchanges[-1].status,
       "(refused: no token)")

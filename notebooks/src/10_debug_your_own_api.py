@@ -49,8 +49,8 @@ print("your API runs at", your_api.url)
 
 # %% [markdown]
 # It is not a lab server: the course did not write its answers, Starlette did. Your frontend (here the course's
-# page origin, `http://localhost:8001`; with Vite it would be `http://localhost:5173`) sends a `PUT` with JSON to
-# it. **Predict** first:
+# page origin, `FRONTEND`; with Vite it would be `http://localhost:5173`) sends a `PUT` with JSON to it.
+# **Predict** first:
 
 # %%
 SAVE = dict(method="PUT", headers={"Content-Type": "application/json"}, body='{"name": "pen"}')
@@ -65,7 +65,7 @@ def your_save():
 Predict("The frontend saves an item with a JSON PUT. Does the browser let it through?", ["allowed", "blocked"],
         your_save, context=f"fetch('{your_api.url}/api/items/1', {{method: 'PUT', headers: {{'Content-Type': "
         "'application/json'}, body: ...})\n\nThe API: app.add_middleware(CORSMiddleware, "
-        "allow_origins=['http://localhost:8001'])", title="Your API")
+        f"allow_origins=['{FRONTEND}'])", title="Your API")
 
 # %% [markdown]
 # ## 2. The engine and real Chromium, pointed at any URL
@@ -166,14 +166,14 @@ Playground(url=your_api.url + "/api/items/1", origin=FRONTEND, method="PUT",
 # - in the **Console**, the red sentence (section 2's), and a `net::ERR_FAILED` line.
 #
 # Lesson 08 shows these rows in your own browser, from a lab page. Here, press the button: your browser sends
-# the same PUT from a hidden frame on the course's page at `http://localhost:8001` to a lab server answering as
+# the same PUT from a hidden frame on the course's page (`FRONTEND`) to a lab server answering as
 # "your" API does (allowing the origin, not the PUT), so you can read both rows in your own DevTools.
 
 # %%
 from cors_lab.widgets import send_from_my_browser
 
-page = serve_teaching(page_app(), port=8001, name="page")  # the page your own browser sends from
-twin = serve_teaching(api_app(), port=8002, name="your-api-twin",
+page = serve_teaching(page_app(), "page")  # the page your own browser sends from
+twin = serve_teaching(api_app(), "api", name="your-api-twin",
                       policy=CorsPolicy(allow_origins=[FRONTEND], preflight_status=400))
 send_from_my_browser(twin.url + "/api/items/10", origin=page.origin, **SAVE, title="Send the PUT from my browser")
 
@@ -246,7 +246,7 @@ TrapQuiz("nginx-and-app-both-send-the-header")
 from cors_lab import dev_proxy
 from cors_lab.course import build_and_serve, origin_checking_api, start_vite, vite_config
 
-plain_api = serve_teaching(api_app(), port=8003, name="plain-api")  # an API that sends no CORS header at all
+plain_api = serve_teaching(api_app(), "api2", name="plain-api")  # an API that sends no CORS header at all
 print(vite_config(plain_api.url))
 
 # %% [markdown]
@@ -290,7 +290,7 @@ Predict("After vite build, the page calls the API by its URL. Does real Chromium
 # middleware that answers 403) refuses the POST that came through the proxy: it sees the dev server's origin.
 
 # %%
-guarded = serve_teaching(origin_checking_api([FRONTEND]), port=8004, name="origin-checking-api")
+guarded = serve_teaching(origin_checking_api([FRONTEND]), "internal", name="origin-checking-api")
 vite_to_guarded = start_vite(guarded.url)
 with ChromiumBrowser(vite_to_guarded.origin, route_page=False) as real:
     post = real.fetch(vite_to_guarded.url + "/api/items", method="POST",
@@ -305,7 +305,7 @@ print("the API received:", guarded.last_request(), "- Origin:", guarded.last_req
 
 # %%
 for mode in ("strip", "forward"):
-    proxy = serve_teaching(dev_proxy(page_app(api_url=""), api_url=guarded.url, origin=mode), port=8010,
+    proxy = serve_teaching(dev_proxy(page_app(api_url=""), api_url=guarded.url, origin=mode), "dev_proxy",
                            name=f"dev-proxy-{mode}")
     result = Browser(proxy.origin).fetch(proxy.url + "/api/items", method="POST", body="{}")
     print(f"origin={mode!r}: {result.status}, the API saw Origin: {guarded.last_request().origin}")
@@ -383,12 +383,12 @@ preview.stop()
 # ## Exercise: fix "your" FastAPI app
 # Edit `my_options` (the keyword arguments of `app.add_middleware(CORSMiddleware, ...)`), run the cell, press
 # **Check**. The checker runs your options in real Starlette and probes it as the browser would: your frontend reads
-# `/api/data` with the user's cookies and saves with its JSON PUT; an attacker's page (`http://localhost:8666`)
-# reads nothing with the user's cookies.
+# `/api/data` with the user's cookies and saves with its JSON PUT; an attacker's page (`ATTACKER`) reads nothing
+# with the user's cookies.
 
 # %%
 my_options = dict(
-    allow_origins=["http://localhost:8001/"],
+    allow_origins=[FRONTEND + "/"],
     allow_methods=["GET"],
     allow_credentials=True,
 )

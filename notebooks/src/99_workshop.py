@@ -2,8 +2,8 @@
 # # 99 · Workshop: eight CORS challenges
 #
 # A classroom session of about **45 minutes** across the whole course. Each challenge has a time box, a task, hints
-# you reveal one at a time, and a check that runs live requests — from the frontend (`http://localhost:8001`) and from
-# an attacker's page (`http://localhost:8666`) — through the browser engine.
+# you reveal one at a time, and a check that runs live requests — from the frontend (`FRONTEND`) and from an
+# attacker's page (`ATTACKER`), both printed by the first cell — through the browser engine.
 #
 # **How to play:** press **Start** on the board below (the timer runs in your browser). For each challenge, write your
 # answer in the cell `answer_<n> = ...`, run it, then press **Check** under it. `NOT YET` says what still fails;
@@ -12,9 +12,10 @@
 
 # %%
 from cors_lab import CorsPolicy, stop_all
-from cors_lab.course import workshop
+from cors_lab.course import ATTACKER, FRONTEND, workshop
 from cors_lab.widgets import WorkshopBoard
 
+print(f"the frontend: {FRONTEND}, the attacker's page: {ATTACKER}")
 board = WorkshopBoard()
 board
 
@@ -40,7 +41,7 @@ board.checker(2)
 # ## Challenge 3: Make the PUT with JSON work (6 min)
 
 # %%
-answer_3 = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- add what the preflight needs
+answer_3 = CorsPolicy(allow_origins=[FRONTEND])  # <- add what the preflight needs
 
 # %%
 board.checker(3)
@@ -58,7 +59,7 @@ board.checker(4)
 # ## Challenge 5: Read a custom response header (5 min)
 
 # %%
-answer_5 = CorsPolicy(allow_origins=['http://localhost:8001'])  # <- let JS read X-Request-Id
+answer_5 = CorsPolicy(allow_origins=[FRONTEND])  # <- let JS read X-Request-Id
 
 # %%
 board.checker(5)
@@ -67,7 +68,7 @@ board.checker(5)
 # ## Challenge 6: One preflight is enough (5 min)
 
 # %%
-answer_6 = CorsPolicy(allow_origins=['http://localhost:8001'], allow_methods=['GET', 'DELETE'])
+answer_6 = CorsPolicy(allow_origins=[FRONTEND], allow_methods=['GET', 'DELETE'])
 
 # %%
 board.checker(6)
@@ -85,7 +86,7 @@ board.checker(7)
 # ## Challenge 8: Don't trust null (5 min)
 
 # %%
-answer_8 = CorsPolicy(allow_origins=['http://localhost:8001', 'null'], allow_credentials=True)  # <- fix me
+answer_8 = CorsPolicy(allow_origins=[FRONTEND, 'null'], allow_credentials=True)  # <- fix me
 
 # %%
 board.checker(8)
@@ -115,8 +116,12 @@ for c in [workshop.challenge(n) for n in range(1, 9)]:
 # - After 8: who can send `Origin: null`? (Sandboxed iframes, `file:` pages, some cross-origin redirects.)
 # - Overall: CORS loosens the same-origin policy; it never protects a server. What does protect it?
 #
-# **On JupyterHub/Binder** every learner's kernel has its own ports; the checks use free ports, so learners never
-# collide.
+# **On a JupyterHub** every learner's lab servers sit in a block of ports of their own, derived from their user id,
+# so two learners do not fight over a port (and the checks start their servers on free ports anyway). On a
+# single-host hub (plain JupyterHub, The Littlest JupyterHub) the learners still share one loopback: one learner's
+# programs can reach another's lab servers, and the course says so in one line when it notices. Nothing real is at
+# stake, since the course's accounts and secrets are fake. The teacher's kit, with plans, timings and deployment, is
+# [docs/teaching.md](../docs/teaching.md).
 #
 # ## Recap
 # Origins, simple requests, preflights, credentials, exposed headers, the preflight cache, and the two classic

@@ -31,7 +31,7 @@ def test_a_same_site_page_gets_the_cookie_whatever_samesite_and_another_site_get
     bank = serve(bank_app(bank_policy()), port=None, name="bank")
     forged_transfer(bank_tabs(bank.url, samesite=samesite)["attacker"], bank.url)
     assert books(bank.url)["balances"]["mallory"] == 100
-    cross_site = bank_tabs(bank.url, attacker="http://127.0.0.1:8666", samesite=samesite)["attacker"]
+    cross_site = bank_tabs(bank.url, attacker=ATTACKER.replace("localhost", "127.0.0.1"), samesite=samesite)["attacker"]
     assert forged_transfer(cross_site, bank.url).exchanges[-1].status == 401
     assert books(bank.url)["balances"]["mallory"] == 100
 
@@ -70,7 +70,7 @@ def test_the_guard_check(guard, passed, says):
 def test_real_chromium_sends_the_forged_post_with_a_same_site_cookie_and_none_cross_site():
     bank = serve(bank_app(bank_policy()), port=None, name="bank")
     sid = bank_tabs(bank.url).get("frontend").cookies.header_for(bank.url + "/").split("=", 1)[1]
-    for page in (ATTACKER, "http://127.0.0.1:8666"):
+    for page in (ATTACKER, ATTACKER.replace("localhost", "127.0.0.1")):
         tab = chromium.ChromiumBrowser(origin=page)
         try:
             tab.set_cookie(bank.url + "/", f"sid={sid}; SameSite=None; Secure")

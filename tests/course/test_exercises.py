@@ -17,6 +17,7 @@ from cors_lab.course.exercises import (
     check_same_origin_answers,
     same_origin_answer,
 )
+from cors_lab.course.teaching import PORTS
 from cors_lab.server.apps import api_app
 
 
@@ -31,8 +32,11 @@ def test_same_origin_quiz_accepts_the_engines_answers_and_refuses_one_flipped_an
 
 def test_same_origin_quiz_has_both_kinds_of_answer_and_knows_the_tricky_ones():
     answers = {url: same_origin_answer(url) for url in SAME_ORIGIN_QUIZ}
-    assert answers["http://localhost:8001/admin?page=2#top"] and answers["http://LOCALHOST:8001/"]
-    assert not answers["https://localhost:8001/"] and not answers["http://127.0.0.1:8001/"]
+    page, api = PORTS["page"], PORTS["api"]
+    assert answers[f"http://localhost:{page}/admin?page=2#top"] and answers[f"http://LOCALHOST:{page}/"]
+    assert answers[f"http://localhost:{page}/api/data"]
+    assert not answers[f"https://localhost:{page}/"] and not answers[f"http://127.0.0.1:{page}/"]
+    assert not answers[f"http://localhost:{api}/api/data"] and not answers["http://localhost/"]
 
 
 def test_same_origin_quiz_names_the_first_unanswered_url():

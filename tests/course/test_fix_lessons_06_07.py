@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 from cors_lab import api_app, cors_proxy, serve
-from cors_lab.course import check_cors_proxy
+from cors_lab.course import FRONTEND, check_cors_proxy
 
 SRC = Path(__file__).resolve().parents[2] / "notebooks" / "src"
 
@@ -44,7 +44,7 @@ def test_every_exercise_of_06_and_07_is_checked_by_the_checker_widget():
 def test_check_cors_proxy_says_in_one_sentence_that_a_stopped_proxy_is_not_running():
     api = serve(api_app(), port=None, name="fix-api")
     internal = serve(api_app(), port=None, name="fix-internal")
-    proxy = serve(cors_proxy(allow_upstreams=[api.origin], allow_origins=["http://localhost:8001"]), port=None,
+    proxy = serve(cors_proxy(allow_upstreams=[api.origin], allow_origins=[FRONTEND]), port=None,
                   name="fix-proxy")
     assert check_cors_proxy(proxy, api.url, internal.url)
     proxy.stop()

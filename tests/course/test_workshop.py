@@ -2,9 +2,10 @@
 import pytest
 
 from cors_lab import CorsPolicy
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.course.workshop import CHALLENGES, check
 
-F = "http://localhost:8001"
+F = FRONTEND
 
 WRONG = {
     1: ({"a": False, "b": True, "c": True, "d": False, "e": True}, "pair(s) c"),

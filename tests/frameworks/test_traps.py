@@ -6,17 +6,19 @@ Real Chromium is the reference: when the agreement test fails, the engine is wro
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
 
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.errors import ServerError
 from cors_lab.frameworks.traps import TRAPS, fetch_trap, start_trap
 
 NO_ACAO = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
 PREFLIGHT = "Response to preflight request doesn't pass access control check: " + NO_ACAO
-MULTIPLE = ("The 'Access-Control-Allow-Origin' header contains multiple values 'http://localhost:8001, "
-            "http://localhost:8001', but only one is allowed. Have the server send the header with a valid value.")
+MULTIPLE = (f"The 'Access-Control-Allow-Origin' header contains multiple values '{FRONTEND}, "
+            f"{FRONTEND}', but only one is allowed. Have the server send the header with a valid value.")
 
 #: trap -> (what the trap's fetch gives: the end of the console sentence, or None for "allowed: readable"),
 #:         (the fixed configuration's: the same), the status the page reads when fixed
@@ -105,7 +107,7 @@ def test_the_fixed_configuration_gives_what_the_fix_promises(name, chromium):
 
 def test_django_refuses_to_start_with_an_origin_written_with_a_trailing_slash():
     needs("django")
-    with pytest.raises(ServerError, match=r"corsheaders\.E014\) Origin 'http://localhost:8001/' in "
+    with pytest.raises(ServerError, match=rf"corsheaders\.E014\) Origin '{re.escape(FRONTEND)}/' in "
                                           r"CORS_ALLOWED_ORIGINS should not have path"):
         started("django-origin-with-trailing-slash")
 

@@ -17,7 +17,7 @@ def read(stem: str) -> str:
 def test_lesson_01_says_cookies_are_scoped_by_host_not_origin():
     text = read("01_same_origin_policy")
     assert "A cookie belongs to a **host**, not to an origin" in text
-    assert "a cookie set by `localhost:8002` is also sent to `localhost:8666`" in text
+    assert "a cookie the API sets on `localhost` is also sent to the attacker's server, on\n# another port" in text
     assert "session cookie for `localhost:8002`" not in text  # the old wording
 
 

@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from cors_lab.course import API, ATTACKER, FRONTEND
 from cors_lab.real.chromium import chromium_available
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -85,16 +86,16 @@ def test_the_devtools_lesson_post_never_left_the_browser_only_its_preflight_arri
 # What each lesson's prose says about its panel, pressed in the lesson's order: (lesson, the call, what the
 # panel's text shows, what it must not show)
 PROSE = [
-    ("00_start_here", "fetch('http://localhost:8002/api/public')",
-     ["api: GET /api/public from http://localhost:8001 -> 200", "TypeError: Failed to fetch",
+    ("00_start_here", f"fetch('{API}/api/public')",
+     [f"api: GET /api/public from {FRONTEND} -> 200", "TypeError: Failed to fetch",
       "No 'Access-Control-Allow-Origin' header is present on the requested resource."], []),
     ("03_preflight", "/api/items/1",  # the first panel: the API as the first cell set it up
-     ["OPTIONS /api/items/1 (preflight) from http://localhost:8001 -> 204",
+     [f"OPTIONS /api/items/1 (preflight) from {FRONTEND} -> 204",
       "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."], ["PUT /api/items/1 from"]),
-    ("04_credentials", "from the page http://localhost:8001",
-     ["GET /api/private from http://localhost:8001 with cookies -> 200", "alice@example.com"], []),
-    pytest.param("04_credentials", "from the page http://localhost:8666",
-                 ["GET /api/private from http://localhost:8666 with cookies -> 200", "TypeError: Failed to fetch"], [],
+    ("04_credentials", f"from the page {FRONTEND}",
+     [f"GET /api/private from {FRONTEND} with cookies -> 200", "alice@example.com"], []),
+    pytest.param("04_credentials", f"from the page {ATTACKER}",
+                 [f"GET /api/private from {ATTACKER} with cookies -> 200", "TypeError: Failed to fetch"], [],
                  marks=pytest.mark.xfail(strict=True, reason="the headless fallback gives each page origin a profile "
                                          "of its own, so the login's cookie is not in the attacker's tab (a learner's "
                                          "browser has one cookie jar): reported to the lead")),

@@ -7,9 +7,10 @@ import shutil
 import pytest
 
 from cors_lab import CorsPolicy, api_app, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import ApiDoctor, TrapQuiz
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 
 
 def test_the_api_doctor_shows_the_reports_text_with_the_frameworks_fix():

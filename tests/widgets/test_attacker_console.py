@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from cors_lab import CorsPolicy, serve
 from cors_lab.course import ATTACKS
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import AttackerConsole
-
-FRONTEND = "http://localhost:8001"
 
 
 def servers():
@@ -64,7 +63,8 @@ def test_a_forged_transfer_question_is_answered_by_the_banks_books_and_names_the
 
     bank = serve(bank_app(bank_policy()), name="bank-question")
     same_site = forged_transfer_question(bank, "Moved?", "A simple POST goes out at once.")
-    cross_site = forged_transfer_question(bank, "Moved?", "No cookie cross-site.", attacker="http://127.0.0.1:8666",
+    other_site = ATTACKER.replace("localhost", "127.0.0.1")  # the attacker's port on another host: another site
+    cross_site = forged_transfer_question(bank, "Moved?", "No cookie cross-site.", attacker=other_site,
                                           samesite="None")
     assert same_site.predict("the money moved").startswith("Right: the money moved.")
     assert cross_site.predict("the money moved").startswith("Not quite: you said the money moved, it is the money "

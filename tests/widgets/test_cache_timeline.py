@@ -5,11 +5,12 @@ import pytest
 
 from cors_lab import CorsPolicy, serve
 from cors_lab.browser.result import Exchange, FetchResult, Step
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import CacheTimeline, cache_prediction, timeline_diagram
 from cors_lab.widgets.cache_timeline import run_cache_timeline
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 ALLOW_PUT = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import PolicyQuiz, cookie_kept_question, cookie_question
 
-PAGE, ATTACKER = "http://localhost:8001", "http://localhost:8666"
+PAGE = FRONTEND
 
 
 @pytest.fixture

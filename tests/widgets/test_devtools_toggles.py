@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cors_lab import serve
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.real import chromium
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import DevToolsToggles
@@ -17,7 +18,7 @@ def fake_chromium(monkeypatch):
     """Chromium 'runs' the model browser instead (fast, and the same both ways), with a hostile console line."""
     from cors_lab import Browser
 
-    def run(tool, api_url, request="public", page="http://localhost:8001"):
+    def run(tool, api_url, request="public", page=FRONTEND):
         result = Browser(origin=page).fetch(api_url + "/api/public")
         result.error = f"{result.error} {HOSTILE}"
         return result
@@ -76,5 +77,5 @@ def test_in_real_chromium_the_extension_makes_public_readable_but_not_with_crede
     toggles = DevToolsToggles(api)
     assert toggles.predict("readable", tool="extension").startswith("Right: readable.")
     assert "wildcard '*'" in toggles.run(request="private")
-    assert "reads status 200" in toggles.run(tool="no-security", request="private", page="http://localhost:8666")
-    assert "response.type 'opaque'" in toggles.run(tool="no-cors", request="public", page="http://localhost:8001")
+    assert "reads status 200" in toggles.run(tool="no-security", request="private", page=ATTACKER)
+    assert "response.type 'opaque'" in toggles.run(tool="no-cors", request="public", page=FRONTEND)

@@ -5,6 +5,7 @@ import pytest
 
 from cors_lab import diagnose
 from cors_lab.browser.failures import FAILURES
+from cors_lab.course.teaching import API, FRONTEND
 from cors_lab.widgets import DoctorBox
 from cors_lab.widgets.doctor_box import example_sentences
 
@@ -12,13 +13,13 @@ from cors_lab.widgets.doctor_box import example_sentences
 def test_the_prefilled_sentence_is_a_real_chromium_sentence_and_the_first_press_diagnoses_it():
     box = DoctorBox()
     assert box.text.value == FAILURES["allow_origin_mismatch"].sentence(
-        url="http://localhost:8002/api/public", origin="http://localhost:8001", hint="http://localhost:8001/")
+        url=f"{API}/api/public", origin=FRONTEND, hint=f"{FRONTEND}/")
     assert repr(box) == "DoctorBox(not diagnosed yet)"
     box.button.click()
     assert repr(box) == "DoctorBox(diagnosed: allow_origin_mismatch)"
     text = box.output_text()
-    for part in ("The URL the script asked for: http://localhost:8002/api/public",
-                 "The page's origin (its Origin header): http://localhost:8001",
+    for part in (f"The URL the script asked for: {API}/api/public",
+                 f"The page's origin (its Origin header): {FRONTEND}",
                  "Which check failed: Access-Control-Allow-Origin does not match the Origin",
                  "The header to look at: Access-Control-Allow-Origin",
                  "The smallest fix: " + diagnose(box.text.value).fix,
@@ -82,7 +83,7 @@ THREE_FORMS = ("no Access-Control-Allow-Origin", "the same, XMLHttpRequest in Ch
 def test_one_failure_in_its_three_forms_is_the_same_failure_with_the_same_fix():
     examples = example_sentences()
     assert len({examples[label] for label in THREE_FORMS}) == 3  # three different texts
-    boxes = [DoctorBox(origin="http://localhost:8001") for _ in THREE_FORMS]
+    boxes = [DoctorBox(origin=FRONTEND) for _ in THREE_FORMS]
     for box, label in zip(boxes, THREE_FORMS, strict=True):
         box.diagnose(examples[label])
     assert {box.diagnosis.kind for box in boxes} == {"missing_allow_origin"}
@@ -97,7 +98,7 @@ def test_the_examples_are_the_tables_texts_and_axios_recorded_error():
 
     examples = example_sentences()
     assert examples["the same, XMLHttpRequest in Chromium"] == FAILURES["missing_allow_origin"].text(
-        "chromium", "xhr", url="http://localhost:8002/api/public", origin="http://localhost:8001")
+        "chromium", "xhr", url=f"{API}/api/public", origin=FRONTEND)
     assert examples["what JavaScript sees in Firefox"] == FAILURES["failed_to_fetch"].firefox
     assert examples["what axios rejects with"] == AXIOS_NETWORK_ERROR
 

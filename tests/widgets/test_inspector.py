@@ -5,10 +5,11 @@ import pytest
 from flask import Flask, Response
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import ResponseInspector
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 
 
 @pytest.fixture

@@ -14,11 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from cors_lab import CorsPolicy, InputError, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import Playground
 from cors_lab.widgets.playground import NO_OWN_BROWSER, OWN_POLICY
 
-PAGE = "http://localhost:8001"  # the course's page origin, as lesson 10 uses it
+PAGE = FRONTEND  # the course's page origin, as lesson 10 uses it
 VITE = "http://localhost:5173"  # the learner's frontend on a Vite dev server: no lab server serves it
 PUT_JSON = dict(method="PUT", headers={"Content-Type": "application/json"}, body='{"name": "pen"}')
 

@@ -5,10 +5,9 @@ from flask import Flask
 from flask_cors import CORS
 
 from cors_lab import CorsPolicy, api_app, serve, stop_all
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.widgets import OriginGrant, PolicyEditor
 from cors_lab.widgets.policy_editor import flask_cors_code, presets
-
-FRONTEND = "http://localhost:8001"
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ def test_the_code_is_the_flask_cors_call_that_sends_the_same_headers(api):
     editor = PolicyEditor(api, preset="frontend: PUT + JSON, credentials, exposed header")
     code = editor.code()
     assert code.startswith("from flask_cors import CORS\n\nCORS(app,\n")
-    assert "origins=['http://localhost:8001']," in code and "supports_credentials=True," in code
+    assert f"origins=[{FRONTEND!r}]," in code and "supports_credentials=True," in code
     # the code runs: flask-cors configured by it answers the frontend exactly as the policy does
     namespace = {"app": Flask("check"), "CORS": CORS}
     exec(code.split("\n", 2)[2], namespace)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import (
     PredictionSet,
@@ -14,7 +15,7 @@ from cors_lab.widgets import (
 )
 from cors_lab.widgets.preflight_predictor import NO_CONTENT_TYPE
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 ALLOW_PUT = CorsPolicy(allow_origins=[PAGE], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
 
 

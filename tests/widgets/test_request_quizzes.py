@@ -7,10 +7,11 @@ import pytest
 from flask import Flask
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import ArrivalQuiz, BrowserOrPython, ConsoleQuiz, PredictionSet
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 HOSTILE = "<img src=x onerror=alert(1)>"
 STATUS_CHOICES = {"the 404": None, "a CORS error": "missing_allow_origin"}
 
@@ -65,7 +66,7 @@ def test_a_console_quiz_whose_choices_miss_what_happened_says_so_in_one_sentence
 def test_a_simple_post_is_processed_although_the_script_reads_nothing(api):
     quiz = ArrivalQuiz(api, "/api/echo", method="POST", body="hello", origin=PAGE, policy=CorsPolicy.none())
     assert quiz.predict("never arrives").startswith("Not quite: you said never arrives, it is processed.")
-    assert quiz.entry.status == 200 and "Server log: POST /api/echo from http://localhost:8001 -> 200" in quiz.feedback
+    assert quiz.entry.status == 200 and f"Server log: POST /api/echo from {PAGE} -> 200" in quiz.feedback
     assert quiz.outcome.result.blocked
 
 

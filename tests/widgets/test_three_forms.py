@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from cors_lab import CorsPolicy, serve
+from cors_lab.course.teaching import FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets.three_forms import FORMS, ThreeForms, firefox_words_question, xhr_sentence_question
 
-PAGE = "http://localhost:8001"
+PAGE = FRONTEND
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@ graded against the live request; names and servers' words are escaped; stop_all 
 import pytest
 
 from cors_lab import Browser, api_app, cors_proxy, dev_proxy, page_app, serve, stop_all
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.widgets import ProxyRoute, host_cookie_question
 from cors_lab.widgets.topology import Hops, route_svg
-
-FRONTEND = "http://localhost:8001"
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def test_the_dev_proxy_is_same_origin_and_all_four_hops_light_up(dev, api):
 
 
 def test_a_refused_page_lights_only_the_hops_to_the_proxy_and_back(cp, api):
-    route = ProxyRoute("cors", cp, api, page="http://localhost:8666")
+    route = ProxyRoute("cors", cp, api, page=ATTACKER)
     assert not route.send().readable
     assert route.hops.lit() == 2 and route.hops.to_api == [] and route.hops.proxy_status == 403
     assert route.picture.value.count("stroke-dasharray='5,4'") == 2 and "not forwarded" in route.picture.value

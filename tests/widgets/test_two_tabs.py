@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from cors_lab import serve
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import two_tab_story
 
-BANK, ATTACKER = "http://localhost:8001", "http://localhost:8666"
+BANK = FRONTEND
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from cors_lab import Browser, CorsPolicy, InputError, serve
 from cors_lab.browser.result import Exchange, FetchResult, Step
 from cors_lab.course import Verdict
+from cors_lab.course.teaching import ATTACKER, FRONTEND
 from cors_lab.server.apps import api_app
 from cors_lab.widgets import (
     Check,
@@ -20,8 +21,7 @@ from cors_lab.widgets import (
     sequence_diagram,
 )
 
-PAGE = "http://localhost:8001"
-ATTACKER = "http://localhost:8666"
+PAGE = FRONTEND
 
 
 # ---- hand-built results for the diagram ------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_send_button_runs_the_request_and_shows_console_js_wire_log_and_steps(ap
     text = pg.output_text()
     assert result.error in text  # the console sentence, as the engine wrote it
     assert "fetch() rejects with TypeError: Failed to fetch" in text
-    assert "api: GET /api/public from http://localhost:8001 -> 200" in text  # the server did answer
+    assert f"api: GET /api/public from {PAGE} -> 200" in text  # the server did answer
     assert "Step by step:" in text and "CORS check" in text
     assert "<svg" in pg.output.value
 
@@ -267,7 +267,7 @@ def test_what_a_learner_types_wrongly_is_the_packages_one_input_error():
 
 
 def test_the_page_origin_field_is_read_as_the_browser_reads_an_origin(api):
-    pg = Playground(api, origin="http://LOCALHOST:8001/")
+    pg = Playground(api, origin=PAGE.replace("localhost", "LOCALHOST") + "/")
     result = pg.send()
     assert result.request["origin"] == PAGE and not result.blocked
     assert pg.browser().origin.serialize() == PAGE
@@ -372,7 +372,7 @@ def test_credentials_exercise_fails_without_credentials_and_gives_the_hint(api):
     assert checker.output_text() == verdict.text(hints=False) and "hint" not in checker.output_text()
     assert escape("✘ The frontend reads") in checker.output.value and "allow_credentials" not in checker.output.value
     first = checker.hint()
-    assert first.startswith("hint 1: Allow exactly http://localhost:8001") and "press Hint again" in first
+    assert first.startswith(f"hint 1: Allow exactly {PAGE}") and "press Hint again" in first
     assert "hint 2:" in checker.hint()
 
 
