@@ -9,6 +9,7 @@ class, its name, the rejection its fetch() gives when the time runs out, and its
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import threading
@@ -30,6 +31,7 @@ from cors_lab.browser.origin import (
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import CorsLabError, InputError
 from cors_lab.headers import Headers
+from cors_lab.real import footprint
 
 
 # ---- deadlines ------------------------------------------------------------------------------------------------
@@ -243,8 +245,13 @@ class WorkerSession:
     Neither Playwright's sync API nor a Marionette socket may be used from two threads, and a call stuck inside
     the driver must not hang the learner's cell: so the driver lives on this thread alone, a caller gives up at
     its deadline (a `late` error), and a stuck session is abandoned (`request_stop`, `kill`) while calls go to a
-    new one. A subclass says how its browser starts (`_ensure_browser`) and closes (`_shutdown`), and sets
-    `error_class`, `browser_name` and `thread_name` before calling ``super().__init__()``, which starts the thread.
+    new one. A subclass says how its browser starts (`_ensure_browser`), closes (`_shutdown`) and is killed
+    (`_killer`, `kill`), and sets `error_class`, `browser_name` and `thread_name` before calling
+    ``super().__init__()``, which starts the thread.
+
+    The browser is open from the first job that needs it until the thread ends, the browser has been idle for
+    `cors_lab.real.footprint.idle_seconds()`, or another real browser starts (`cors_lab.real.footprint`: one at a
+    time); the thread stays, and its next job starts a fresh browser.
     """
 
     error_class: type[CorsLabError] = CorsLabError
@@ -256,12 +263,75 @@ class WorkerSession:
         # the worker thread itself) can post a job without deadlocking
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.stopping = False
+        self.browser_open = False  # set on the worker thread: a browser was started and not closed since
+        self.last_use = time.monotonic()  # when the last job that needed the browser ended (the idle clock)
         self.thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+        footprint.register(self)
         self.thread.start()
 
     @property
     def alive(self) -> bool:
         return not self.stopping and self.thread.is_alive()
+
+    def __repr__(self) -> str:
+        state = "browser open" if self.browser_open else "no browser"
+        return f"<{self.browser_name} session, {state}{', stopping' if self.stopping else ''}>"
+
+    def _browser(self) -> Any:
+        """The running browser for a job, on the worker thread: one that starts first closes any other real
+        browser of this process (`cors_lab.real.footprint`: one at a time)."""
+        if not self.browser_open:
+            footprint.take_turn(self)
+        browser = self._ensure_browser()
+        self.browser_open = True
+        return browser
+
+    def _close_browser(self) -> None:
+        """Close the browser and keep the thread, on the worker thread: the next job starts a fresh browser.
+
+        Bounded: a browser whose close has not returned within `footprint.SWITCH_GRACE` seconds is killed (its
+        stuck close then fails at once)."""
+        if not self.browser_open:
+            return
+        self.browser_open = False
+        try:
+            with self._killed_after(footprint.SWITCH_GRACE):
+                self._shutdown()
+        finally:
+            footprint.give_up_turn(self)
+
+    @contextlib.contextmanager
+    def _killed_after(self, seconds: float):
+        """Kill the browser running now if the block has not ended within ``seconds``: a close that a frozen
+        browser never answers then fails at once, so the thread (and the idle clock) goes on."""
+        done, kill = threading.Event(), self._killer()  # the processes of this browser, not of the next one
+        watchdog = threading.Timer(seconds, lambda: done.is_set() or kill())
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watchdog.cancel()
+
+    def close_browser_soon(self, wait_at_most: float) -> None:
+        """Have the worker thread close the browser (another real browser is starting), waiting at most
+        ``wait_at_most`` seconds; from any thread. A thread busy with a call closes it when that call is done."""
+        if self.stopping or not self.thread.is_alive():
+            return  # closing anyway
+        if threading.current_thread() is self.thread:
+            self._close_browser()
+            return
+        future: Future = Future()
+        self.jobs.put((self._close_browser, future, False))
+        wait([future], wait_at_most)
+
+    def _idle_wait(self) -> float | None:
+        """Seconds the thread may wait for a job before its browser counts as idle (None: no limit)."""
+        idle = footprint.idle_seconds()
+        if not self.browser_open or idle is None:
+            return None
+        return max(0.0, self.last_use + idle - time.monotonic())
 
     def _ensure_browser(self) -> Any:
         """The running browser (started first if needed); called on the worker thread only."""
@@ -273,6 +343,14 @@ class WorkerSession:
     def _job_failed(self, error: BaseException) -> None:
         """A job raised ``error`` on the worker thread: a chance to drop a browser that is of no more use."""
 
+    def _killer(self) -> Callable[[], None]:
+        """A function that kills the processes of the browser running now (and only those), from any thread."""
+        return lambda: None
+
+    def kill(self) -> None:
+        """Kill this session's browser from another thread (it is stuck): its stuck call fails at once."""
+        self._killer()()
+
     def call(self, fn: Callable[..., Any], timeout: float, cancel: bool = True, needs_browser: bool = True) -> Any:
         """Run fn(browser) on this session's thread and return its result, waiting at most ``timeout`` seconds.
 
@@ -280,7 +358,7 @@ class WorkerSession:
         started by then never runs (False: it still runs when the thread is free, as closing a tab should).
         ``needs_browser=False``: run fn() without starting the browser (closing a tab never starts one)."""
         if threading.current_thread() is self.thread:  # already on the worker (nested call)
-            return fn(self._ensure_browser()) if needs_browser else fn()
+            return fn(self._browser()) if needs_browser else fn()
         future: Future = Future()
         self.jobs.put((fn, future, needs_browser))
         if not wait([future], max(timeout, 0.0)).done:
@@ -299,7 +377,12 @@ class WorkerSession:
     def _run(self) -> None:
         try:
             while True:
-                job = self.jobs.get()
+                try:
+                    job = self.jobs.get(timeout=self._idle_wait())
+                except queue.Empty:  # no call for CORS_LAB_BROWSER_IDLE seconds: the browser closes, the thread stays
+                    if self._idle_wait() == 0.0:
+                        self._close_browser()
+                    continue
                 if job is None:
                     break
                 self._run_one(*job)
@@ -307,14 +390,22 @@ class WorkerSession:
                 # its closure holds (a tab, a caller's objects) would live on until the next job arrives
                 del job
         finally:
-            self._shutdown()
-            self._refuse_the_rest()
+            self.browser_open = False
+            try:
+                self._shutdown()
+            finally:
+                footprint.give_up_turn(self)
+                self._refuse_the_rest()
 
     def _run_one(self, fn: Callable, future: Future | None, needs_browser: bool) -> None:
         if future is not None and not future.set_running_or_notify_cancel():
             return  # its caller gave up before it started
         try:
-            value = fn(self._ensure_browser()) if needs_browser else fn()
+            if needs_browser:
+                value = fn(self._browser())
+            else:  # closing a tab (or the browser): bounded, so a frozen browser cannot hold the thread for good
+                with self._killed_after(footprint.SWITCH_GRACE):
+                    value = fn()
         except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
             self._job_failed(exc)
             if future is not None:  # the browser closed (or killed) under this job is said as such
@@ -323,6 +414,9 @@ class WorkerSession:
         else:
             if future is not None:
                 future.set_result(value)
+        finally:
+            if needs_browser:
+                self.last_use = time.monotonic()
 
     def _refuse_the_rest(self) -> None:
         """Jobs queued after the stop (a call racing close_all) get an error now, not a wait for their deadline."""

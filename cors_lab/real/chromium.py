@@ -9,7 +9,9 @@ How it works, and why:
 - Debian's `chromium` binary, driven by Playwright's sync API (never `playwright install`). Playwright's sync API
   refuses to run in a thread with a running asyncio loop -- which a Jupyter kernel has -- so one dedicated worker
   thread owns Playwright and every call is handed to it. The browser starts on first use, is shared by every
-  ChromiumBrowser (one browser context each, so cookies and preflight caches are separate) and closes at exit.
+  ChromiumBrowser (one browser context each, so cookies and preflight caches are separate) and closes, with its
+  driver, when idle, at `stop_all()`, when another real browser starts, and at exit (`cors_lab.real.footprint`:
+  one real browser per kernel at a time); the next call starts a fresh one.
 - The page: its URL (``origin + "/"``) is answered once by Playwright's router with an empty HTML page, then the route
   is removed, so interception is off when `fetch()` runs. A page answered that way has no IP address, so Chromium's
   Local Network Access check would treat it as a *public* page calling loopback and block every fetch ("Permission
@@ -53,7 +55,7 @@ from cors_lab.browser.origin import OpaqueOrigin, Origin, URLError, origin_of, p
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import ChromiumError, ChromiumNotFoundError, CorsLabError, InputError
 from cors_lab.headers import Headers
-from cors_lab.real import bridge
+from cors_lab.real import bridge, footprint
 from cors_lab.real.binaries import CHROMIUM, find_chromium
 from cors_lab.real.page_js import FETCH_JS, XHR_JS
 
@@ -166,6 +168,7 @@ class _Session(bridge.WorkerSession):
         return self.browser
 
     def _shutdown(self) -> None:
+        # the driver goes too (it is ~50 MB of the footprint): the next start runs a fresh one
         try:
             if self.browser is not None:
                 self.browser.close()
@@ -177,23 +180,44 @@ class _Session(bridge.WorkerSession):
         except Exception:
             pass
         self.browser = self.pw = None
+        self.browser_pid = self.driver_pid = None
+
+    def _processes(self) -> list[tuple[int, bool, str]]:
+        """(pid, kill its whole group?, name) of this session's Chromium and then its driver, those known now."""
+        return [(pid, group, name) for pid, group, name in
+                ((self.browser_pid, True, "chromium"), (self.driver_pid, False, "node")) if pid is not None]
+
+    def _killer(self) -> Callable[[], None]:
+        processes = self._processes()
+
+        def kill() -> None:
+            for process in processes:
+                _kill_process(*process)
+
+        return kill
 
     def kill(self) -> None:
         """Kill this session's Chromium (its whole process group) and then its driver: the stuck Playwright call
         fails at once, and the thread closes what is left. Only processes this session started are touched."""
-        for pid, group, name in ((self.browser_pid, True, "chromium"), (self.driver_pid, False, "node")):
-            if pid is None or not _is_process(pid, name):
-                continue  # gone already (or the number was reused by another program)
-            try:
-                if group:
-                    os.killpg(pid, signal.SIGKILL)
-                else:
-                    os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self.thread.join(0.5)
-            if not self.thread.is_alive():
-                return
+        for process in self._processes():
+            if _kill_process(*process):
+                self.thread.join(0.5)
+                if not self.thread.is_alive():
+                    return
+
+
+def _kill_process(pid: int, group: bool, name: str) -> bool:
+    """SIGKILL ``pid`` (``group``: its whole process group) if it still is a running ``name``; was it?"""
+    if not _is_process(pid, name):
+        return False  # gone already (or the number was reused by another program)
+    try:
+        if group:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    return True
 
 
 def _browser_processes(browser) -> tuple[int | None, int | None]:
@@ -294,12 +318,7 @@ def close_all(timeout: float = CLOSE_GRACE) -> None:
     A call running meanwhile in another thread gets a `ChromiumError`; cookies and cached preflights are gone.
     """
     stopping = [session for session in (w.stop() for w in list(_workers.values())) if session is not None]
-    end = time.monotonic() + timeout
-    for session in stopping:
-        session.thread.join(max(0.0, end - time.monotonic()))
-    for session in stopping:
-        if session.thread.is_alive():
-            session.kill()
+    footprint.close_sessions(stopping, timeout)
 
 
 # ---- one tab ----------------------------------------------------------------------------------------
@@ -426,11 +445,12 @@ class ChromiumBrowser:
       is off in that browser only).
     - ``route_page``: False loads ``page_url`` from the real server at that origin instead of the stand-in page.
 
-    Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`). Every
-    ChromiumBrowser shares one headless Chromium (started on first use, closed at exit), each in its own browser
-    context, so two of them never share cookies. `chromium_available()` says whether it can run here. A
-    ChromiumBrowser nobody refers to any more closes its tab by itself, so re-running a cell that makes one never
-    adds a tab (or its processes).
+    Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`), as long as
+    its Chromium runs: a Chromium closed (idle for `CORS_LAB_BROWSER_IDLE` seconds, by `stop_all()`, or because
+    another real browser started) comes back fresh on the next call. Every ChromiumBrowser shares one headless
+    Chromium (started on first use), each in its own browser context, so two of them never share cookies.
+    `chromium_available()` says whether it can run here. A ChromiumBrowser nobody refers to any more closes its tab
+    by itself, so re-running a cell that makes one never adds a tab (or its processes).
     """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
@@ -533,8 +553,11 @@ class ChromiumBrowser:
 
     def clear_cookies(self) -> None:
         """Forget cookies only (cached preflights stay): cheaper than `clear()`."""
-        if self._tab is not None:
+        tab = self._tab
+        if tab is not None and tab.session.alive and tab.session.browser is tab.browser:
             self._call(lambda tab: tab.context.clear_cookies())
+        else:  # its Chromium was closed (idle, stop_all, another browser): nothing is left to forget
+            self._slot.tab = None
 
     @property
     def version(self) -> str | None:

@@ -11,7 +11,8 @@ How it works, and why:
   with Mozilla's own Marionette client (the ``marionette-driver`` package; no geckodriver, nothing downloaded). One
   dedicated worker thread owns the Marionette connection and every call is handed to it, so the bridge is
   thread-safe (a Jupyter kernel calls it from its main thread, pytest from its own). Firefox starts on first use,
-  is shared by every FirefoxBrowser and closes at exit.
+  is shared by every FirefoxBrowser and closes when idle, at `stop_all()`, when another real browser starts, and
+  at exit (`cors_lab.real.footprint`: one real browser per kernel at a time); the next call starts a fresh one.
 - Each FirefoxBrowser is one tab in a container of its own (a ``userContextId``): cookies, and the CORS preflight
   cache, whose key includes the container, are never shared between two of them.
 - Firefox talks to loopback only: it runs with ``MOZ_DISABLE_NONLOCAL_CONNECTIONS=1`` (its own test switch: a
@@ -79,7 +80,7 @@ from cors_lab.browser.origin import OpaqueOrigin, Origin, URLError, origin_of, p
 from cors_lab.browser.result import Exchange, FetchResult, XhrResult
 from cors_lab.errors import CorsLabError, FirefoxError, FirefoxNotFoundError, InputError
 from cors_lab.headers import Headers
-from cors_lab.real import bridge
+from cors_lab.real import bridge, footprint
 from cors_lab.real.binaries import FIREFOX, find_firefox
 from cors_lab.real.bridge import seconds as _seconds
 from cors_lab.real.chromium import _BLANK_PAGE
@@ -623,14 +624,22 @@ class _Session(bridge.WorkerSession):
             self.firefox.kill()
             self.firefox = None
 
+    def _killer(self) -> Callable[[], None]:
+        firefox = self.firefox
+        process = firefox.process if firefox is not None else None
+
+        def kill() -> None:
+            if process is not None:  # the group outlives its leader: content processes may still run
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+        return kill
+
     def kill(self) -> None:
         """Kill this session's Firefox: the stuck Marionette call fails at once, and the thread ends."""
-        firefox = self.firefox
-        if firefox is not None and firefox.process is not None:
-            try:
-                os.killpg(firefox.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        self._killer()()
         self.thread.join(1.0)
 
 
@@ -678,11 +687,8 @@ def close_all(timeout: float = CLOSE_GRACE) -> None:
     A call running meanwhile in another thread gets a `FirefoxError`; cookies and cached preflights are gone.
     """
     session = _worker.stop()
-    if session is None:
-        return
-    session.thread.join(timeout + 0.5)
-    if session.thread.is_alive():
-        session.kill()
+    if session is not None:
+        footprint.close_sessions([session], timeout + 0.5)  # its own quit waits `timeout` before it kills
 
 
 # ---- one tab ---------------------------------------------------------------------------------------------------
@@ -876,10 +882,11 @@ class FirefoxBrowser:
       reading the body): then `fetch` returns a blocked result with ``timed_out`` True.
     - ``route_page``: False loads ``page_url`` from the real server at that origin instead of the stand-in page.
 
-    Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`). Every
-    FirefoxBrowser shares one headless Firefox, each in a tab of its own container, so two of them never share
-    cookies. `firefox_available()` says whether it can run here. A FirefoxBrowser nobody refers to any more closes
-    its tab by itself.
+    Like a browser tab, it keeps cookies and cached preflights between calls (`clear`, `clear_cookies`), as long as
+    its Firefox runs (a Firefox closed when idle, by `stop_all()` or by another real browser's start comes back
+    fresh on the next call). Every FirefoxBrowser shares one headless Firefox, each in a tab of its own container,
+    so two of them never share cookies. `firefox_available()` says whether it can run here. A FirefoxBrowser nobody
+    refers to any more closes its tab by itself.
     """
 
     def __init__(self, origin: str = "http://localhost:8001", page_url: str | None = None, timeout: float = 10.0,
@@ -977,7 +984,10 @@ class FirefoxBrowser:
 
     def clear_cookies(self) -> None:
         """Forget cookies only (cached preflights stay): cheaper than `clear()`."""
-        if self._slot.tab is not None:
+        tab, session = self._slot.tab, _current_session()
+        if tab is not None and (session is None or session.firefox is not tab.firefox):
+            self._slot.tab = None  # its Firefox was closed (idle, stop_all, another browser): nothing to forget
+        elif tab is not None:
             self._call(lambda tab: tab.firefox.chrome(
                 "Services.cookies.removeCookiesWithOriginAttributes(arguments[0], '');",
                 [json.dumps({"userContextId": tab.user_context})], time.monotonic() + self.timeout))

@@ -829,12 +829,19 @@ def stop_all() -> None:
 
     The way out when a port is "already in use" by a server an earlier cell started. Bounded in time: every
     server is shut down first, then their request threads share one short wait (at exit too).
+
+    It also closes this process's real browsers (headless Chromium and Firefox, `cors_lab.real.footprint`): the
+    last cell of every lesson calls it, so a notebook left open in JupyterLab holds no browser. The next real-browser
+    call starts a fresh one.
     """
     handlers = [thread for server in list(_registry.values()) for thread in server._shut_down()]
     LabServer._wait_for(handlers, time.monotonic() + STOP_GRACE)
     live = sys.modules.get("cors_lab.frameworks.live")  # real frameworks in child processes (uvicorn, node, nginx)
     if live is not None:
         live.stop_live_processes()
+    real = sys.modules.get("cors_lab.real.footprint")  # loaded only once a real browser was asked for
+    if real is not None:
+        real.close_every_browser()
 
 
 def free_port() -> int:

@@ -166,8 +166,10 @@ def _id(scenario):
     return scenario.id
 
 
-@pytest.mark.parametrize("name", BROWSERS)
+# the scenario varies fastest, so each browser starts once (a kernel runs one real browser at a time: switching
+# browsers closes the other, cors_lab.real.footprint)
 @pytest.mark.parametrize("scenario", XHR_SCENARIOS, ids=_id)
+@pytest.mark.parametrize("name", BROWSERS)
 def test_engine_xhr_agrees_with_the_real_browser(name, scenario, xhr_servers, real_tabs):
     from cors_lab.browser.fetch import Browser  # the engine; imported late so this module loads without it
 
@@ -183,8 +185,10 @@ def test_engine_xhr_agrees_with_the_real_browser(name, scenario, xhr_servers, re
     assert not diff, f"{scenario.id} ({scenario.about}):\n" + "\n".join(diff)
 
 
-@pytest.mark.parametrize("name", BROWSERS)
+# the scenario varies fastest, so each browser starts once (a kernel runs one real browser at a time: switching
+# browsers closes the other, cors_lab.real.footprint)
 @pytest.mark.parametrize("scenario", XHR_SCENARIOS, ids=_id)
+@pytest.mark.parametrize("name", BROWSERS)
 def test_the_bridge_sees_what_the_servers_received(name, scenario, xhr_servers, real_tabs):
     """The bridge's preflight flag and exchanges (from the browser's network events) match the servers' log, so
     a recorded ``preflight`` is the browser's, not the bridge's guess."""
