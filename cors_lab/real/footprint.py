@@ -40,6 +40,7 @@ ran a real cell in the last `DEFAULT_IDLE` seconds.
 """
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -77,7 +78,7 @@ def idle_seconds() -> float | None:
         value = float(raw)
     except ValueError:
         return DEFAULT_IDLE
-    return value if value > 0 and value == value and value != float("inf") else DEFAULT_IDLE
+    return value if value > 0 and math.isfinite(value) else DEFAULT_IDLE
 
 
 def register(session: Any) -> None:

@@ -17,6 +17,7 @@ import threading
 import time
 
 import pytest
+from support.processes import stat_fields
 from werkzeug.wrappers import Request, Response
 
 from cors_lab import serve
@@ -38,21 +39,12 @@ pytestmark = [
 PAGE = "http://localhost:8001"
 
 
-def _stat(pid: int) -> list[str] | None:
-    """/proc/<pid>/stat's fields after the command name (state first), or None when the process is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
 def group_processes(group: int) -> list[int]:
     """The living processes (zombies are already gone) of process group ``group``."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            fields = _stat(int(entry))
+            fields = stat_fields(int(entry))
             if fields and fields[0] != "Z" and int(fields[3]) == group:
                 found.append(int(entry))
     return found

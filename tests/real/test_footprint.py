@@ -14,6 +14,7 @@ import threading
 import time
 
 import pytest
+from support.processes import all_pids, stat_fields
 from werkzeug.wrappers import Request, Response
 
 from cors_lab import api_app, serve, stop_all
@@ -44,19 +45,6 @@ needs_firefox = pytest.mark.skipif(_firefox_reason() is not None, reason=f"real 
 
 
 # ---- processes, from /proc ------------------------------------------------------------------------------------
-def _stat(pid: int) -> list[str] | None:
-    """/proc/<pid>/stat's fields after the command name (state, parent, group, session, ...), or None when gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def _all_pids() -> list[int]:
-    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-
-
 def kind(pid: int) -> str | None:
     """CHROMIUM, FIREFOX, DRIVER (Playwright's node) or None, from the program the process runs."""
     try:
@@ -75,8 +63,8 @@ def kind(pid: int) -> str | None:
 def descendants(pid: int | None = None) -> list[int]:
     """Every living process below ``pid`` (default: this one)."""
     children: dict[int, list[int]] = {}
-    for child in _all_pids():
-        fields = _stat(child)
+    for child in all_pids():
+        fields = stat_fields(child)
         if fields and fields[0] != "Z":
             children.setdefault(int(fields[1]), []).append(child)
     found, todo = [], [pid or os.getpid()]
@@ -102,7 +90,7 @@ def groups() -> set[int]:
     found = set()
     for pids in browsers().values():
         for pid in pids:
-            fields = _stat(pid)
+            fields = stat_fields(pid)
             if fields and int(fields[2]) != os.getpgrp():
                 found.add(int(fields[2]))
     return found
@@ -110,12 +98,14 @@ def groups() -> set[int]:
 
 def zombies() -> list[int]:
     """Children of this process that exited and were never reaped."""
-    return [pid for pid in _all_pids() if (fields := _stat(pid)) and fields[0] == "Z" and int(fields[1]) == os.getpid()]
+    return [pid for pid in all_pids()
+            if (fields := stat_fields(pid)) and fields[0] == "Z" and int(fields[1]) == os.getpid()]
 
 
 def group_members(group_ids: set[int]) -> list[int]:
     """Living processes anywhere (an orphan is adopted by init) in one of ``group_ids``."""
-    return [pid for pid in _all_pids() if (fields := _stat(pid)) and fields[0] != "Z" and int(fields[2]) in group_ids]
+    return [pid for pid in all_pids()
+            if (fields := stat_fields(pid)) and fields[0] != "Z" and int(fields[2]) in group_ids]
 
 
 def wait_until(condition, seconds: float) -> bool:
@@ -173,7 +163,7 @@ def lax_fetch(api):
 
 def browser_pid(kind_name: str) -> int:
     """The one browser process of that kind (Chromium's browser process leads its group, as Firefox's does)."""
-    leaders = [pid for pid in browsers().get(kind_name, []) if (fields := _stat(pid)) and int(fields[2]) == pid]
+    leaders = [pid for pid in browsers().get(kind_name, []) if (fields := stat_fields(pid)) and int(fields[2]) == pid]
     assert len(leaders) == 1, f"expected one {kind_name} browser, found {leaders} ({browsers()})"
     return leaders[0]
 
@@ -241,33 +231,19 @@ def test_stop_all_works_from_another_thread(api):
 
 
 @needs_proc
-@needs_chromium
-def test_stop_all_kills_a_chromium_that_does_not_answer_and_never_hangs(api):
-    chromium_fetch(api)
+@pytest.mark.parametrize("fetch", [pytest.param(chromium_fetch, marks=needs_chromium, id="chromium"),
+                                   pytest.param(firefox_fetch, marks=needs_firefox, id="firefox")])
+def test_stop_all_kills_a_browser_that_does_not_answer_and_never_hangs(api, fetch):
+    fetch(api)
     seen = groups()
     for group in seen:
-        os.killpg(group, signal.SIGSTOP)  # a frozen Chromium: its close is never answered
+        os.killpg(group, signal.SIGSTOP)  # a frozen browser: its close is never answered
     started = time.monotonic()
     stop_all()
     assert time.monotonic() - started < BOUND
     assert_nothing_left(seen)
     api = serve(api_app(), port=None, name="footprint-api-again")
-    chromium_fetch(api)
-
-
-@needs_proc
-@needs_firefox
-def test_stop_all_kills_a_firefox_that_does_not_answer_and_never_hangs(api):
-    firefox_fetch(api)
-    seen = groups()
-    for group in seen:
-        os.killpg(group, signal.SIGSTOP)
-    started = time.monotonic()
-    stop_all()
-    assert time.monotonic() - started < BOUND
-    assert_nothing_left(seen)
-    api = serve(api_app(), port=None, name="footprint-api-again")
-    firefox_fetch(api)
+    fetch(api)
 
 
 # ---- idle -------------------------------------------------------------------------------------------------------
@@ -403,7 +379,7 @@ def test_a_switch_waits_for_a_call_running_in_another_thread(api):
     assert len(answers) == 1 and answers[0].blocked and not answers[0].timed_out
     assert answers[0].error.startswith("Access to fetch at")  # the CORS verdict, not a closed-browser error
     assert wait_until(lambda: len([p for p in browsers().get(CHROMIUM, [])
-                                   if (f := _stat(p)) and int(f[2]) == p]) == 1, BOUND)
+                                   if (f := stat_fields(p)) and int(f[2]) == p]) == 1, BOUND)
 
 
 @needs_proc
